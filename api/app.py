@@ -1,0 +1,60 @@
+"""The FastAPI application: routers, and one error shape: {"detail": ...}."""
+
+from fastapi import FastAPI, Request, status
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+
+from api.routes import brands, health, mentions, query, sources, trends
+from core.logging import configure_logging, get_logger
+from services.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    ServiceUnavailableError,
+)
+
+log = get_logger(__name__)
+
+DESCRIPTION = """Brand-mention listening for SOSTAC's Situation and Control stages.
+
+Authenticate with `Authorization: Bearer <api key>` (from `escucha workspace create`).
+Errors answer `{"detail": ...}`: 401 without a valid key, 404 for ids that do not exist or
+belong to another workspace, 409 on conflicts, 422 on bad input (unknown query parameters
+included), 503 when the database or the task queue is unreachable."""
+
+
+def _error(code: int, detail: str) -> JSONResponse:
+    return JSONResponse({"detail": detail}, status_code=code)
+
+
+def create_app() -> FastAPI:
+    configure_logging()
+    app = FastAPI(title="Escucha", version="0.1.0", description=DESCRIPTION)
+    for module in (health, brands, sources, mentions, trends, query):
+        app.include_router(module.router)
+
+    @app.exception_handler(NotFoundError)
+    def not_found(_: Request, exc: NotFoundError) -> JSONResponse:
+        return _error(status.HTTP_404_NOT_FOUND, str(exc))
+
+    @app.exception_handler(ConflictError)
+    def conflict(_: Request, exc: ConflictError) -> JSONResponse:
+        return _error(status.HTTP_409_CONFLICT, str(exc))
+
+    @app.exception_handler(InvalidInputError)
+    def invalid(_: Request, exc: InvalidInputError) -> JSONResponse:
+        return _error(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc))
+
+    @app.exception_handler(ServiceUnavailableError)
+    def unavailable(_: Request, exc: ServiceUnavailableError) -> JSONResponse:
+        return _error(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc))
+
+    @app.exception_handler(OperationalError)
+    def database_down(_: Request, exc: OperationalError) -> JSONResponse:
+        log.error("database.unreachable", error=str(exc.orig))
+        return _error(status.HTTP_503_SERVICE_UNAVAILABLE, "the database is unreachable")
+
+    return app
+
+
+app = create_app()

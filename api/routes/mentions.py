@@ -1,0 +1,129 @@
+import csv
+import io
+import json
+from collections.abc import Iterator
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import StreamingResponse
+from sqlmodel import Session
+
+from api.deps import SessionDep, WorkspaceIdDep
+from api.schemas import MentionPage, MentionPublic, MentionQuery
+from core.db import get_engine
+from models.mentions import MentionFilter
+from models.tables import Mention
+from services.brands import get_brand_or_404
+from services.mentions import list_mentions, stream_mentions
+
+router = APIRouter(prefix="/v1/mentions", tags=["mentions"])
+
+EXPORT_FIELDS = [
+    "id", "brand_id", "source_id", "source_kind", "url", "domain", "title", "text", "author",
+    "published_at", "fetched_at", "language", "sentiment_compound", "sentiment_label",
+    "sentiment_model", "engagement_score", "engagement_comments", "media_type",
+]  # fmt: skip
+
+
+def to_public(m: Mention) -> MentionPublic:
+    assert m.id is not None
+    return MentionPublic(
+        id=m.id,
+        brand_id=m.brand_id,
+        source_id=m.source_id,
+        source_kind=m.source_kind,
+        url=m.url,
+        domain=m.domain,
+        title=m.title,
+        text=m.text,
+        author=m.author,
+        published_at=m.published_at,
+        fetched_at=m.fetched_at,
+        language=m.language,
+        sentiment={
+            "compound": m.sentiment_compound,
+            "positive": m.sentiment_positive,
+            "neutral": m.sentiment_neutral,
+            "negative": m.sentiment_negative,
+            "label": m.sentiment_label,
+            "model": m.sentiment_model,
+        },  # type: ignore[arg-type]
+        engagement={"score": m.engagement_score, "comments": m.engagement_comments},  # type: ignore[arg-type]
+        also_seen_in=m.also_seen_in,
+        media_type=m.media_type,
+    )
+
+
+def _filter(params: MentionQuery, session: Session, workspace_id: int) -> MentionFilter:
+    if params.brand_id is not None:
+        get_brand_or_404(session, workspace_id=workspace_id, brand_id=params.brand_id)
+    return MentionFilter(
+        workspace_id=workspace_id,
+        brand_id=params.brand_id,
+        since=params.since,
+        until=params.until,
+        source_kind=params.source_kind,
+        label=params.label,
+    )
+
+
+@router.get("", response_model=MentionPage)
+def get_mentions(
+    params: Annotated[MentionQuery, Query()], session: SessionDep, workspace_id: WorkspaceIdDep
+) -> MentionPage:
+    """Newest first. `next_cursor` is null on the last page; pages stay stable while new
+    mentions arrive. `q` filters with the brand query language."""
+    f = _filter(params, session, workspace_id)
+    rows, next_cursor = list_mentions(
+        session, f, q=params.q, limit=params.limit, cursor=params.cursor
+    )
+    return MentionPage(items=[to_public(m) for m in rows], next_cursor=next_cursor)
+
+
+class ExportQuery(MentionQuery):
+    format: Literal["csv", "ndjson"] = "ndjson"
+
+
+@router.get("/export")
+def export_mentions(
+    params: Annotated[ExportQuery, Query()], session: SessionDep, workspace_id: WorkspaceIdDep
+) -> StreamingResponse:
+    """Streams every matching mention (newest first) in constant memory."""
+    f = _filter(params, session, workspace_id)
+    media = "text/csv; charset=utf-8" if params.format == "csv" else "application/x-ndjson"
+    body = _csv_rows(f, params.q) if params.format == "csv" else _ndjson_rows(f, params.q)
+    filename = f"mentions.{params.format}"
+    return StreamingResponse(
+        body, media_type=media, headers={"Content-Disposition": f"attachment; filename={filename}"}
+    )
+
+
+def _export_stream(f: MentionFilter, q: str | None) -> Iterator[Mention]:
+    # Its own session: the request's one is closed before a streamed body finishes.
+    with Session(get_engine()) as session:
+        yield from stream_mentions(session, f, q=q)
+
+
+def _ndjson_rows(f: MentionFilter, q: str | None) -> Iterator[str]:
+    for mention in _export_stream(f, q):
+        yield json.dumps(to_public(mention).model_dump(mode="json"), ensure_ascii=False) + "\n"
+
+
+def _csv_rows(f: MentionFilter, q: str | None) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_FIELDS)
+    for mention in _export_stream(f, q):
+        writer.writerow([_csv_value(getattr(mention, name)) for name in EXPORT_FIELDS])
+        if buffer.tell() > 64 * 1024:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _csv_value(value: object) -> object:
+    # Neutralise spreadsheet formulas in text that came from the internet.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value.isoformat() if hasattr(value, "isoformat") else value

@@ -1,0 +1,232 @@
+"""Request and response schemas (XCreate, XUpdate, XPublic), named as in the spec."""
+
+from datetime import datetime
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from domain.query import QuerySyntaxError, parse_query
+
+SourceKind = Literal[
+    "google_alerts", "rss", "reddit", "google_news", "hackernews", "mastodon", "bluesky"
+]
+Label = Literal["positive", "neutral", "negative"]
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _check_query(value: str) -> str:
+    try:
+        parse_query(value)
+    except QuerySyntaxError as exc:
+        raise ValueError(f"invalid query at position {exc.position}: {exc.message}") from exc
+    return value
+
+
+def _check_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown IANA timezone {value!r}, e.g. 'America/Mexico_City'") from exc
+    return value
+
+
+def _check_languages(values: list[str]) -> list[str]:
+    for code in values:
+        if len(code) != 2 or not code.isalpha():
+            raise ValueError(f"languages are ISO 639-1 codes such as 'es' or 'en', not {code!r}")
+    return [code.lower() for code in values]
+
+
+class BrandFields(StrictModel):
+    @field_validator("query", check_fields=False)
+    @classmethod
+    def query_parses(cls, value: str | None) -> str | None:
+        return None if value is None else _check_query(value)
+
+    @field_validator("timezone", check_fields=False)
+    @classmethod
+    def timezone_exists(cls, value: str | None) -> str | None:
+        return None if value is None else _check_timezone(value)
+
+    @field_validator("languages", check_fields=False)
+    @classmethod
+    def languages_are_codes(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else _check_languages(value)
+
+
+class BrandCreate(BrandFields):
+    name: str = Field(min_length=1, max_length=200)
+    query: str = Field(min_length=1, max_length=1000)
+    timezone: str = "UTC"
+    languages: list[str] = Field(default_factory=list, max_length=20)
+    owned_domains: list[str] = Field(default_factory=list, max_length=100)
+    owned_handles: list[str] = Field(default_factory=list, max_length=100)
+    competitor_ids: list[int] = Field(default_factory=list, max_length=50)
+
+
+class BrandUpdate(BrandFields):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    query: str | None = Field(default=None, min_length=1, max_length=1000)
+    timezone: str | None = None
+    languages: list[str] | None = Field(default=None, max_length=20)
+    owned_domains: list[str] | None = Field(default=None, max_length=100)
+    owned_handles: list[str] | None = Field(default=None, max_length=100)
+    competitor_ids: list[int] | None = Field(default=None, max_length=50)
+
+
+class BrandPublic(BaseModel):
+    id: int
+    name: str
+    query: str
+    timezone: str
+    languages: list[str]
+    owned_domains: list[str]
+    owned_handles: list[str]
+    competitor_ids: list[int]
+    created_at: datetime
+    updated_at: datetime
+
+
+class SourceCreate(StrictModel):
+    kind: SourceKind
+    url: str | None = Field(default=None, max_length=2048)
+    search: str | None = Field(default=None, min_length=1, max_length=1000)
+    locale: str | None = Field(default=None, max_length=32)
+    subreddit: str | None = Field(default=None, max_length=100)
+    instance: str | None = Field(default=None, max_length=2048)
+    hashtag: str | None = Field(default=None, max_length=200)
+    interval_seconds: int = Field(default=900, ge=60, le=7 * 86400)
+
+
+class SourceUpdate(StrictModel):
+    url: str | None = Field(default=None, max_length=2048)
+    search: str | None = Field(default=None, min_length=1, max_length=1000)
+    locale: str | None = Field(default=None, max_length=32)
+    subreddit: str | None = Field(default=None, max_length=100)
+    instance: str | None = Field(default=None, max_length=2048)
+    hashtag: str | None = Field(default=None, max_length=200)
+    interval_seconds: int | None = Field(default=None, ge=60, le=7 * 86400)
+    status: Literal["ok", "paused"] | None = None
+
+
+class SourcePublic(BaseModel):
+    id: int
+    brand_id: int
+    kind: str
+    url: str | None
+    search: str | None
+    locale: str | None
+    subreddit: str | None
+    instance: str | None
+    hashtag: str | None
+    interval_seconds: int
+    status: str
+    last_polled_at: datetime | None
+    next_poll_at: datetime | None
+    last_error: str | None
+    consecutive_failures: int
+    mentions_found: int
+    created_at: datetime
+
+
+class PollQueued(BaseModel):
+    source_id: int
+    queued: bool = True
+
+
+class SentimentPublic(BaseModel):
+    compound: float
+    positive: float
+    neutral: float
+    negative: float
+    label: str
+    model: str
+
+
+class EngagementPublic(BaseModel):
+    score: int | None
+    comments: int | None
+
+
+class MentionPublic(BaseModel):
+    id: int
+    brand_id: int
+    source_id: int | None
+    source_kind: str
+    url: str
+    domain: str
+    title: str
+    text: str
+    author: str | None
+    published_at: datetime
+    fetched_at: datetime
+    language: str | None
+    sentiment: SentimentPublic
+    engagement: EngagementPublic
+    also_seen_in: list[dict[str, Any]]
+    media_type: str
+
+
+class MentionPage(BaseModel):
+    items: list[MentionPublic]
+    next_cursor: str | None
+
+
+class MentionQuery(StrictModel):
+    brand_id: int | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    source_kind: SourceKind | None = None
+    label: Label | None = None
+    q: str | None = Field(default=None, max_length=1000)
+    limit: int = Field(default=50, ge=1, le=500)
+    cursor: str | None = Field(default=None, max_length=200)
+
+    @field_validator("q")
+    @classmethod
+    def q_parses(cls, value: str | None) -> str | None:
+        return None if value is None else _check_query(value)
+
+
+class TrendsQuery(StrictModel):
+    since: datetime | None = None
+    until: datetime | None = None
+    interval: Literal["hour", "day", "week"] = "day"
+    source_kind: SourceKind | None = None
+    label: Label | None = None
+
+
+class TrendBucket(BaseModel):
+    start: datetime
+    mentions: int
+    positive: int
+    neutral: int
+    negative: int
+    avg_sentiment: float
+    net_sentiment: float
+
+
+class TrendsPublic(BaseModel):
+    interval: str
+    timezone: str
+    since: datetime
+    until: datetime
+    buckets: list[TrendBucket]
+
+
+class QueryCheck(StrictModel):
+    query: str = Field(min_length=1, max_length=1000)
+    texts: list[str] = Field(max_length=1000)
+
+    @field_validator("query")
+    @classmethod
+    def query_parses(cls, value: str) -> str:
+        return _check_query(value)
+
+
+class QueryCheckResult(BaseModel):
+    matches: list[bool]

@@ -1,0 +1,88 @@
+"""`escucha up`: the API, a worker and the scheduler as child processes, stopped together."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from types import FrameType
+
+import typer
+
+from core.db import session_scope
+from core.migrate import upgrade_to_head
+from core.settings import get_settings
+from services.workspaces import ensure_default_workspace
+
+CHILD_STOP_SECONDS = 15
+
+
+def _welcome(api_key: str, workspace_id: int, base: str) -> str:
+    return f"""
+Escucha is starting with a fresh workspace (id {workspace_id}).
+Your API key, shown only this once:
+
+    {api_key}
+
+Add a brand:
+
+    curl -s -X POST {base}/v1/brands -H "Authorization: Bearer {api_key}" \\
+      -H "Content-Type: application/json" \\
+      -d '{{"name": "Acme", "query": "acme -acmeville", "timezone": "America/Mexico_City"}}'
+
+Add a Google Alerts feed to it (brand id 1 here; create the alert with "Deliver to: RSS feed"):
+
+    curl -s -X POST {base}/v1/brands/1/sources -H "Authorization: Bearer {api_key}" \\
+      -H "Content-Type: application/json" \\
+      -d '{{"kind": "google_alerts", "url": "https://www.google.com/alerts/feeds/..."}}'
+
+Then: {base}/v1/mentions?brand_id=1 and {base}/docs
+"""
+
+
+def _spawn(*args: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "cli.main", *args])
+
+
+def run_up(*, host: str, port: int) -> int:
+    settings = get_settings()
+    upgrade_to_head(settings.resolved_database_url())
+    with session_scope() as session:
+        new = ensure_default_workspace(session)
+    if new is not None:
+        typer.echo(_welcome(new.api_key, new.workspace_id, f"http://{host}:{port}"))
+    children = [
+        _spawn("api", "--host", host, "--port", str(port)),
+        _spawn("worker", "--pool", "threads"),
+        _spawn("beat"),
+    ]
+    stopping = False
+
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    code = 0
+    while not stopping:
+        for child in children:
+            if child.poll() is not None:
+                typer.echo(f"a part of Escucha exited (code {child.returncode}); stopping", err=True)
+                stopping, code = True, 1
+        time.sleep(0.2)
+    _stop_all(children)
+    return code
+
+
+def _stop_all(children: list[subprocess.Popen[bytes]]) -> None:
+    for child in children:
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + CHILD_STOP_SECONDS
+    for child in children:
+        try:
+            child.wait(timeout=max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            os.kill(child.pid, signal.SIGKILL)
+            child.wait()

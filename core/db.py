@@ -1,0 +1,84 @@
+"""One engine per process, and the unit-of-work scope that API requests and tasks open."""
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from threading import Lock
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine
+
+from core.settings import get_settings
+
+_engine: Engine | None = None
+_engine_pid: int | None = None
+_lock = Lock()
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept the usual spellings and pick the psycopg 3 driver for PostgreSQL."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def build_engine(url: str) -> Engine:
+    url = normalize_database_url(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin_immediate)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (see below)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _sqlite_begin_immediate(connection: Any) -> None:
+    # BEGIN IMMEDIATE takes the write lock up front, so two processes never deadlock
+    # upgrading read locks; busy_timeout then queues writers instead of failing.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def get_engine() -> Engine:
+    """The process's engine; a forked child gets a fresh one instead of its parent's pool."""
+    global _engine, _engine_pid
+    with _lock:
+        if _engine is None or _engine_pid != os.getpid():
+            if _engine is not None:
+                _engine.dispose(close=False)
+            _engine = build_engine(get_settings().resolved_database_url())
+            _engine_pid = os.getpid()
+        return _engine
+
+
+def reset_engine() -> None:
+    global _engine, _engine_pid
+    with _lock:
+        if _engine is not None:
+            _engine.dispose()
+        _engine = None
+        _engine_pid = None
+
+
+@contextmanager
+def session_scope() -> Iterator[Session]:
+    """One unit of work: commit at the end, roll back on error."""
+    with Session(get_engine(), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise

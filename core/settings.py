@@ -1,0 +1,65 @@
+"""The one configuration object. Every value comes from an ESCUCHA_ environment variable."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATA_DIR = Path(".escucha")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ESCUCHA_", extra="ignore")
+
+    environment: str = "development"
+    data_dir: Path = DEFAULT_DATA_DIR
+    database_url: str = ""
+    broker_url: str = ""
+    redis_url: str = ""
+    smtp_url: str = ""
+    mail_from: str = "escucha@localhost"
+    user_agent: str = "Escucha/0.1 (brand-mention listening; +https://github.com/escucha)"
+    allow_private_hosts: bool = False
+
+    reddit_auth_url: str = "https://www.reddit.com"
+    reddit_base_url: str = "https://oauth.reddit.com"
+    reddit_client_id: str = ""
+    reddit_client_secret: SecretStr = SecretStr("")
+    google_news_base_url: str = "https://news.google.com"
+    hackernews_base_url: str = "https://hn.algolia.com"
+    bluesky_base_url: str = "https://bsky.social"
+    bluesky_handle: str = ""
+    bluesky_app_password: SecretStr = SecretStr("")
+
+    fetch_timeout_seconds: float = 30.0
+    fetch_max_bytes: int = 10 * 1024 * 1024
+    max_redirects: int = 5
+    max_consecutive_failures: int = 10
+    backoff_base_seconds: float = 60.0
+    backoff_max_seconds: float = 6 * 3600.0
+    scheduler_tick_seconds: float = 15.0
+    worker_concurrency: int = Field(default=4, ge=1)
+    log_level: str = "INFO"
+    log_json: bool = False
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'escucha.db').resolve()}"
+
+    def resolved_broker_url(self) -> str:
+        """The embedded broker is kombu's filesystem transport: no server needed."""
+        return self.broker_url or "filesystem://"
+
+    def broker_folder(self) -> Path:
+        return (self.data_dir / "broker").resolve()
+
+    @property
+    def uses_embedded_broker(self) -> bool:
+        return self.resolved_broker_url().startswith("filesystem://")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

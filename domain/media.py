@@ -1,0 +1,32 @@
+"""Owned, paid or earned: the spec's media-type rule, as a pure function."""
+
+import re
+
+PAID_MARKERS = re.compile(
+    r"(?:^|[\s(\[])(?:#ad|#ads|#publicidad|#sponsored|#patrocinado|#publi)\b"
+    r"|\b(?:sponsored|patrocinado|patrocinada|publirreportaje|paid partnership)\b",
+    re.IGNORECASE,
+)
+
+
+def _host_matches(domain: str, owned: str) -> bool:
+    owned = owned.lower().removeprefix("www.")
+    return domain == owned or domain.endswith("." + owned)
+
+
+def media_type(
+    *,
+    domain: str,
+    author: str | None,
+    text: str,
+    owned_domains: list[str],
+    owned_handles: list[str],
+) -> str:
+    if any(_host_matches(domain, owned) for owned in owned_domains if owned):
+        return "owned"
+    handle = (author or "").lower().lstrip("@")
+    if handle and any(handle == h.lower().lstrip("@") for h in owned_handles if h):
+        return "owned"
+    if PAID_MARKERS.search(text):
+        return "paid"
+    return "earned"

@@ -1,0 +1,166 @@
+"""Queries for mentions: idempotent insert, keyset pages, and the trend aggregation."""
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Integer, and_, case, func, literal_column, or_, values
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql import Select
+from sqlmodel import Session, col, select
+
+from models.tables import Mention
+
+MENTION_COLUMNS = [c.name for c in Mention.__table__.columns if c.name != "id"]  # type: ignore[attr-defined]
+
+
+def insert_new_mentions(session: Session, rows: Sequence[dict[str, Any]]) -> set[str]:
+    """Insert rows whose (brand_id, url_key) is new; return the url_keys that were inserted.
+
+    ON CONFLICT DO NOTHING keeps this idempotent under retries and concurrent workers.
+    """
+    if not rows:
+        return set()
+    table = Mention.__table__  # type: ignore[attr-defined]
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(table)
+        .values(list(rows))
+        .on_conflict_do_nothing(index_elements=["brand_id", "url_key"])
+        .returning(table.c.url_key)
+    )
+    return {row[0] for row in session.execute(statement)}
+
+
+def existing_by_keys(
+    session: Session, *, brand_id: int, url_keys: list[str], story_keys: list[str]
+) -> list[Mention]:
+    conditions = []
+    if url_keys:
+        conditions.append(col(Mention.url_key).in_(url_keys))
+    if story_keys:
+        conditions.append(col(Mention.story_key).in_(story_keys))
+    if not conditions:
+        return []
+    statement = (
+        select(Mention)
+        .where(Mention.brand_id == brand_id, or_(*conditions))
+        .with_for_update()
+    )
+    return list(session.exec(statement).all())
+
+
+@dataclass(frozen=True)
+class MentionFilter:
+    workspace_id: int
+    brand_id: int | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    source_kind: str | None = None
+    label: str | None = None
+
+
+def filtered(statement: Select[Any], f: MentionFilter) -> Select[Any]:
+    statement = statement.where(col(Mention.workspace_id) == f.workspace_id)
+    if f.brand_id is not None:
+        statement = statement.where(col(Mention.brand_id) == f.brand_id)
+    if f.since is not None:
+        statement = statement.where(col(Mention.published_at) >= f.since)
+    if f.until is not None:
+        statement = statement.where(col(Mention.published_at) < f.until)
+    if f.source_kind is not None:
+        statement = statement.where(col(Mention.source_kind) == f.source_kind)
+    if f.label is not None:
+        statement = statement.where(col(Mention.sentiment_label) == f.label)
+    return statement
+
+
+def page_newest_first(
+    session: Session, f: MentionFilter, *, after: tuple[datetime, int] | None, limit: int
+) -> list[Mention]:
+    """Newest first, keyset on (published_at, id): stable while new rows arrive."""
+    statement = filtered(select(Mention), f)  # type: ignore[arg-type]
+    if after is not None:
+        published_at, mention_id = after
+        statement = statement.where(
+            or_(
+                col(Mention.published_at) < published_at,
+                and_(col(Mention.published_at) == published_at, col(Mention.id) < mention_id),
+            )
+        )
+    statement = statement.order_by(col(Mention.published_at).desc(), col(Mention.id).desc())
+    return list(session.exec(statement.limit(limit)).all())  # type: ignore[call-overload]
+
+
+def iter_newest_first(session: Session, f: MentionFilter, *, batch: int = 1000) -> Iterator[Mention]:
+    after: tuple[datetime, int] | None = None
+    while True:
+        rows = page_newest_first(session, f, after=after, limit=batch)
+        yield from rows
+        if len(rows) < batch:
+            return
+        last = rows[-1]
+        assert last.id is not None
+        after = (last.published_at, last.id)
+        session.expunge_all()
+
+
+@dataclass(frozen=True)
+class BucketCounts:
+    index: int
+    mentions: int
+    positive: int
+    neutral: int
+    negative: int
+    compound_sum: float
+
+
+def bucket_counts(
+    session: Session, f: MentionFilter, bounds: Sequence[tuple[datetime, datetime]]
+) -> dict[int, BucketCounts]:
+    """Counts per label per bucket, one range scan of the (brand_id, published_at) index per
+    bucket: buckets are given as UTC [start, end) pairs, so any timezone and DST work."""
+    if not bounds:
+        return {}
+    from models.types import UTCDateTime
+
+    buckets = values(
+        literal_column("idx", Integer),
+        literal_column("b_start", UTCDateTime()),
+        literal_column("b_end", UTCDateTime()),
+        name="buckets",
+    ).data([(i, start, end) for i, (start, end) in enumerate(bounds)])
+    label = col(Mention.sentiment_label)
+    statement = (
+        select(
+            buckets.c.idx,
+            func.count(col(Mention.id)),
+            func.sum(case((label == "positive", 1), else_=0)),
+            func.sum(case((label == "neutral", 1), else_=0)),
+            func.sum(case((label == "negative", 1), else_=0)),
+            func.sum(col(Mention.sentiment_compound)),
+        )
+        .select_from(buckets)
+        .join(
+            Mention,
+            and_(
+                col(Mention.published_at) >= buckets.c.b_start,
+                col(Mention.published_at) < buckets.c.b_end,
+            ),
+        )
+        .group_by(buckets.c.idx)
+    )
+    statement = filtered(statement, f)  # type: ignore[arg-type]
+    return {
+        int(row[0]): BucketCounts(
+            index=int(row[0]),
+            mentions=int(row[1]),
+            positive=int(row[2] or 0),
+            neutral=int(row[3] or 0),
+            negative=int(row[4] or 0),
+            compound_sum=float(row[5] or 0.0),
+        )
+        for row in session.execute(statement)
+    }

@@ -1,0 +1,72 @@
+"""The one adapter protocol every source kind implements.
+
+An adapter gets our shared httpx client, the source's settings and the opaque cursor it
+returned last time; it returns the items it found and the next cursor. It knows nothing of
+the database, of brands' stored mentions or of sentiment.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar, Protocol
+
+import httpx
+
+Cursor = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceItem:
+    """One item as a source reported it, text already plain (tags stripped, entities decoded)."""
+
+    title: str
+    text: str
+    url: str | None
+    guid: str | None = None
+    author: str | None = None
+    published_at: datetime | None = None
+    publisher: str | None = None
+    language: str | None = None
+    score: int | None = None
+    comments: int | None = None
+    deleted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SourceConfig:
+    """What a source row says about where and what to fetch."""
+
+    kind: str
+    brand_query: str
+    url: str | None = None
+    search: str | None = None
+    locale: str | None = None
+    subreddit: str | None = None
+    instance: str | None = None
+    hashtag: str | None = None
+
+
+@dataclass(slots=True)
+class PollOutcome:
+    items: list[SourceItem]
+    cursor: Cursor
+    not_modified: bool = False
+    requests: int = 1
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class SourceError(Exception):
+    """A poll failed in a way the user should see as the source's `last_error`."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after
+
+
+class SourceAdapter(Protocol):
+    kind: ClassVar[str]
+
+    def poll(
+        self, client: httpx.Client, config: SourceConfig, cursor: Mapping[str, Any]
+    ) -> PollOutcome: ...
