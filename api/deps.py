@@ -3,20 +3,24 @@
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, status
+from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
-from core.db import get_engine
+from core.db import get_engine, read_only_engine
 from models.tables import Workspace
 from models.workspaces import workspace_for_key
 
 bearer = HTTPBearer(auto_error=False, description="An API key from `escucha workspace create`")
 
 
-def get_session() -> Iterator[Session]:
+READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def get_session(request: Request) -> Iterator[Session]:
     """The request's unit of work: routes that write call commit() before they answer."""
-    with Session(get_engine(), expire_on_commit=False) as session:
+    engine = read_only_engine() if request.method in READ_METHODS else get_engine()
+    with Session(engine, expire_on_commit=False) as session:
         yield session
 
 

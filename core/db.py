@@ -46,9 +46,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin_immediate(connection: Any) -> None:
-    # BEGIN IMMEDIATE takes the write lock up front, so two processes never deadlock
-    # upgrading read locks; busy_timeout then queues writers instead of failing.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # Units of work that write take SQLite's write lock up front (BEGIN IMMEDIATE), so two
+    # processes never fail upgrading a read snapshot; busy_timeout then queues writers.
+    # Read-only units (see read_only_engine) begin DEFERRED and never block anyone in WAL.
+    mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+    connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 def get_engine() -> Engine:
@@ -61,6 +63,11 @@ def get_engine() -> Engine:
             _engine = build_engine(get_settings().resolved_database_url())
             _engine_pid = os.getpid()
         return _engine
+
+
+def read_only_engine() -> Engine:
+    """The same pool, for units of work that only read."""
+    return get_engine().execution_options(sqlite_begin="DEFERRED")
 
 
 def reset_engine() -> None:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, func, literal_column, or_, values
+from sqlalchemy import Integer, and_, case, func, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
@@ -45,9 +45,7 @@ def existing_by_keys(
     if not conditions:
         return []
     statement = (
-        select(Mention)
-        .where(Mention.brand_id == brand_id, or_(*conditions))
-        .with_for_update()
+        select(Mention).where(Mention.brand_id == brand_id, or_(*conditions)).with_for_update()
     )
     return list(session.exec(statement).all())
 
@@ -94,7 +92,9 @@ def page_newest_first(
     return list(session.exec(statement.limit(limit)).all())  # type: ignore[call-overload]
 
 
-def iter_newest_first(session: Session, f: MentionFilter, *, batch: int = 1000) -> Iterator[Mention]:
+def iter_newest_first(
+    session: Session, f: MentionFilter, *, batch: int = 1000
+) -> Iterator[Mention]:
     after: tuple[datetime, int] | None = None
     while True:
         rows = page_newest_first(session, f, after=after, limit=batch)
@@ -108,8 +108,8 @@ def iter_newest_first(session: Session, f: MentionFilter, *, batch: int = 1000) 
 
 
 @dataclass(frozen=True)
-class BucketCounts:
-    index: int
+class SlotCounts:
+    slot: int
     mentions: int
     positive: int
     neutral: int
@@ -117,45 +117,31 @@ class BucketCounts:
     compound_sum: float
 
 
-def bucket_counts(
-    session: Session, f: MentionFilter, bounds: Sequence[tuple[datetime, datetime]]
-) -> dict[int, BucketCounts]:
-    """Counts per label per bucket, one range scan of the (brand_id, published_at) index per
-    bucket: buckets are given as UTC [start, end) pairs, so any timezone and DST work."""
-    if not bounds:
-        return {}
-    from models.types import UTCDateTime
+def _epoch_slot(session: Session, slot_seconds: int) -> Any:
+    published = col(Mention.published_at)
+    if session.get_bind().dialect.name == "sqlite":
+        epoch = func.cast(func.strftime("%s", published), Integer)
+        return epoch / slot_seconds  # integer division in SQLite
+    return func.floor(func.extract("epoch", published) / slot_seconds)
 
-    buckets = values(
-        literal_column("idx", Integer),
-        literal_column("b_start", UTCDateTime()),
-        literal_column("b_end", UTCDateTime()),
-        name="buckets",
-    ).data([(i, start, end) for i, (start, end) in enumerate(bounds)])
+
+def slot_counts(session: Session, f: MentionFilter, *, slot_seconds: int) -> list[SlotCounts]:
+    """Counts per label per fixed UTC slot (slot = floor(epoch / slot_seconds)), one GROUP BY
+    over the (brand_id, published_at) index; callers fold slots into local buckets."""
+    slot = _epoch_slot(session, slot_seconds).label("slot")
     label = col(Mention.sentiment_label)
-    statement = (
-        select(
-            buckets.c.idx,
-            func.count(col(Mention.id)),
-            func.sum(case((label == "positive", 1), else_=0)),
-            func.sum(case((label == "neutral", 1), else_=0)),
-            func.sum(case((label == "negative", 1), else_=0)),
-            func.sum(col(Mention.sentiment_compound)),
-        )
-        .select_from(buckets)
-        .join(
-            Mention,
-            and_(
-                col(Mention.published_at) >= buckets.c.b_start,
-                col(Mention.published_at) < buckets.c.b_end,
-            ),
-        )
-        .group_by(buckets.c.idx)
-    )
+    statement = select(
+        slot,
+        func.count(),
+        func.sum(case((label == "positive", 1), else_=0)),
+        func.sum(case((label == "neutral", 1), else_=0)),
+        func.sum(case((label == "negative", 1), else_=0)),
+        func.sum(col(Mention.sentiment_compound)),
+    ).group_by(slot)
     statement = filtered(statement, f)  # type: ignore[arg-type]
-    return {
-        int(row[0]): BucketCounts(
-            index=int(row[0]),
+    return [
+        SlotCounts(
+            slot=int(row[0]),
             mentions=int(row[1]),
             positive=int(row[2] or 0),
             neutral=int(row[3] or 0),
@@ -163,4 +149,4 @@ def bucket_counts(
             compound_sum=float(row[5] or 0.0),
         )
         for row in session.execute(statement)
-    }
+    ]

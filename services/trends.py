@@ -6,7 +6,11 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from domain.buckets import Interval, bucket_bounds
-from models.mentions import MentionFilter, bucket_counts
+import bisect
+import math
+from functools import reduce
+
+from models.mentions import MentionFilter, SlotCounts, slot_counts
 from models.tables import Brand
 from services.errors import InvalidInputError
 
@@ -38,6 +42,13 @@ def default_window(
     return since, until
 
 
+def slot_seconds_for(bounds: list[tuple[datetime, datetime]]) -> int:
+    """The largest UTC slot (at most a day) that every bucket boundary falls on: 86400 for
+    UTC days, 3600 for whole-hour offsets, 1800 or 900 for India or Nepal."""
+    edges = [int(start.timestamp()) for start, _ in bounds] + [int(bounds[-1][1].timestamp())]
+    return reduce(math.gcd, edges, 86400)
+
+
 def build_trend(
     session: Session,
     brand: Brand,
@@ -52,26 +63,45 @@ def build_trend(
         bounds = bucket_bounds(since, until, interval, brand.timezone)
     except ValueError as exc:
         raise InvalidInputError(str(exc)) from exc
-    # The first and last buckets are clipped to [since, until): `since` is inclusive,
-    # `until` exclusive, for every endpoint.
-    clipped = [(max(start, since), min(end, until)) for start, end in bounds]
+    # `since` is inclusive and `until` exclusive for every endpoint, so the first and last
+    # buckets only count what falls inside the window.
     f = MentionFilter(
-        workspace_id=brand.workspace_id, brand_id=brand.id, source_kind=source_kind, label=label
+        workspace_id=brand.workspace_id,
+        brand_id=brand.id,
+        since=since,
+        until=until,
+        source_kind=source_kind,
+        label=label,
     )
-    counts = bucket_counts(session, f, clipped)
-    series = []
-    for index, (start, _end) in enumerate(bounds):
-        c = counts.get(index)
-        mentions = c.mentions if c else 0
-        series.append(
-            TrendBucketData(
-                start=start,
-                mentions=mentions,
-                positive=c.positive if c else 0,
-                neutral=c.neutral if c else 0,
-                negative=c.negative if c else 0,
-                avg_sentiment=round(c.compound_sum / mentions, 4) if c and mentions else 0.0,
-                net_sentiment=net_sentiment(c.positive, c.negative, mentions) if c else 0.0,
-            )
-        )
-    return series
+    slot = slot_seconds_for(bounds)
+    starts = [start.timestamp() for start, _ in bounds]
+    totals: dict[int, list[float]] = {}
+    for counts in slot_counts(session, f, slot_seconds=slot):
+        index = bisect.bisect_right(starts, counts.slot * slot) - 1
+        _add(totals.setdefault(index, [0, 0, 0, 0, 0.0]), counts)
+    return [_bucket(start, totals.get(index)) for index, (start, _end) in enumerate(bounds)]
+
+
+def _add(total: list[float], counts: SlotCounts) -> None:
+    total[0] += counts.mentions
+    total[1] += counts.positive
+    total[2] += counts.neutral
+    total[3] += counts.negative
+    total[4] += counts.compound_sum
+
+
+def _bucket(start: datetime, total: list[float] | None) -> TrendBucketData:
+    mentions, positive, neutral, negative, compound = (
+        (int(total[0]), int(total[1]), int(total[2]), int(total[3]), total[4])
+        if total
+        else (0, 0, 0, 0, 0.0)
+    )
+    return TrendBucketData(
+        start=start,
+        mentions=mentions,
+        positive=positive,
+        neutral=neutral,
+        negative=negative,
+        avg_sentiment=round(compound / mentions, 4) if mentions else 0.0,
+        net_sentiment=net_sentiment(positive, negative, mentions),
+    )

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from api.deps import SessionDep, WorkspaceIdDep
 from api.schemas import MentionPage, MentionPublic, MentionQuery
-from core.db import get_engine
+from core.db import read_only_engine
 from models.mentions import MentionFilter
 from models.tables import Mention
 from services.brands import get_brand_or_404
@@ -100,7 +100,7 @@ def export_mentions(
 
 def _export_stream(f: MentionFilter, q: str | None) -> Iterator[Mention]:
     # Its own session: the request's one is closed before a streamed body finishes.
-    with Session(get_engine()) as session:
+    with Session(read_only_engine()) as session:
         yield from stream_mentions(session, f, q=q)
 
 

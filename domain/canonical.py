@@ -1,0 +1,131 @@
+"""Canonical URLs and story keys: the identities a brand's mentions are deduplicated by.
+
+Pure functions, no I/O. `canonical_url` unwraps Google redirect links, drops tracking
+parameters and fragments, lower-cases scheme and host, drops default ports and gives an
+empty path as `/`; other query parameters keep their order and their original spelling.
+Where the real URL cannot be recovered (Google News article links), `story_key` gives the
+identity: normalized title plus publisher.
+"""
+
+import re
+import unicodedata
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
+
+TRACKING_PARAMS = frozenset({"fbclid", "gclid", "mc_cid", "mc_eid"})
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_GOOGLE_HOST = re.compile(r"^(?:www\.)?google\.[a-z]{2,3}(?:\.[a-z]{2})?$")
+_GOOGLE_NEWS_ARTICLE_PATHS = ("/rss/articles/", "/__i/rss/rd/articles/", "/articles/")
+_MAX_UNWRAP = 3
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def canonical_url(url: str) -> str:
+    """The canonical form of `url`; a string that is not an absolute http(s) URL comes back
+    stripped but otherwise unchanged."""
+    url = url.strip()
+    for _ in range(_MAX_UNWRAP):
+        target = _redirect_target(url)
+        if target is None:
+            break
+        url = target
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return url
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return url
+    host = parts.hostname.lower()
+    if ":" in host:
+        host = f"[{host}]"
+    if port is not None and port != _DEFAULT_PORTS[scheme]:
+        host = f"{host}:{port}"
+    userinfo = parts.netloc.rpartition("@")[0]
+    netloc = f"{userinfo}@{host}" if userinfo else host
+    return urlunsplit((scheme, netloc, parts.path or "/", _clean_query(parts.query), ""))
+
+
+def domain_of(url: str) -> str:
+    """The host of `url` in lower case without a leading `www.`; "" when there is none."""
+    try:
+        host = urlsplit(url.strip()).hostname or ""
+    except ValueError:
+        return ""
+    host = host.lower().rstrip(".")
+    return host[4:] if host.startswith("www.") else host
+
+
+def is_google_news_article(url: str) -> bool:
+    """True for news.google.com article links, whose publisher URL cannot be recovered."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    return (parts.hostname or "").lower() == "news.google.com" and parts.path.startswith(
+        _GOOGLE_NEWS_ARTICLE_PATHS
+    )
+
+
+def split_publisher_suffix(title: str, publisher: str | None) -> tuple[str, str | None]:
+    """Split Google News' ` - Publisher` off a title when it names `publisher`.
+
+    Returns the title without the suffix and the publisher. Without a known publisher the
+    title is returned whole: a dash in a headline is too common to guess from.
+    """
+    title = title.strip()
+    if not publisher or not publisher.strip():
+        return title, None
+    publisher = publisher.strip()
+    head, sep, tail = title.rpartition(" - ")
+    if sep and head.strip() and tail.strip().casefold() == publisher.casefold():
+        return head.strip(), publisher
+    return title, publisher
+
+
+def story_key(title: str, publisher: str | None) -> str:
+    """Identity of a story without a usable URL: normalized title, `|`, normalized publisher.
+
+    Case, accents, punctuation and spacing do not matter, and a trailing ` - Publisher`
+    is ignored, so the same story from Google News and from another source meets.
+    """
+    title, publisher = split_publisher_suffix(title, publisher)
+    return f"{normalize_words(title)}|{normalize_words(publisher or '')}"
+
+
+def normalize_words(text: str) -> str:
+    """Casefolded, accents stripped, punctuation turned to spaces, spaces collapsed."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NON_WORD.sub(" ", bare).strip()
+
+
+def _redirect_target(url: str) -> str | None:
+    """The `url=` (or `q=`) target of a Google redirect link, if it is one."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    host = (parts.hostname or "").lower()
+    is_google_redirect = _GOOGLE_HOST.match(host) is not None and parts.path == "/url"
+    is_news_redirect = host == "news.google.com" and parts.path == "/news/url"
+    if not (is_google_redirect or is_news_redirect):
+        return None
+    params = dict(parse_qsl(parts.query, keep_blank_values=True))
+    for name in ("url", "q"):
+        target = params.get(name, "").strip()
+        if target.lower().startswith(("http://", "https://")):
+            return target
+    return None
+
+
+def _clean_query(query: str) -> str:
+    if not query:
+        return ""
+    kept = [pair for pair in query.split("&") if pair and not _is_tracking(pair)]
+    return "&".join(kept)
+
+
+def _is_tracking(pair: str) -> bool:
+    name = pair.split("=", 1)[0].lower()
+    return name.startswith("utm_") or name in TRACKING_PARAMS

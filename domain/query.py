@@ -1,0 +1,208 @@
+"""Brand queries: parse once, then match many texts cheaply.
+
+    query = parse_query('("coca cola" OR coke) -"coke zero" -cocaine')
+    query.matches("Coca-Cola sales are up")  # True
+
+Words are ANDed, OR binds tighter than AND, `"..."` is an exact phrase, `-x` / `NOT x`
+excludes, parentheses group, `word*` is a prefix. Matching is case- and
+accent-insensitive and on whole words; see `domain.textnorm` for how words are made.
+The syntax lives in `domain.query_parser`; this module gives it meaning.
+"""
+
+from bisect import bisect_left
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import partial
+
+from domain.query_parser import (
+    And,
+    Node,
+    Not,
+    Or,
+    Phrase,
+    Prefix,
+    QuerySyntaxError,
+    Term,
+    parse,
+)
+from domain.textnorm import words
+
+__all__ = ["BrandQuery", "PreparedText", "QuerySyntaxError", "parse_query", "prepare_text"]
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedText:
+    """A text folded and split into words once, to be checked against many queries."""
+
+    tokens: tuple[str, ...]
+    vocabulary: frozenset[str]
+    sorted_vocabulary: tuple[str, ...]
+
+
+def prepare_text(text: str) -> PreparedText:
+    """Prepare `text` (for an item: its title and body joined by a newline) for matching."""
+    tokens = tuple(words(text))
+    vocabulary = frozenset(tokens)
+    return PreparedText(tokens, vocabulary, tuple(sorted(vocabulary)))
+
+
+_Matcher = Callable[[PreparedText], bool]
+
+
+@dataclass(frozen=True)
+class BrandQuery:
+    """A compiled query. Build it with `parse_query`."""
+
+    source: str
+    root: Node = field(repr=False)
+    _matcher: _Matcher = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_matcher", _compile(self.root))
+
+    def matches(self, text: str) -> bool:
+        return self._matcher(prepare_text(text))
+
+    def matches_prepared(self, prepared: PreparedText) -> bool:
+        return self._matcher(prepared)
+
+    def positive_terms(self) -> list[str]:
+        """Folded words, phrases ("coca cola") and prefixes ("coc*") that are looked for."""
+        return _unique(_term_text(leaf) for leaf, excluded in _leaves(self.root) if not excluded)
+
+    def excluded_terms(self) -> list[str]:
+        """Folded words, phrases and prefixes whose presence rules a text out."""
+        return _unique(_term_text(leaf) for leaf, excluded in _leaves(self.root) if excluded)
+
+    def to_search_string(self) -> str:
+        """The positive part in web-search syntax, spelled as the user typed it.
+
+        Exclusions are dropped (our matcher applies them afterwards). Mixed AND/OR
+        nesting is always parenthesised, so engines where AND binds tighter than OR
+        read it the same way.
+        """
+        positive = _positive_part(self.root)
+        assert positive is not None, "parse_query guarantees a positive term"
+        return _render(positive)
+
+
+def parse_query(query: str) -> BrandQuery:
+    """Compile `query`; raise QuerySyntaxError (a ValueError) naming the position if invalid."""
+    return BrandQuery(query, parse(query))
+
+
+def _compile(node: Node) -> _Matcher:
+    match node:
+        case Term(word=word):
+            return partial(_has_word, word)
+        case Phrase(words=phrase):
+            return partial(_has_phrase, phrase)
+        case Prefix(stem=stem):
+            return partial(_has_prefix, stem)
+        case Not(operand=operand):
+            return partial(_is_false, _compile(operand))
+        case And(operands=operands):
+            return partial(_all, tuple(_compile(operand) for operand in operands))
+        case Or(operands=operands):
+            return partial(_any, tuple(_compile(operand) for operand in operands))
+
+
+def _has_word(word: str, prepared: PreparedText) -> bool:
+    return word in prepared.vocabulary
+
+
+def _has_phrase(phrase: tuple[str, ...], prepared: PreparedText) -> bool:
+    vocabulary = prepared.vocabulary
+    if not all(word in vocabulary for word in phrase):
+        return False
+    tokens, first, length = prepared.tokens, phrase[0], len(phrase)
+    start = tokens.index(first)
+    while True:
+        if tokens[start : start + length] == phrase:
+            return True
+        try:
+            start = tokens.index(first, start + 1)
+        except ValueError:
+            return False
+
+
+def _has_prefix(stem: str, prepared: PreparedText) -> bool:
+    candidates = prepared.sorted_vocabulary
+    index = bisect_left(candidates, stem)
+    return index < len(candidates) and candidates[index].startswith(stem)
+
+
+def _is_false(matcher: _Matcher, prepared: PreparedText) -> bool:
+    return not matcher(prepared)
+
+
+# Plain loops rather than all()/any() over a generator: matching is the hot path, and
+# a generator costs about as much as the set lookups it wraps.
+def _all(matchers: tuple[_Matcher, ...], prepared: PreparedText) -> bool:
+    for matcher in matchers:  # noqa: SIM110
+        if not matcher(prepared):
+            return False
+    return True
+
+
+def _any(matchers: tuple[_Matcher, ...], prepared: PreparedText) -> bool:
+    for matcher in matchers:  # noqa: SIM110
+        if matcher(prepared):
+            return True
+    return False
+
+
+def _leaves(node: Node, excluded: bool = False) -> Iterator[tuple[Term | Phrase | Prefix, bool]]:
+    match node:
+        case Term() | Phrase() | Prefix():
+            yield node, excluded
+        case Not(operand=operand):
+            yield from _leaves(operand, excluded=True)
+        case And(operands=operands) | Or(operands=operands):
+            for operand in operands:
+                yield from _leaves(operand, excluded)
+
+
+def _term_text(leaf: Term | Phrase | Prefix) -> str:
+    match leaf:
+        case Term(word=word):
+            return word
+        case Phrase(words=phrase):
+            return " ".join(phrase)
+        case Prefix(stem=stem):
+            return stem + "*"
+
+
+def _unique(items: Iterator[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _positive_part(node: Node) -> Node | None:
+    match node:
+        case Not():
+            return None
+        case And(operands=operands, position=position) | Or(operands=operands, position=position):
+            # Parsing guarantees every OR alternative keeps a positive term.
+            kept = [part for part in map(_positive_part, operands) if part is not None]
+            if len(kept) > 1:
+                return type(node)(tuple(kept), position)
+            return kept[0] if kept else None
+        case _:
+            return node
+
+
+def _render(node: Node) -> str:
+    match node:
+        case And(operands=operands):
+            return " ".join(_render_inside(operand, Or) for operand in operands)
+        case Or(operands=operands):
+            return " OR ".join(_render_inside(operand, And) for operand in operands)
+        case Term(display=display) | Phrase(display=display) | Prefix(display=display):
+            return display
+        case Not():
+            raise AssertionError("exclusions are dropped before rendering")
+
+
+def _render_inside(node: Node, needs_parentheses: type[And] | type[Or]) -> str:
+    rendered = _render(node)
+    return f"({rendered})" if isinstance(node, needs_parentheses) else rendered

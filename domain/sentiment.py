@@ -1,0 +1,167 @@
+"""Sentiment of a mention: VADER for English and unknown languages, our own scorer for Spanish.
+
+Routing: ``language`` "es" (or "es-MX", "es_ES", ...) goes to ``domain.sentiment_es`` (model
+"escucha-es-rules+emo"); anything else, None included, to vaderSentiment unchanged ("vader").
+
+How a text is scored (product spec, "Sentiment"):
+- VADER's compound score of the whole text;
+- except where the text is longer than two sentences and longer than a tweet
+  (``LONG_TEXT_CHARS`` = 280 characters): then the mean of VADER's scores over its sentences,
+  as VADER's authors advise for paragraphs and articles. The length condition is ours: VADER
+  was tuned and validated on tweet-length units, and on the VADER ground-truth tweets the plain
+  sentence mean lowered Pearson r from 0.872 to 0.850 (511 of 4,200 tweets have three or more
+  short sentences such as "Yay. So lucky."), while with the condition all four ground-truth
+  sets keep exactly VADER's own r.
+
+How sentences are split (``split_sentences``):
+- a line break always ends a sentence;
+- ``.``, ``!``, ``?`` or ``…`` (repeats allowed, closing quotes and brackets kept) end a
+  sentence when whitespace follows and the next sentence opens with an upper-case letter,
+  a digit or an opening mark (``¿ ¡ " “ ‘ ' ( [ «``);
+- a single ``.`` does not end a sentence after a known abbreviation (``Mr.``, ``Dr.``, ``Sr.``,
+  ``Sra.``, ``etc.``, ``ej.``, month names, ...), after a single letter (initials, ``p. ej.``)
+  or after a word with an inner dot (``U.S.``, ``EE.UU.``).
+
+The VADER analyzer is built once per process, on first use.
+"""
+
+import re
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from domain.sentiment_es import EMO_MODEL, score_spanish
+
+POSITIVE_THRESHOLD = 0.05
+NEGATIVE_THRESHOLD = -0.05
+LONG_TEXT_CHARS = 280
+VADER_MODEL = "vader"
+
+_ABBREVIATION_WORDS = """
+    mr mrs ms dr drs sr sra srta sres st jr vs etc inc ltd co corp gen gov sen rep prof
+    jan feb apr jun jul aug sep sept oct nov dec ene abr ago dic
+    ud uds dña dn lic ing arq pág pag núm num cap ej aprox av avda dept depto fig vol ed
+    mt ft op cit approx esq tel
+"""
+ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
+
+_SENTENCE_END = re.compile(
+    r"(?:[.!?…]+)[\"'”’)\]»]*(?P<gap>\s+)(?=[\"'“‘(\[¿¡«]*[A-ZÁÉÍÓÚÑÜ0-9])",
+)
+_LAST_WORD = re.compile(r"[\w.]+$")
+_LINES = re.compile(r"[\r\n]+")
+
+
+@dataclass(frozen=True)
+class SentimentScore:
+    """A text's sentiment: VADER's four figures, our label and the model that produced them."""
+
+    compound: float
+    positive: float
+    neutral: float
+    negative: float
+    label: str
+    model: str
+
+
+def label_for(compound: float) -> str:
+    """VADER's published thresholds: positive at >= 0.05, negative at <= -0.05."""
+    if compound >= POSITIVE_THRESHOLD:
+        return "positive"
+    if compound <= NEGATIVE_THRESHOLD:
+        return "negative"
+    return "neutral"
+
+
+@cache
+def vader_analyzer() -> SentimentIntensityAnalyzer:
+    """The one VADER analyzer of this process (loading its lexicon takes ~100 ms)."""
+    return SentimentIntensityAnalyzer()
+
+
+def _is_abbreviation(before: str) -> bool:
+    match = _LAST_WORD.search(before)
+    if match is None:
+        return False
+    word = match.group().lower()
+    return word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()) or "." in word
+
+
+def _split_line(line: str) -> list[str]:
+    sentences: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(line):
+        end = match.start("gap")
+        if (
+            line[end - 1] == "."
+            and line[end - 2 : end] != ".."
+            and _is_abbreviation(line[start : end - 1])
+        ):
+            continue
+        sentences.append(line[start:end])
+        start = match.end()
+    sentences.append(line[start:])
+    return sentences
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of ``text``, stripped, empty ones left out (rules in the module doc)."""
+    sentences: list[str] = []
+    for line in _LINES.split(text):
+        sentences.extend(s.strip() for s in _split_line(line) if s.strip())
+    return sentences
+
+
+def _vader_scores(text: str) -> dict[str, float]:
+    scores: dict[str, Any] = vader_analyzer().polarity_scores(text)
+    return {key: float(value) for key, value in scores.items()}
+
+
+def _from_parts(parts: list[dict[str, float]], model: str) -> SentimentScore:
+    def mean(key: str) -> float:
+        return statistics.fmean(part[key] for part in parts)
+
+    compound = mean("compound")
+    return SentimentScore(
+        compound=compound,
+        positive=mean("pos"),
+        neutral=mean("neu"),
+        negative=mean("neg"),
+        label=label_for(compound),
+        model=model,
+    )
+
+
+def score_with(scorer: Callable[[str], dict[str, float]], text: str, model: str) -> SentimentScore:
+    """Score ``text`` whole, or as the mean over its sentences when it is long (module doc)."""
+    if len(text) > LONG_TEXT_CHARS:
+        sentences = split_sentences(text)
+        if len(sentences) > 2:
+            return _from_parts([scorer(s) for s in sentences], model)
+    return _from_parts([scorer(text)], model)
+
+
+def _spanish_scores(text: str) -> dict[str, float]:
+    score = score_spanish(text)
+    return {
+        "compound": score.compound,
+        "pos": score.positive,
+        "neu": score.neutral,
+        "neg": score.negative,
+    }
+
+
+def is_spanish(language: str | None) -> bool:
+    """Whether ``language`` (ISO 639-1, maybe with a region) is Spanish."""
+    return language is not None and language.lower().replace("_", "-").split("-")[0] == "es"
+
+
+def score_text(text: str, language: str | None) -> SentimentScore:
+    """Sentiment of a mention's plain text in ``language`` (ISO 639-1, None when unknown)."""
+    if is_spanish(language):
+        return score_with(_spanish_scores, text, EMO_MODEL)
+    return score_with(_vader_scores, text, VADER_MODEL)

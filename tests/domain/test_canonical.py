@@ -1,0 +1,108 @@
+import pytest
+
+from domain.canonical import (
+    canonical_url,
+    domain_of,
+    is_google_news_article,
+    normalize_words,
+    split_publisher_suffix,
+    story_key,
+)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "https://www.google.com/url?rct=j&sa=t&url=https://investorplace.com/2019/07/"
+            "slack-stock-truly-compelling/&ct=ga&cd=CAIyHGU4&usg=AFQjCNEZ",
+            "https://investorplace.com/2019/07/slack-stock-truly-compelling/",
+        ),
+        (
+            "https://www.google.com/url?rct=j&sa=t&url=https://www.elnorte.example/n%3Fid%3D77"
+            "%26utm_source%3Dgoogle&ct=ga",
+            "https://www.elnorte.example/n?id=77",
+        ),
+        (
+            "http://news.google.com/news/url?sa=t&fd=R&usg=AFQjCNE6&url=http://www.telegraph.co.uk"
+            "/news/9125462/Russia.html",
+            "http://www.telegraph.co.uk/news/9125462/Russia.html",
+        ),
+        ("https://www.google.com.mx/url?q=https://example.org/a&sa=U", "https://example.org/a"),
+    ],
+)
+def test_google_redirects_are_unwrapped(url: str, expected: str) -> None:
+    assert canonical_url(url) == expected
+
+
+def test_tracking_parameters_and_fragments_are_dropped_other_parameters_keep_order() -> None:
+    url = (
+        "https://Example.ORG/a/b?z=1&utm_source=rss&UTM_Medium=x&fbclid=abc&gclid=1"
+        "&mc_cid=2&mc_eid=3&a=%20b&utm_campaign=c#section"
+    )
+    assert canonical_url(url) == "https://example.org/a/b?z=1&a=%20b"
+
+
+def test_scheme_and_host_are_lower_cased_and_default_ports_dropped() -> None:
+    assert canonical_url("HTTPS://WWW.Example.com:443/Path") == "https://www.example.com/Path"
+    assert canonical_url("http://example.com:80") == "http://example.com/"
+    assert canonical_url("http://example.com:8080/x?") == "http://example.com:8080/x"
+    assert canonical_url("  https://[2001:DB8::1]:443/x ") == "https://[2001:db8::1]/x"
+
+
+def test_a_non_http_url_or_garbage_comes_back_unchanged() -> None:
+    assert canonical_url("mailto:someone@example.org") == "mailto:someone@example.org"
+    assert canonical_url("not a url") == "not a url"
+    assert canonical_url("http://[::1") == "http://[::1"
+
+
+def test_a_google_redirect_without_a_target_is_kept() -> None:
+    url = "https://www.google.com/url?sa=t&ct=ga"
+    assert canonical_url(url) == url
+
+
+def test_domain_of() -> None:
+    assert domain_of("https://WWW.Example.co.uk/a") == "example.co.uk"
+    assert domain_of("http://news.example.org:8080/") == "news.example.org"
+    assert domain_of("nothing") == ""
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://news.google.com/rss/articles/CBMiwwFBVV95cUxQ?oc=5", True),
+        ("https://news.google.com/__i/rss/rd/articles/CBMihAFodHRw?oc=5", True),
+        ("https://news.google.com/search?q=x", False),
+        ("https://example.org/rss/articles/1", False),
+    ],
+)
+def test_is_google_news_article(url: str, expected: bool) -> None:
+    assert is_google_news_article(url) is expected
+
+
+def test_split_publisher_suffix() -> None:
+    title = "Trump again shrinks two national monuments in Utah - The Washington Post"
+    assert split_publisher_suffix(title, "The Washington Post") == (
+        "Trump again shrinks two national monuments in Utah",
+        "The Washington Post",
+    )
+    assert split_publisher_suffix("A - B - NPR", "npr") == ("A - B", "npr")
+    assert split_publisher_suffix("Tech - the new frontier", None) == (
+        "Tech - the new frontier",
+        None,
+    )
+    assert split_publisher_suffix("Tech - the new frontier", "NPR") == (
+        "Tech - the new frontier",
+        "NPR",
+    )
+
+
+def test_story_key_ignores_case_accents_punctuation_and_the_publisher_suffix() -> None:
+    from_google_news = story_key("¡Café  Lumbre abre en Monterrey! - El Norte", "El Norte")
+    elsewhere = story_key("cafe lumbre abre en monterrey", "EL NORTE")
+    assert from_google_news == elsewhere == "cafe lumbre abre en monterrey|el norte"
+    assert story_key("Same title", None) != story_key("Same title", "Other")
+
+
+def test_normalize_words() -> None:
+    assert normalize_words("  Ñandú, São-Paulo_2026!! ") == "nandu sao paulo 2026"

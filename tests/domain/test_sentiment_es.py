@@ -1,0 +1,494 @@
+"""The Spanish scorer: every rule, a regression of fixed scores, routing, no network."""
+
+import socket
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from domain.sentiment import score_text
+from domain.sentiment_es import EMO_MODEL, NO_EMO, RULES_MODEL, EmoBlend, score_rules
+from domain.sentiment_es.emo import features, load_direction, normalise_text
+from domain.sentiment_es.lexicon import load_lexicon
+from domain.sentiment_es.lookup import is_laughter, word_valence
+from domain.sentiment_es.scorer import normalise, score_spanish
+from domain.sentiment_es.stemmer import stem, stem_and_kind
+from domain.sentiment_es.tokenizer import Kind, tokenize
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURES = REPO / "tests" / "fixtures" / "sentiment"
+
+
+def rules(text: str) -> float:
+    return score_rules(text).compound
+
+
+# --- tokenizer
+
+
+def test_tokenizer_drops_urls_handles_and_rt() -> None:
+    tokens = tokenize("RT @ana: mira https://t.co/abc www.x.com ana@mail.com hola")
+    assert [t.text for t in tokens] == [":", "mira", "hola"]
+
+
+def test_tokenizer_splits_camel_case_hashtags() -> None:
+    tokens = tokenize("#NoMásAbusos #lovewins")
+    assert [(t.text, t.hashtag) for t in tokens] == [
+        ("No", True),
+        ("Más", True),
+        ("Abusos", True),
+        ("lovewins", True),
+    ]
+
+
+def test_tokenizer_separates_emoji_stuck_to_words_and_drops_modifiers() -> None:
+    tokens = tokenize("genial😍👍🏽❤️")
+    assert [(t.text, t.kind) for t in tokens] == [
+        ("genial", Kind.WORD),
+        ("😍", Kind.EMOJI),
+        ("👍", Kind.EMOJI),
+        ("❤", Kind.EMOJI),
+    ]
+
+
+@pytest.mark.parametrize(
+    "emoticon", [":)", ":-(", ":'(", "xD", "XD", "<3", "</3", "-_-", "u.u", ":v"]
+)
+def test_tokenizer_keeps_emoticons(emoticon: str) -> None:
+    tokens = tokenize(f"hola {emoticon} adiós")
+    assert [t.text for t in tokens] == ["hola", emoticon, "adiós"]
+    assert tokens[1].kind is Kind.EMOTICON
+
+
+def test_tokenizer_keeps_clause_punctuation_and_drops_numbers() -> None:
+    tokens = tokenize("¡Llegó en 3 días! ¿Bien?")
+    assert [t.text for t in tokens] == ["¡", "Llegó", "en", "días", "!", "¿", "Bien", "?"]
+
+
+def test_letter_emoticons_need_word_boundaries() -> None:
+    assert [t.text for t in tokenize("exDirector CD:")] == ["exDirector", "CD", ":"]
+
+
+# --- lookup chain
+
+
+def test_lookup_exact_then_without_accents() -> None:
+    assert word_valence("pésimo") == word_valence("pesimo")
+    found = word_valence("pesimo")
+    assert found is not None and found.valence < -3
+
+
+def test_lookup_elongation_finds_the_word_with_emphasis() -> None:
+    plain, long = word_valence("bueno"), word_valence("buenooo")
+    assert plain is not None and long is not None
+    assert long.valence == plain.valence and long.emphasis > 0
+    assert rules("buenooo") > rules("bueno") > 0
+
+
+@pytest.mark.parametrize(
+    ("superlative", "base"),
+    [("lindísimo", "lindo"), ("riquísima", "rico"), ("amabilísimo", "amable"), ("feísimo", "feo")],
+)
+def test_lookup_isimo_maps_to_base_word_with_a_boost(superlative: str, base: str) -> None:
+    found, plain = word_valence(superlative), word_valence(base)
+    assert found is not None and plain is not None
+    assert superlative not in load_lexicon().words
+    assert found.valence == plain.valence
+    assert abs(rules(superlative)) > abs(rules(base))
+
+
+def test_lookup_by_stem_is_restricted_to_our_entries_and_kind_of_suffix() -> None:
+    assert "detestaba" not in load_lexicon().words
+    found = word_valence("detestaba")
+    assert found is not None and found.valence < 0
+    assert word_valence("aceptan") is None  # same stem as aceptable, but no derivation
+    assert word_valence("precios") is None  # listed in neutral.txt (precioso)
+
+
+@pytest.mark.parametrize(
+    "laugh", ["jaja", "jajaja", "JAJAJA", "jeje", "jiji", "jsjsjs", "xd", "xddd"]
+)
+def test_laughter_is_positive(laugh: str) -> None:
+    assert is_laughter(laugh.lower())
+    assert rules(laugh) > 0.3
+
+
+@pytest.mark.parametrize("word", ["hija", "hijo", "ahhh", "jesus", "jaj"])
+def test_words_that_are_not_laughter(word: str) -> None:
+    assert not is_laughter(word)
+
+
+# --- rules
+
+
+@pytest.mark.parametrize(
+    ("negated", "plain"),
+    [
+        ("no me gusta", "me gusta"),
+        ("no es bueno", "es bueno"),
+        ("nunca fue amable", "fue amable"),
+        ("jamás lo recomendaría", "lo recomendaría"),
+        ("tampoco es bonito", "es bonito"),
+        ("ni rápido", "rápido"),
+        ("no es malo", "es malo"),
+        ("sin problemas", "problemas"),
+        ("poco útil", "útil"),
+    ],
+)
+def test_negation_flips(negated: str, plain: str) -> None:
+    assert rules(negated) * rules(plain) < 0
+
+
+def test_negation_reaches_three_words_back_within_a_clause_only() -> None:
+    assert rules("no me parece bueno") < 0
+    assert rules("no me parece muy bueno") > 0  # four words back: out of reach, as in VADER
+    assert rules("no, me parece bueno") > 0
+
+
+def test_negative_concord_flips_once() -> None:
+    assert rules("no me gusta nada") < 0
+    assert rules("no es nada bueno") < 0
+    assert rules("sin ningún problema") > 0
+
+
+def test_un_poco_is_a_dampener_not_a_negator() -> None:
+    assert 0 > rules("un poco caro") > rules("caro")
+
+
+@pytest.mark.parametrize("marker", ["pero", "sino", "sin embargo", "no obstante"])
+def test_contrast_weighs_what_follows(marker: str) -> None:
+    assert rules(f"es bonito {marker} malo") < 0
+    assert rules(f"es malo {marker} bonito") > 0
+
+
+def test_contrast_across_clauses() -> None:
+    assert rules("El servicio es pésimo, pero la comida está buenísima") > 0
+    assert rules("La comida está buenísima, pero el servicio es pésimo") < 0
+
+
+@pytest.mark.parametrize("booster", ["muy", "súper", "re", "tan", "bastante", "demasiado"])
+def test_boosters_add_intensity(booster: str) -> None:
+    assert rules(f"{booster} bueno") > rules("bueno")
+    assert rules(f"{booster} malo") < rules("malo")
+
+
+@pytest.mark.parametrize("dampener", ["algo", "casi", "apenas", "medio", "un poco"])
+def test_dampeners_lower_intensity(dampener: str) -> None:
+    assert 0 < rules(f"{dampener} bueno") < rules("bueno")
+
+
+def test_bien_boosts_before_a_sentiment_word_and_counts_alone() -> None:
+    assert rules("bien bonito") > rules("bonito")
+    assert rules("todo bien") > 0
+
+
+def test_capitals_emphasise_in_mixed_case_text_only() -> None:
+    assert rules("el servicio es MALO") < rules("el servicio es malo")
+    assert rules("EL SERVICIO ES MALO") == pytest.approx(rules("el servicio es malo"))
+
+
+def test_exclamation_and_question_emphasis() -> None:
+    assert rules("qué bueno!!!") > rules("qué bueno!") > rules("qué bueno")
+    assert rules("pésimo!!") < rules("pésimo")
+    assert rules("pésimo??") < rules("pésimo?")
+    assert rules("!!!") == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [("😍", 1), ("😂", 1), ("👍", 1), ("😡", -1), ("😭", -1), ("💔", -1), ("🤮", -1)],
+)
+def test_emoji(text: str, sign: int) -> None:
+    assert rules(f"el pedido {text}") * sign > 0.2
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"), [(":)", 1), (":D", 1), ("<3", 1), ("xD", 1), (":(", -1), (":'(", -1)]
+)
+def test_emoticons(text: str, sign: int) -> None:
+    assert rules(f"el pedido {text}") * sign > 0.2
+
+
+def test_at_most_three_of_the_same_symbol_count() -> None:
+    assert rules("😍😍😍") < rules("😍😍😍😍") + 1e-12
+    assert rules("😍😍😍") == rules("😍😍😍😍😍😍")
+
+
+def test_emoji_are_not_negated() -> None:
+    assert rules("no 😍") > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("vale la pena", 1),
+        ("no vale la pena", -1),
+        ("qué asco", -1),
+        ("mal rollo", -1),
+        ("buena onda", 1),
+        ("de lujo", 1),
+        ("no funciona", -1),
+        ("sin servicio", -1),
+        ("me muero de risa", 1),
+        ("hasta la madre", -1),
+        ("de puta madre", 1),
+    ],
+)
+def test_multi_word_expressions(text: str, sign: int) -> None:
+    assert rules(text) * sign > 0.2
+
+
+def test_expressions_override_their_words() -> None:
+    assert rules("no pasa nada") >= 0
+    assert rules("muerto de risa") > 0 > rules("muerto")
+    assert rules("atención al cliente") == 0
+
+
+def test_plain_text_is_neutral() -> None:
+    assert rules("La tienda abre a las nueve de la mañana") == 0
+    assert score_text("La tienda abre a las nueve de la mañana", "es").label == "neutral"
+
+
+def test_normalisation_is_vaders() -> None:
+    assert normalise(0) == 0
+    assert normalise(4) == pytest.approx(4 / (16 + 15) ** 0.5)
+    assert -1 < normalise(-100) < normalise(100) < 1
+
+
+def test_shares_sum_to_one() -> None:
+    score = score_rules("El envío fue rápido pero el producto llegó roto")
+    assert score.positive + score.neutral + score.negative == pytest.approx(1, abs=0.002)
+
+
+# --- stemmer (expected stems are those of the Snowball reference implementation)
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("acaban", "acab"),
+        ("agarraste", "agarr"),
+        ("caería", "caer"),
+        ("conociese", "conoc"),
+        ("cualquiera", "cualqu"),
+        ("discriminacion", "discrimin"),
+        ("estaremos", "estar"),
+        ("haciéndolo", "hac"),
+        ("dándoselo", "dandosel"),
+        ("rápidamente", "rapid"),
+        ("felicidades", "felic"),
+        ("posibilidades", "posibil"),
+        ("nacionalista", "nacional"),
+        ("averigüen", "averigü"),
+        ("construyeron", "constru"),
+        ("decepcionantes", "decepcion"),
+    ],
+)
+def test_stemmer_matches_snowball(word: str, expected: str) -> None:
+    assert stem(word) == expected
+
+
+def test_stemmer_reports_derivational_suffixes() -> None:
+    assert stem_and_kind("aceptable") == ("acept", True)
+    assert stem_and_kind("aceptan") == ("acept", False)
+
+
+# --- data files
+
+
+def test_lexicon_size_scale_and_keys() -> None:
+    lexicon = load_lexicon()
+    assert 2000 <= len(lexicon.words) <= 3000
+    assert all(-4 <= v <= 4 and v != 0 for v in lexicon.words.values())
+    assert all(word == word.lower() and word.strip() == word for word in lexicon.words)
+    assert len(lexicon.emoji) >= 150
+    assert all(-4 <= v <= 4 for v in lexicon.emoji.values())
+    assert len(lexicon.expressions) >= 200
+    assert {"no", "nunca", "jamas", "ni", "sin", "tampoco", "nadie", "nada"} <= lexicon.negators
+
+
+@pytest.mark.parametrize(
+    "word", ["chido", "chévere", "bacán", "guay", "mola", "chafa", "cutre", "estafa", "retraso"]
+)
+def test_lexicon_covers_regional_slang_and_complaints(word: str) -> None:
+    assert word_valence(word) is not None
+
+
+def test_lexicon_data_lines_are_well_formed() -> None:
+    data = REPO / "domain" / "sentiment_es" / "data"
+    for name in ("lexicon.tsv", "emoji.tsv", "expressions.tsv", "boosters.tsv"):
+        for line in (data / name).read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith("#"):
+                key, value = line.split("\t")
+                assert key and float(value) == float(value)
+
+
+# --- emoji-valence direction
+
+
+def test_emo_features_follow_microtc() -> None:
+    assert normalise_text("Me encanta!! @ana https://t.co/x 123 Méxicooo") == (
+        "~me~encanta!~mexico~"
+    )
+    tokens = features("Me encanta")
+    assert tokens[:3] == ["me~encanta", "me", "encanta"]
+    assert "q:~m" in tokens and "q:anta" in tokens
+    assert features("") == ["~"]
+
+
+def test_emo_direction_is_stored_and_small() -> None:
+    direction = load_direction()
+    assert 10_000 < len(direction.weight) < 20_000
+    assert direction.scale > 0
+
+
+def test_emo_blend_has_a_dead_zone_and_a_limit() -> None:
+    blend = EmoBlend()
+    assert blend.part(blend.threshold) == 0
+    assert blend.part(blend.threshold + blend.dead_zone) == 0
+    assert blend.part(100) == blend.limit
+    assert blend.part(-100) == -blend.limit
+    assert NO_EMO.part(100) == 0
+
+
+def test_emo_part_moves_the_score() -> None:
+    assert score_spanish("Te amo ❤", NO_EMO).model == RULES_MODEL
+    assert score_spanish("Te amo ❤").model == EMO_MODEL
+
+
+# --- regression: these scores are fixed; a change must be deliberate
+
+REGRESSION = [
+    ("Me encanta este producto, es excelente", 0.8442, 0.9022),
+    ("No me gusta nada el servicio", -0.5267, -0.5267),
+    ("El servicio es pésimo, pero la comida está buenísima", 0.5927, 0.5927),
+    ("La comida está buenísima, pero el servicio es pésimo", -0.6652, -0.6652),
+    ("No funciona el internet desde ayer @TelcoMX", -0.5267, -0.5267),
+    ("Qué asco de atención 🤮", -0.8225, -0.8910),
+    ("jajaja me muero de risa 😂😂", 0.9081, 0.9081),
+    ("La tienda abre a las nueve", 0.0000, 0.0000),
+    ("Muy bueno", 0.5413, 0.5413),
+    ("Un poco caro", -0.2975, -0.2975),
+    ("Poco útil", -0.3570, -0.3570),
+    ("Buenooo, gracias!!!", 0.8110, 0.8852),
+    ("Sin embargo, es caro", -0.5023, -0.5023),
+    ("Vale la pena cada peso", 0.4939, 0.4939),
+    ("No vale la pena", -0.4588, -0.4588),
+    ("Qué mal rollo con el repartidor", -0.5267, -0.5267),
+    ("Está chido el nuevo menú", 0.5574, 0.5574),
+    ("Esa app es bien chafa", -0.5647, -0.5647),
+    ("Nunca jamás vuelvo a comprar aquí", -0.4939, -0.4939),
+    ("Tampoco es tan bueno", -0.4240, -0.4240),
+    ("No es malo sino excelente", 0.8230, 0.8230),
+    ("Estoy hasta la madre de los retrasos", -0.6597, -0.6597),
+    ("Mi pedido llegó roto :(", -0.7269, -0.7269),
+    ("Pésimo servicio!!! 😡😡", -0.9284, -0.9491),
+    ("Es una estafa, no confíen", -0.7189, -0.7189),
+    ("La atención al cliente respondió en 5 minutos", 0.0000, 0.0000),
+    ("Odiaba esta marca, ahora me encanta", 0.6124, 0.6124),
+    ("Estoy muy decepcionada con la compra", -0.5256, -0.5256),
+    ("Riquísima la pizza", 0.5994, 0.5994),
+    ("La verdad, súper recomendable", 0.7501, 0.7501),
+    ("#NoMásAbusos de @BancoX", -0.5859, -0.5859),
+]
+
+
+@pytest.mark.parametrize(("text", "rules_only", "final"), REGRESSION)
+def test_regression_scores(text: str, rules_only: float, final: float) -> None:
+    assert score_rules(text).compound == pytest.approx(rules_only, abs=1e-4)
+    assert score_text(text, "es").compound == pytest.approx(final, abs=1e-4)
+
+
+# --- routing
+
+
+@pytest.mark.parametrize("language", ["es", "ES", "es-MX", "es_ES"])
+def test_spanish_goes_to_the_spanish_model(language: str) -> None:
+    score = score_text("El servicio es pésimo", language)
+    assert score.model == EMO_MODEL
+    assert score.label == "negative"
+
+
+@pytest.mark.parametrize("language", ["en", None, "pt", "fr"])
+def test_other_languages_go_to_vader(language: str | None) -> None:
+    assert score_text("El servicio es pésimo", language).model == "vader"
+
+
+# --- dev sets of our own
+
+
+def read_brand_dev() -> list[tuple[str, str]]:
+    lines = (FIXTURES / "es_brand_dev.tsv").read_text(encoding="utf-8").splitlines()
+    return [(text, label) for label, text in (ln.split("\t") for ln in lines if ln[:1] != "#")]
+
+
+def macro_f1(gold: list[str], predicted: list[str]) -> float:
+    scores = []
+    for label in ("positive", "negative", "neutral"):
+        hits = sum(g == p == label for g, p in zip(gold, predicted, strict=True))
+        total = gold.count(label) + predicted.count(label)
+        scores.append(2 * hits / total if total else 0.0)
+    return sum(scores) / 3
+
+
+def test_brand_dev_set_is_balanced_and_scored_far_better_than_vader() -> None:
+    rows = read_brand_dev()
+    gold = [label for _, label in rows]
+    ours = [score_text(text, "es").label for text, _ in rows]
+    vader = [score_text(text, None).label for text, _ in rows]
+
+    assert len(rows) >= 150 and {gold.count(c) for c in set(gold)} == {50}
+    assert macro_f1(gold, ours) >= 0.9
+    assert macro_f1(gold, ours) >= macro_f1(gold, vader) + 0.3
+
+
+def test_spanish_groundtruth_correlates() -> None:
+    lines = (FIXTURES / "groundtruth_en_es.txt").read_text(encoding="utf-8").splitlines()
+    rows = [line.split("\t", 2) for line in lines if line.startswith("es_")]
+    ratings = [float(rating) for _, rating, _ in rows]
+    ours = [score_text(text, "es").compound for _, _, text in rows]
+    vader = [score_text(text, None).compound for _, _, text in rows]
+
+    assert statistics.correlation(ours, ratings) >= 0.85
+    assert statistics.correlation(ours, ratings) > statistics.correlation(vader, ratings) + 0.3
+
+
+# --- nothing is fetched
+
+
+def _refuse(*args: Any, **kwargs: Any) -> None:
+    raise OSError("network access attempted")
+
+
+def test_scoring_with_sockets_blocked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(socket.socket, "connect", _refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", _refuse)
+    monkeypatch.setattr(socket, "create_connection", _refuse)
+    for cached in (load_lexicon, load_direction, word_valence):
+        cached.cache_clear()
+
+    score = score_text("Me encanta, súper recomendable 😍", "es")
+
+    assert score.label == "positive"
+
+
+def test_fresh_import_and_scoring_with_sockets_blocked() -> None:
+    program = (
+        "import socket\n"
+        "def refuse(*a, **k):\n"
+        "    raise OSError('network access attempted')\n"
+        "socket.socket.connect = refuse\n"
+        "socket.socket.connect_ex = refuse\n"
+        "socket.create_connection = refuse\n"
+        "from domain.sentiment import score_text\n"
+        "from domain.language import detect_language\n"
+        "text = 'El pedido llegó roto y nadie me responde, qué vergüenza'\n"
+        "print(detect_language(text), score_text(text, 'es').label)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["es", "negative"]

@@ -1,0 +1,1 @@
+"""Test helpers: a real local HTTP server and feed builders."""

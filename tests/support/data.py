@@ -1,0 +1,29 @@
+"""Put mentions in the store through the real ingest path."""
+
+from datetime import datetime
+
+from core.db import session_scope
+from domain.query import parse_query
+from models.tables import Brand
+from models.types import utcnow
+from services.ingest import BrandContext, IngestResult, store_items
+from sources.base import SourceItem
+
+
+def item(title: str, url: str, published_at: datetime, text: str = "", **extra: object) -> SourceItem:
+    return SourceItem(title=title, text=text, url=url, published_at=published_at, **extra)  # type: ignore[arg-type]
+
+
+def ingest(brand_id: int, source_id: int, items: list[SourceItem], kind: str = "rss") -> IngestResult:
+    with session_scope() as session:
+        brand = session.get(Brand, brand_id)
+        assert brand is not None and brand.id is not None
+        context = BrandContext(
+            workspace_id=brand.workspace_id,
+            brand_id=brand.id,
+            query=parse_query(brand.query),
+            languages=tuple(brand.languages),
+            owned_domains=tuple(brand.owned_domains),
+            owned_handles=tuple(brand.owned_handles),
+        )
+        return store_items(session, items, context, source_id=source_id, source_kind=kind, now=utcnow())
