@@ -13,11 +13,13 @@ def broker_options(settings: Settings) -> dict[str, Any]:
     if not settings.uses_embedded_broker:
         return {"visibility_timeout": 3600}
     folder = settings.broker_folder()
-    (folder / "processed").mkdir(parents=True, exist_ok=True)
+    for sub in ("processed", "control"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
     return {
         "data_folder_in": str(folder),
         "data_folder_out": str(folder),
         "processed_folder": str(folder / "processed"),
+        "control_folder": str(folder / "control"),
         "store_processed": False,
         "polling_interval": 0.2,
     }
