@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, func, or_
+from sqlalchemy import Integer, and_, case, delete, func, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
@@ -32,6 +32,17 @@ def insert_new_mentions(session: Session, rows: Sequence[dict[str, Any]]) -> set
         .returning(table.c.url_key)
     )
     return {row[0] for row in session.execute(statement)}
+
+
+def delete_by_keys(session: Session, *, brand_id: int, url_keys: list[str]) -> int:
+    """Forget mentions whose content was deleted or removed at the source."""
+    if not url_keys:
+        return 0
+    statement = delete(Mention).where(
+        col(Mention.brand_id) == brand_id, col(Mention.url_key).in_(url_keys)
+    )
+    result: Any = session.execute(statement)
+    return int(result.rowcount or 0)
 
 
 def existing_by_keys(

@@ -12,7 +12,7 @@ from domain.language import detect_language
 from domain.media import media_type
 from domain.query import BrandQuery, prepare_text
 from domain.sentiment import score_text
-from models.mentions import existing_by_keys, insert_new_mentions
+from models.mentions import delete_by_keys, existing_by_keys, insert_new_mentions
 from sources.base import SourceItem
 
 
@@ -32,6 +32,7 @@ class BrandContext:
 class IngestResult:
     matched: int
     new: int
+    deleted: int = 0
 
 
 def _keys(item: SourceItem) -> tuple[str, str, str | None] | None:
@@ -107,7 +108,13 @@ def store_items(
     now: datetime,
 ) -> IngestResult:
     rows: dict[str, dict[str, Any]] = {}
+    gone: list[str] = []
     for item in items:
+        if item.deleted:
+            keys = _keys(item)
+            if keys is not None:
+                gone.append(keys[1])
+            continue
         row = build_row(item, brand, source_id=source_id, source_kind=source_kind, now=now)
         if row is not None:
             rows.setdefault(row["url_key"], row)
@@ -122,7 +129,8 @@ def store_items(
         if incoming is not None:
             _note_seen_in(existing, source_id=source_id, source_kind=source_kind)
     inserted = insert_new_mentions(session, list(rows.values()))
-    return IngestResult(matched=matched, new=len(inserted))
+    deleted = delete_by_keys(session, brand_id=brand.brand_id, url_keys=gone)
+    return IngestResult(matched=matched, new=len(inserted), deleted=deleted)
 
 
 def _note_seen_in(existing: Any, *, source_id: int, source_kind: str) -> None:

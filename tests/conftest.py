@@ -33,7 +33,6 @@ from core.migrate import upgrade_to_head  # noqa: E402
 from core.settings import get_settings  # noqa: E402
 from tests.support.services import redis_reachable  # noqa: E402
 
-TABLES = ["poll_attempt", "mention", "source", "brand", "api_key", "workspace"]
 
 
 def _database_reachable(url: str) -> str | None:
@@ -77,14 +76,17 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 @pytest.fixture
 def db() -> Iterator[str]:
     """An empty database (schema from the migrations); yields its URL."""
+    from sqlmodel import SQLModel
+
     from core.db import get_engine
 
+    tables = [table.name for table in reversed(SQLModel.metadata.sorted_tables)]
     engine = get_engine()
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
-            connection.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
-            for table in TABLES:
+            for table in tables:
                 connection.execute(text(f"DELETE FROM {table}"))
     yield get_settings().resolved_database_url()
 
