@@ -1,0 +1,123 @@
+"""Polling through the real service against a real local HTTP server: the happy path,
+idempotence, and feeds that fail in the ways real ones do."""
+
+from collections.abc import Iterator
+
+import pytest
+from sqlmodel import select
+
+from core.db import session_scope
+from core.settings import get_settings
+from models.tables import Mention, PollAttempt, Source
+from services.polling import poll_source
+from tests.support.feed_server import FeedServer
+from tests.support.scenario import MATCHING, alerts_feed, brand_with_sources
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    with FeedServer() as feed_server:
+        yield feed_server
+
+
+@pytest.fixture
+def short_timeout(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("ESCUCHA_FETCH_TIMEOUT_SECONDS", "1")
+    get_settings.cache_clear()
+    yield
+    monkeypatch.undo()
+    get_settings.cache_clear()
+
+
+def source_row(source_id: int) -> Source:
+    with session_scope() as session:
+        source = session.get(Source, source_id)
+        assert source is not None
+        return source
+
+
+def mentions_of(brand_id: int) -> list[Mention]:
+    with session_scope() as session:
+        return list(session.exec(select(Mention).where(Mention.brand_id == brand_id)).all())
+
+
+def test_a_google_alerts_feed_becomes_scored_mentions_once(db: str, server: FeedServer) -> None:
+    server.serve("/alerts/feeds/1/2", alerts_feed(), content_type="application/atom+xml", etag='"v1"')
+    brand_id, [source_id] = brand_with_sources([server.url("/alerts/feeds/1/2")])
+
+    first = poll_source(source_id)
+    assert (first.status, first.items, first.new) == ("ok", 4, MATCHING)
+    stored = {m.url: m for m in mentions_of(brand_id)}
+    assert set(stored) == {
+        "https://www.elnorte.example/negocios/lumbre-tienda",
+        "https://blog.example.com/lumbre-coffee-review",
+        "https://foro.example.net/t/lumbre-servicio",
+    }
+    review = stored["https://blog.example.com/lumbre-coffee-review"]
+    assert "<b>" not in review.title and review.title.startswith("Customers love the new Lumbre")
+    assert review.sentiment_label == "positive" and review.language == "en"
+    assert stored["https://foro.example.net/t/lumbre-servicio"].sentiment_label == "negative"
+    tienda = stored["https://www.elnorte.example/negocios/lumbre-tienda"]
+    assert tienda.language == "es" and tienda.domain == "elnorte.example"
+
+    second = poll_source(source_id)
+    assert second.status == "ok" and second.new == 0 and second.not_modified
+    assert server.last_headers("/alerts/feeds/1/2").get("if-none-match") == '"v1"'
+    assert len(mentions_of(brand_id)) == MATCHING
+    state = source_row(source_id)
+    assert state.mentions_found == MATCHING and state.last_error is None
+    assert state.last_polled_at is not None and state.next_poll_at is not None
+
+
+def test_broken_sources_record_their_error_and_others_still_poll(
+    db: str, server: FeedServer, short_timeout: None
+) -> None:
+    server.html_page("/moved", b"<!doctype html><html><body><h1>We moved</h1></body></html>")
+    server.fail("/error", 500)
+    server.slow("/slow", alerts_feed(), delay=3.0)
+    server.fail("/busy", 429, retry_after="120")
+    server.serve("/good", alerts_feed(), content_type="application/atom+xml")
+    paths = ["/moved", "/error", "/slow", "/busy", "/good"]
+    brand_id, ids = brand_with_sources([server.url(p) for p in paths])
+
+    reports = {path: poll_source(sid) for path, sid in zip(paths, ids, strict=True)}
+
+    assert reports["/good"].status == "ok" and reports["/good"].new == MATCHING
+    expected = {
+        "/moved": "HTML page, not a feed",
+        "/error": "HTTP 500",
+        "/slow": "within 1 s",
+        "/busy": "429",
+    }
+    for path, fragment in expected.items():
+        state = source_row(ids[paths.index(path)])
+        assert reports[path].status == "failed", path
+        assert state.last_error is not None and fragment in state.last_error, (path, state.last_error)
+        assert state.consecutive_failures == 1 and state.status == "ok"
+    busy = source_row(ids[paths.index("/busy")])
+    assert busy.next_poll_at is not None and busy.last_polled_at is not None
+    assert (busy.next_poll_at - busy.last_polled_at).total_seconds() >= 120
+    with session_scope() as session:
+        attempts = session.exec(select(PollAttempt)).all()
+    assert len(attempts) == 5 and sum(not a.ok for a in attempts) == 4
+
+
+def test_a_source_that_keeps_failing_leaves_automatic_polling_until_a_manual_poll_succeeds(
+    db: str, server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ESCUCHA_MAX_CONSECUTIVE_FAILURES", "3")
+    get_settings.cache_clear()
+    try:
+        server.fail("/flaky", 503)
+        _, [source_id] = brand_with_sources([server.url("/flaky")])
+        for _ in range(3):
+            poll_source(source_id)
+        assert source_row(source_id).status == "failing"
+        assert poll_source(source_id).status == "skipped"  # the scheduler's poll
+        server.serve("/flaky", alerts_feed(), content_type="application/atom+xml")
+        assert poll_source(source_id, force=True).status == "ok"  # POST /poll
+        state = source_row(source_id)
+        assert state.status == "ok" and state.consecutive_failures == 0 and state.last_error is None
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
