@@ -68,7 +68,9 @@ def run_up(*, host: str, port: int) -> int:
     while not stopping:
         for child in children:
             if child.poll() is not None:
-                typer.echo(f"a part of Escucha exited (code {child.returncode}); stopping", err=True)
+                typer.echo(
+                    f"a part of Escucha exited (code {child.returncode}); stopping", err=True
+                )
                 stopping, code = True, 1
         time.sleep(0.2)
     _stop_all(children)

@@ -3,10 +3,12 @@
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path(".escucha")
+# Signs unsubscribe links. Fine on a laptop; refused outside development (see below).
+DEVELOPMENT_SECRET_KEY = "escucha-development-secret-change-me"
 
 
 class Settings(BaseSettings):
@@ -42,6 +44,28 @@ class Settings(BaseSettings):
     worker_concurrency: int = Field(default=4, ge=1)
     log_level: str = "INFO"
     log_json: bool = False
+
+    secret_key: SecretStr = SecretStr(DEVELOPMENT_SECRET_KEY)
+    public_url: str = "http://127.0.0.1:8000"
+    alert_delivery_max_attempts: int = Field(default=6, ge=1)
+    alert_retry_base_seconds: float = Field(default=30.0, gt=0)
+    alert_retry_max_seconds: float = Field(default=3600.0, gt=0)
+    alert_send_lease_seconds: float = Field(default=300.0, gt=0)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0)
+
+    @model_validator(mode="after")
+    def _refuse_default_secret_outside_development(self) -> "Settings":
+        secret = self.secret_key.get_secret_value()
+        if self.environment != "development" and (
+            secret == DEVELOPMENT_SECRET_KEY or len(secret) < 32
+        ):
+            raise ValueError(
+                "set ESCUCHA_SECRET_KEY to a random value of at least 32 characters "
+                "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`); "
+                "the built-in development key is refused outside development"
+            )
+        return self
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Integer, and_, case, delete, func, or_
+from sqlalchemy import select as sql_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
@@ -90,7 +91,7 @@ def page_newest_first(
     session: Session, f: MentionFilter, *, after: tuple[datetime, int] | None, limit: int
 ) -> list[Mention]:
     """Newest first, keyset on (published_at, id): stable while new rows arrive."""
-    statement = filtered(select(Mention), f)  # type: ignore[arg-type]
+    statement = filtered(select(Mention), f)
     if after is not None:
         published_at, mention_id = after
         statement = statement.where(
@@ -141,7 +142,7 @@ def slot_counts(session: Session, f: MentionFilter, *, slot_seconds: int) -> lis
     over the (brand_id, published_at) index; callers fold slots into local buckets."""
     slot = _epoch_slot(session, slot_seconds).label("slot")
     label = col(Mention.sentiment_label)
-    statement = select(
+    statement: Any = sql_select(
         slot,
         func.count(),
         func.sum(case((label == "positive", 1), else_=0)),
@@ -149,7 +150,7 @@ def slot_counts(session: Session, f: MentionFilter, *, slot_seconds: int) -> lis
         func.sum(case((label == "negative", 1), else_=0)),
         func.sum(col(Mention.sentiment_compound)),
     ).group_by(slot)
-    statement = filtered(statement, f)  # type: ignore[arg-type]
+    statement = filtered(statement, f)
     return [
         SlotCounts(
             slot=int(row[0]),

@@ -24,9 +24,7 @@ def create_workspace(session: Session, *, name: str) -> Workspace:
 def create_api_key(session: Session, *, workspace_id: int) -> str:
     """Store a new key's hash and return the key itself: the only time it is ever seen."""
     api_key = KEY_PREFIX + secrets.token_urlsafe(32)
-    session.add(
-        ApiKey(workspace_id=workspace_id, key_hash=hash_key(api_key), prefix=api_key[:10])
-    )
+    session.add(ApiKey(workspace_id=workspace_id, key_hash=hash_key(api_key), prefix=api_key[:10]))
     session.flush()
     return api_key
 

@@ -32,7 +32,9 @@ def _checked_url(url: str) -> str:
 def _validate(kind: str, fields: dict[str, Any]) -> dict[str, Any]:
     if kind not in ADAPTERS:
         supported = ", ".join(sorted(ADAPTERS))
-        raise InvalidInputError(f"source kind {kind!r} is not supported yet; use one of: {supported}")
+        raise InvalidInputError(
+            f"source kind {kind!r} is not supported yet; use one of: {supported}"
+        )
     if kind in FEED_KINDS:
         if not fields.get("url"):
             raise InvalidInputError(f"a {kind} source needs a feed url")

@@ -1,15 +1,14 @@
 """The trend series: one bucket per local hour, day or week, empty buckets as zeros."""
 
+import bisect
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import reduce
 
 from sqlmodel import Session
 
 from domain.buckets import Interval, bucket_bounds
-import bisect
-import math
-from functools import reduce
-
 from models.mentions import MentionFilter, SlotCounts, slot_counts
 from models.tables import Brand
 from services.errors import InvalidInputError

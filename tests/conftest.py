@@ -18,10 +18,10 @@ TEST_DATABASE_URL = os.environ.get("ESCUCHA_TEST_DATABASE_URL", "")
 TEST_REDIS_URL = os.environ.get("ESCUCHA_TEST_REDIS_URL", "")
 REQUIRE_SERVICES = os.environ.get("ESCUCHA_TEST_REQUIRE_SERVICES") == "1"
 
+KEEP = ("ESCUCHA_TEST_", "ESCUCHA_SHARED_DIR")
 for _name in list(os.environ):
-    if _name.startswith("ESCUCHA_") and not _name.startswith("ESCUCHA_TEST_"):
-        if _name != "ESCUCHA_SHARED_DIR":
-            del os.environ[_name]
+    if _name.startswith("ESCUCHA_") and not _name.startswith(KEEP):
+        del os.environ[_name]
 os.environ["ESCUCHA_DATA_DIR"] = str(DATA_DIR)
 os.environ["ESCUCHA_ALLOW_PRIVATE_HOSTS"] = "true"
 os.environ["ESCUCHA_DATABASE_URL"] = TEST_DATABASE_URL or f"sqlite:///{DATA_DIR / 'test.db'}"
@@ -32,7 +32,6 @@ from core.db import normalize_database_url, reset_engine  # noqa: E402
 from core.migrate import upgrade_to_head  # noqa: E402
 from core.settings import get_settings  # noqa: E402
 from tests.support.services import redis_reachable  # noqa: E402
-
 
 
 def _database_reachable(url: str) -> str | None:

@@ -27,7 +27,9 @@ def readyz(session: SessionDep) -> Response:
     broker_error = broker_reachable()
     checks["broker"] = "ok" if broker_error is None else f"unreachable: {broker_error}"
     ready = all(value == "ok" for value in checks.values())
-    return JSONResponse({"status": "ok" if ready else "unavailable", **checks}, 200 if ready else 503)
+    return JSONResponse(
+        {"status": "ok" if ready else "unavailable", **checks}, 200 if ready else 503
+    )
 
 
 @router.get("/metrics", response_class=PlainTextResponse)

@@ -91,7 +91,9 @@ def test_another_workspace_brand_answers_404_like_a_missing_one(
         ("GET", f"/v1/mentions?brand_id={theirs}", None),
     ]:
         response = client.request(method, path, json=body, headers=tenant.headers)
-        missing = client.request(method, path.replace(str(theirs), "9999"), json=body, headers=tenant.headers)
+        missing = client.request(
+            method, path.replace(str(theirs), "9999"), json=body, headers=tenant.headers
+        )
         assert response.status_code == 404, (method, path)
         assert missing.status_code == 404
     assert client.get("/v1/brands", headers=tenant.headers).json() == []

@@ -14,7 +14,9 @@ def test_try_a_query_on_sample_texts(client: TestClient, tenant: Tenant) -> None
 
 
 def test_bad_query_and_too_many_texts_answer_422(client: TestClient, tenant: Tenant) -> None:
-    bad = client.post("/v1/query/check", json={"query": "(acme", "texts": []}, headers=tenant.headers)
+    bad = client.post(
+        "/v1/query/check", json={"query": "(acme", "texts": []}, headers=tenant.headers
+    )
     assert bad.status_code == 422 and "position" in bad.text
     many = client.post(
         "/v1/query/check", json={"query": "acme", "texts": ["x"] * 1001}, headers=tenant.headers

@@ -7,7 +7,9 @@ from tests.api.conftest import Tenant
 
 @pytest.fixture
 def brand_id(client: TestClient, tenant: Tenant) -> int:
-    response = client.post("/v1/brands", json={"name": "Acme", "query": "acme"}, headers=tenant.headers)
+    response = client.post(
+        "/v1/brands", json={"name": "Acme", "query": "acme"}, headers=tenant.headers
+    )
     return int(response.json()["id"])
 
 
@@ -85,7 +87,9 @@ def test_editing_a_failing_source_gives_it_a_fresh_start(
     from models.tables import Source
 
     body = {"kind": "rss", "url": "http://127.0.0.1:9/feed"}
-    source_id = client.post(f"/v1/brands/{brand_id}/sources", json=body, headers=tenant.headers).json()["id"]
+    source_id = client.post(
+        f"/v1/brands/{brand_id}/sources", json=body, headers=tenant.headers
+    ).json()["id"]
     with session_scope() as session:
         row = session.get(Source, source_id)
         assert row is not None
@@ -95,7 +99,9 @@ def test_editing_a_failing_source_gives_it_a_fresh_start(
     )
     assert patched.status_code == 200
     assert patched.json()["status"] == "ok" and patched.json()["consecutive_failures"] == 0
-    paused = client.patch(f"/v1/sources/{source_id}", json={"status": "paused"}, headers=tenant.headers)
+    paused = client.patch(
+        f"/v1/sources/{source_id}", json={"status": "paused"}, headers=tenant.headers
+    )
     assert paused.json()["status"] == "paused"
 
 
@@ -103,7 +109,9 @@ def test_poll_now_answers_202_and_404_for_others(
     client: TestClient, tenant: Tenant, other_tenant: Tenant, brand_id: int
 ) -> None:
     body = {"kind": "rss", "url": "http://127.0.0.1:9/feed"}
-    source_id = client.post(f"/v1/brands/{brand_id}/sources", json=body, headers=tenant.headers).json()["id"]
+    source_id = client.post(
+        f"/v1/brands/{brand_id}/sources", json=body, headers=tenant.headers
+    ).json()["id"]
     assert client.post(f"/v1/sources/{source_id}/poll", headers=tenant.headers).status_code == 202
     for method, path in [
         ("POST", f"/v1/sources/{source_id}/poll"),

@@ -6,13 +6,15 @@ from tests.api.conftest import Tenant
 from tests.support.data import ingest, item
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def setup_brand(client: TestClient, tenant: Tenant, timezone: str) -> tuple[int, int]:
     brand = client.post(
-        "/v1/brands", json={"name": "Acme", "query": "acme", "timezone": timezone}, headers=tenant.headers
+        "/v1/brands",
+        json={"name": "Acme", "query": "acme", "timezone": timezone},
+        headers=tenant.headers,
     ).json()
     source = client.post(
         f"/v1/brands/{brand['id']}/sources",
@@ -45,7 +47,12 @@ def test_daily_buckets_in_the_brand_timezone_with_empty_days_as_zeros(
     body = response.json()
     assert body["timezone"] == "America/Mexico_City" and body["interval"] == "day"
     buckets = body["buckets"]
-    assert [b["start"][:10] for b in buckets] == ["2026-11-01", "2026-11-02", "2026-11-03", "2026-11-04"]
+    assert [b["start"][:10] for b in buckets] == [
+        "2026-11-01",
+        "2026-11-02",
+        "2026-11-03",
+        "2026-11-04",
+    ]
     assert buckets[0]["start"].endswith("-06:00")
     assert [b["mentions"] for b in buckets] == [1, 2, 0, 1]
     assert (buckets[1]["positive"], buckets[1]["neutral"], buckets[1]["negative"]) == (0, 1, 1)
@@ -64,8 +71,12 @@ def test_a_dst_day_has_its_own_bucket_and_label_filter(client: TestClient, tenan
         brand_id,
         source_id,
         [
-            item("Acme is terrible", "https://a.example/1", utc(2026, 3, 29, 22, 30)),  # 30 Mar 00:30 CEST
-            item("Acme is awful", "https://a.example/2", utc(2026, 3, 29, 21, 30)),  # 29 Mar 23:30 CEST
+            item(
+                "Acme is terrible", "https://a.example/1", utc(2026, 3, 29, 22, 30)
+            ),  # 30 Mar 00:30 CEST
+            item(
+                "Acme is awful", "https://a.example/2", utc(2026, 3, 29, 21, 30)
+            ),  # 29 Mar 23:30 CEST
         ],
     )
     response = client.get(
@@ -81,7 +92,11 @@ def test_a_dst_day_has_its_own_bucket_and_label_filter(client: TestClient, tenan
 
 def test_wrong_trend_parameters_answer_422(client: TestClient, tenant: Tenant) -> None:
     brand_id, _ = setup_brand(client, tenant, "UTC")
-    for query in ["interval=month", "since=2026-02-01T00:00:00Z&until=2026-01-01T00:00:00Z", "bogus=1",
-                  "interval=hour&since=2000-01-01T00:00:00Z"]:
+    for query in [
+        "interval=month",
+        "since=2026-02-01T00:00:00Z&until=2026-01-01T00:00:00Z",
+        "bogus=1",
+        "interval=hour&since=2000-01-01T00:00:00Z",
+    ]:
         response = client.get(f"/v1/brands/{brand_id}/trends?{query}", headers=tenant.headers)
         assert response.status_code == 422, query

@@ -5,14 +5,18 @@ import pytest
 from domain.buckets import bucket_bounds
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def test_days_are_local_days_in_the_brand_timezone() -> None:
     bounds = bucket_bounds(utc(2026, 3, 1, 12), utc(2026, 3, 3, 12), "day", "America/Mexico_City")
     # Mexico City is UTC-6 all year since 2022: local midnight is 06:00 UTC.
-    assert [start for start, _ in bounds] == [utc(2026, 3, 1, 6), utc(2026, 3, 2, 6), utc(2026, 3, 3, 6)]
+    assert [start for start, _ in bounds] == [
+        utc(2026, 3, 1, 6),
+        utc(2026, 3, 2, 6),
+        utc(2026, 3, 3, 6),
+    ]
 
 
 def test_a_day_across_spring_forward_lasts_23_hours() -> None:

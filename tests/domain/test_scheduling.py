@@ -7,7 +7,11 @@ NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
 
 def delay(failures: int, retry_after: float | None = None) -> float:
     moment = next_poll_after_failure(
-        NOW, consecutive_failures=failures, retry_after=retry_after, base_seconds=60, max_seconds=3600
+        NOW,
+        consecutive_failures=failures,
+        retry_after=retry_after,
+        base_seconds=60,
+        max_seconds=3600,
     )
     return (moment - NOW).total_seconds()
 

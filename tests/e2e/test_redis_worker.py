@@ -47,7 +47,9 @@ def test_api_and_worker_on_postgres_and_redis(
         ESCUCHA_DATA_DIR=str(tmp_path / "data"),
     )
     assert "latest schema" in escucha(["migrate"], env, tmp_path)
-    created = json.loads(escucha(["workspace", "create", "Acme marketing", "--json"], env, tmp_path))
+    created = json.loads(
+        escucha(["workspace", "create", "Acme marketing", "--json"], env, tmp_path)
+    )
     assert set(created) == {"workspace_id", "api_key"}
     port = free_port()
     api = Process(["api", "--port", str(port)], env=env, cwd=tmp_path)
@@ -70,6 +72,11 @@ def test_key_create_for_a_missing_workspace_fails_clearly(db: str, tmp_path: Pat
     env = clean_env(ESCUCHA_DATABASE_URL=db, ESCUCHA_DATA_DIR=str(tmp_path))
     done = subprocess.run(
         [sys.executable, "-m", "cli.main", "key", "create", "--workspace", "999"],
-        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 1 and "workspace 999 does not exist" in done.stderr

@@ -42,7 +42,9 @@ def mentions_of(brand_id: int) -> list[Mention]:
 
 
 def test_a_google_alerts_feed_becomes_scored_mentions_once(db: str, server: FeedServer) -> None:
-    server.serve("/alerts/feeds/1/2", alerts_feed(), content_type="application/atom+xml", etag='"v1"')
+    server.serve(
+        "/alerts/feeds/1/2", alerts_feed(), content_type="application/atom+xml", etag='"v1"'
+    )
     brand_id, [source_id] = brand_with_sources([server.url("/alerts/feeds/1/2")])
 
     first = poll_source(source_id)
@@ -78,7 +80,7 @@ def test_broken_sources_record_their_error_and_others_still_poll(
     server.fail("/busy", 429, retry_after="120")
     server.serve("/good", alerts_feed(), content_type="application/atom+xml")
     paths = ["/moved", "/error", "/slow", "/busy", "/good"]
-    brand_id, ids = brand_with_sources([server.url(p) for p in paths])
+    _, ids = brand_with_sources([server.url(p) for p in paths])
 
     reports = {path: poll_source(sid) for path, sid in zip(paths, ids, strict=True)}
 
@@ -92,7 +94,10 @@ def test_broken_sources_record_their_error_and_others_still_poll(
     for path, fragment in expected.items():
         state = source_row(ids[paths.index(path)])
         assert reports[path].status == "failed", path
-        assert state.last_error is not None and fragment in state.last_error, (path, state.last_error)
+        assert state.last_error is not None and fragment in state.last_error, (
+            path,
+            state.last_error,
+        )
         assert state.consecutive_failures == 1 and state.status == "ok"
     busy = source_row(ids[paths.index("/busy")])
     assert busy.next_poll_at is not None and busy.last_polled_at is not None

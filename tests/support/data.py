@@ -10,11 +10,15 @@ from services.ingest import BrandContext, IngestResult, store_items
 from sources.base import SourceItem
 
 
-def item(title: str, url: str, published_at: datetime, text: str = "", **extra: object) -> SourceItem:
+def item(
+    title: str, url: str, published_at: datetime, text: str = "", **extra: object
+) -> SourceItem:
     return SourceItem(title=title, text=text, url=url, published_at=published_at, **extra)  # type: ignore[arg-type]
 
 
-def ingest(brand_id: int, source_id: int, items: list[SourceItem], kind: str = "rss") -> IngestResult:
+def ingest(
+    brand_id: int, source_id: int, items: list[SourceItem], kind: str = "rss"
+) -> IngestResult:
     with session_scope() as session:
         brand = session.get(Brand, brand_id)
         assert brand is not None and brand.id is not None
@@ -26,4 +30,6 @@ def ingest(brand_id: int, source_id: int, items: list[SourceItem], kind: str = "
             owned_domains=tuple(brand.owned_domains),
             owned_handles=tuple(brand.owned_handles),
         )
-        return store_items(session, items, context, source_id=source_id, source_kind=kind, now=utcnow())
+        return store_items(
+            session, items, context, source_id=source_id, source_kind=kind, now=utcnow()
+        )

@@ -59,13 +59,19 @@ def run_journey(api: httpx.Client, feeds: FeedServer) -> JourneyResult:
     assert api.post(f"/v1/sources/{source_id}/poll").status_code == 202
 
     def mentions() -> list[dict[str, object]] | None:
-        items: list[dict[str, object]] = api.get(f"/v1/mentions?brand_id={brand_id}").json()["items"]
+        items: list[dict[str, object]] = api.get(f"/v1/mentions?brand_id={brand_id}").json()[
+            "items"
+        ]
         return items if len(items) >= MATCHING else None
 
     items = wait_for(mentions, timeout=60, what="mentions through the API")
     elapsed = time.monotonic() - started
     assert len(items) == MATCHING
-    assert {item["domain"] for item in items} == {"elnorte.example", "blog.example.com", "foro.example.net"}
+    assert {item["domain"] for item in items} == {
+        "elnorte.example",
+        "blog.example.com",
+        "foro.example.net",
+    }
 
     state = poll_and_wait(api, source_id, after_polls=2)
     assert state["status"] == "ok" and state["mentions_found"] == MATCHING

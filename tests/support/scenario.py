@@ -47,9 +47,16 @@ def brand_with_sources(urls: list[str], *, kind: str = "google_alerts") -> tuple
         brand = create_brand(
             session,
             workspace_id=workspace.workspace_id,
-            fields={"name": "Lumbre", "query": "lumbre", "timezone": "America/Monterrey",
-                    "languages": [], "owned_domains": [], "owned_handles": [], "competitor_ids": []},
-        )  # fmt: skip
+            fields={
+                "name": "Lumbre",
+                "query": "lumbre",
+                "timezone": "America/Monterrey",
+                "languages": [],
+                "owned_domains": [],
+                "owned_handles": [],
+                "competitor_ids": [],
+            },
+        )
         assert brand.id is not None
         ids = []
         for url in urls:
