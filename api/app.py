@@ -4,7 +4,7 @@ from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 
-from api.routes import brands, health, mentions, query, sources, trends
+from api.routes import brands, health, mentions, query, sentiment, sources, trends
 from core.logging import configure_logging, get_logger
 from services.errors import (
     ConflictError,
@@ -30,7 +30,7 @@ def _error(code: int, detail: str) -> JSONResponse:
 def create_app() -> FastAPI:
     configure_logging()
     app = FastAPI(title="Escucha", version="0.1.0", description=DESCRIPTION)
-    for module in (health, brands, sources, mentions, trends, query):
+    for module in (health, brands, sources, mentions, trends, query, sentiment):
         app.include_router(module.router)
 
     @app.exception_handler(NotFoundError)
