@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     bluesky_base_url: str = "https://bsky.social"
     bluesky_handle: str = ""
     bluesky_app_password: SecretStr = SecretStr("")
+    reddit_username: str = ""
+    reddit_include_comments: bool = False
+    search_lookback_days: int = Field(default=7, ge=1, le=365)
+    search_max_pages: int = Field(default=3, ge=1, le=50)
 
     fetch_timeout_seconds: float = 30.0
     fetch_max_bytes: int = 10 * 1024 * 1024
@@ -41,6 +45,17 @@ class Settings(BaseSettings):
     backoff_base_seconds: float = 60.0
     backoff_max_seconds: float = 6 * 3600.0
     scheduler_tick_seconds: float = 15.0
+    # How long a poll holds its source (no other worker may poll it meanwhile); a poll
+    # whose worker died frees the source when this runs out. None: 4 x fetch timeout + 60 s.
+    poll_lease_seconds: float | None = Field(default=None, gt=0)
+    # Requests per second to one host, shared by every worker (token bucket in Redis when
+    # ESCUCHA_REDIS_URL is set, else per process). 0 means unlimited. Loopback hosts are
+    # only limited when named in host_rate_limits, e.g. '{"www.google.com": 0.5}'.
+    default_host_rate_per_second: float = Field(default=1.0, ge=0)
+    host_rate_limits: dict[str, float] = Field(default_factory=dict)
+    host_rate_burst: float = Field(default=3.0, ge=1)
+    # A request waits this long at most for its host's token; longer, the poll is deferred.
+    host_rate_max_wait_seconds: float = Field(default=5.0, ge=0)
     worker_concurrency: int = Field(default=4, ge=1)
     log_level: str = "INFO"
     log_json: bool = False

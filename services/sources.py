@@ -9,7 +9,10 @@ from models import sources as repo
 from models.tables import Source
 from services.brands import get_brand_or_404
 from services.errors import InvalidInputError, NotFoundError
+from sources.google_news import parse_locale
+from sources.mastodon import normalize_hashtag, normalize_instance
 from sources.netguard import InvalidURLError, UnsafeURLError, validate_feed_url
+from sources.reddit import normalize_subreddit
 from sources.registry import ADAPTERS
 
 FEED_KINDS = {"rss", "google_alerts"}
@@ -30,15 +33,42 @@ def _checked_url(url: str) -> str:
 
 
 def _validate(kind: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """Check a source's fields for its kind; normalizes them in place and returns them."""
     if kind not in ADAPTERS:
         supported = ", ".join(sorted(ADAPTERS))
         raise InvalidInputError(
             f"source kind {kind!r} is not supported yet; use one of: {supported}"
         )
+    search_kinds = {"reddit", "google_news", "hackernews", "bluesky"}
+    only_for = {"url": FEED_KINDS, "search": search_kinds, "locale": {"google_news"}}
+    only_for |= {"subreddit": {"reddit"}, "instance": {"mastodon"}, "hashtag": {"mastodon"}}
+    for name, kinds in only_for.items():
+        if fields.get(name) is not None and kind not in kinds:
+            takers = ", ".join(sorted(kinds))
+            raise InvalidInputError(f"a {kind} source does not take `{name}` (only {takers})")
     if kind in FEED_KINDS:
         if not fields.get("url"):
             raise InvalidInputError(f"a {kind} source needs a feed url")
         fields["url"] = _checked_url(fields["url"])
+    if fields.get("search") is not None and not str(fields["search"]).strip():
+        raise InvalidInputError("`search` is empty: leave it out to search for the brand's query")
+    try:
+        if kind == "google_news":
+            if not fields.get("locale"):
+                raise ValueError("a google_news source needs a `locale` (es-419:MX, en-US:US)")
+            fields["locale"] = parse_locale(fields["locale"]).locale
+        if kind == "reddit" and fields.get("subreddit"):
+            fields["subreddit"] = normalize_subreddit(fields["subreddit"])
+        if kind == "mastodon":
+            if not fields.get("instance") or not fields.get("hashtag"):
+                raise ValueError(
+                    "a mastodon source needs an `instance` (e.g. https://mastodon.social) "
+                    "and a `hashtag`"
+                )
+            fields["hashtag"] = normalize_hashtag(fields["hashtag"])
+            fields["instance"] = _checked_url(normalize_instance(fields["instance"]))
+    except ValueError as exc:
+        raise InvalidInputError(str(exc)) from exc
     return fields
 
 

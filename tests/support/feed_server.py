@@ -8,6 +8,10 @@ port it listens on, then serves the files under DIR until interrupted.
 Each response is written with one write on a TCP_NODELAY socket (streamed and dripped
 bodies excepted), so timings in tests are the server's, not Nagle's. Requests are counted
 per path, and a path's body can be changed while the server runs.
+
+For JSON APIs: a route can apply only when the query string carries given parameters
+(`serve_when`), a path can answer a queue of routes in turn (`queue`), POST is answered
+like GET, and every request is logged with its method, query and body (`log`).
 """
 
 import argparse
@@ -25,7 +29,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 CHUNK = 64 * 1024
 
@@ -46,12 +50,25 @@ class Route:
     drip_interval: float = 0.0  # send the body in small pieces this far apart
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """One request as the server saw it."""
+
+    method: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    body: bytes
+
+
 class FeedServer:
     def __init__(self, host: str = "127.0.0.1", port: int = 0, root: Path | None = None) -> None:
         self.root = root.resolve() if root else None
         self._routes: dict[str, Route] = {}
         self._counts: Counter[str] = Counter()
         self._headers: dict[str, dict[str, str]] = {}
+        self._when: dict[str, list[tuple[dict[str, str], Route]]] = {}
+        self._queues: dict[str, list[Route]] = {}
+        self._log: dict[str, list[Recorded]] = {}
         self._lock = threading.Lock()
         self.stopping = threading.Event()
         self._httpd = _Server((host, port), _Handler)
@@ -125,6 +142,19 @@ class FeedServer:
             path, Route(body=body, status=status, content_type="text/plain", headers=headers)
         )
 
+    def serve_when(self, path: str, params: Mapping[str, str], route: Route) -> None:
+        """Answer `path` with `route` when the query string has all of `params` (the route
+        whose parameters match the most wins; a plain route of the path is the fallback)."""
+        with self._lock:
+            routes = self._when.setdefault(path, [])
+            routes.append((dict(params), route))
+            routes.sort(key=lambda pair: len(pair[0]), reverse=True)
+
+    def queue(self, path: str, routes: list[Route]) -> None:
+        """Answer `path` with these routes in turn, one per request; then as before."""
+        with self._lock:
+            self._queues[path] = list(routes)
+
     def redirect(self, path: str, location: str, *, status: int = 302) -> None:
         self.set_route(
             path, Route(status=status, headers={"Location": location}, content_type="text/plain")
@@ -148,14 +178,36 @@ class FeedServer:
         with self._lock:
             return dict(self._headers.get(path, {}))
 
-    def record(self, path: str, headers: dict[str, str]) -> None:
+    def log(self, path: str) -> list[Recorded]:
+        """Every request to `path` so far, oldest first."""
+        with self._lock:
+            return list(self._log.get(path, []))
+
+    def record(
+        self,
+        path: str,
+        headers: dict[str, str],
+        *,
+        method: str = "GET",
+        query: dict[str, str] | None = None,
+        body: bytes = b"",
+    ) -> None:
         with self._lock:
             self._counts[path] += 1
             self._headers[path] = headers
+            self._log.setdefault(path, []).append(Recorded(method, query or {}, headers, body))
 
-    def route_for(self, path: str) -> Route | None:
+    def route_for(self, path: str, query: Mapping[str, str] | None = None) -> Route | None:
         with self._lock:
-            route = self._routes.get(path)
+            queued = self._queues.get(path)
+            if queued:
+                return queued.pop(0)
+            matching = (
+                route
+                for params, route in self._when.get(path, [])
+                if all((query or {}).get(key) == value for key, value in params.items())
+            )
+            route = next(matching, None) or self._routes.get(path)
         if route is not None or self.root is None:
             return route
         candidate = (self.root / path.lstrip("/")).resolve()
@@ -196,11 +248,18 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self._answer(send_body=False)
 
-    def _answer(self, *, send_body: bool) -> None:
+    def do_POST(self) -> None:
+        length = self.headers.get("Content-Length", "0")
+        body = self.rfile.read(int(length)) if length.isdigit() else b""
+        self._answer(send_body=True, body=body)
+
+    def _answer(self, *, send_body: bool, body: bytes = b"") -> None:
         feed_server = self.server.feed_server
-        path = urlsplit(self.path).path
-        feed_server.record(path, {k.lower(): v for k, v in self.headers.items()})
-        route = feed_server.route_for(path) or Route(
+        parts = urlsplit(self.path)
+        path, query = parts.path, dict(parse_qsl(parts.query, keep_blank_values=True))
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        feed_server.record(path, headers, method=self.command, query=query, body=body)
+        route = feed_server.route_for(path, query) or Route(
             body=b"not found\n", status=404, content_type="text/plain"
         )
         if route.delay and feed_server.stopping.wait(route.delay):

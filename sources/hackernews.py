@@ -1,0 +1,146 @@
+"""The `hackernews` adapter: stories and comments from the Algolia Hacker News search API.
+
+Nothing to configure: `{HACKERNEWS_BASE_URL}/api/v1/search_by_date` needs no key (Algolia
+allows about 10,000 requests an hour per IP). A poll sends one search per alternative of
+the brand query (Algolia has no OR; see `sources.search_terms`), each
+`?query=...&tags=(story,comment)&numericFilters=created_at_i>N&hitsPerPage=100&page=P`,
+newest first, with N the start of the window (the newest item seen minus 15 minutes, as
+Algolia indexes late; the first poll: `search_lookback_days` ago), following `page` up
+to `search_max_pages`.
+
+Identity: the objectID is the guid and the URL is the Hacker News discussion,
+`https://news.ycombinator.com/item?id=<objectID>`, for stories that link elsewhere too.
+That page is stable and unique, and it is what carries the points and comments we report
+as engagement; the story's own link would merge the HN discussion into the article's
+mention from another source and lose them. (Ask HN, Show HN and comments have no other
+URL anyway.) A comment has no title of its own: its title is empty, and its text is the
+comment, so a comment matches the brand only when it names the brand itself.
+
+Text: the raw `story_text` / `comment_text` fields, HTML to plain text with entities
+decoded (the `_highlightResult` copies with `<em>` marks are not used).
+"""
+
+import math
+import time
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+import httpx
+
+from core.settings import Settings, get_settings
+from domain.text import clean_title, html_to_text
+from sources.base import PollOutcome, SourceConfig, SourceError, SourceItem
+from sources.http import FetchLimits
+from sources.json_fetch import JsonResponse, SearchWindow, count, request_json, scope_of
+from sources.search_terms import separate_searches
+
+DISCUSSION_URL = "https://news.ycombinator.com/item?id={}"
+PAGE_SIZE = 100
+TAGS = "(story,comment)"
+
+
+class HackerNewsAdapter:
+    kind: ClassVar[str] = "hackernews"
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        limits: FetchLimits | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._settings = settings
+        self._limits = limits
+        self._clock = clock
+
+    def poll(
+        self, client: httpx.Client, config: SourceConfig, cursor: Mapping[str, Any]
+    ) -> PollOutcome:
+        settings = self._settings or get_settings()
+        limits = self._limits or FetchLimits.from_settings(settings)
+        searches = separate_searches(config, source="Hacker News")
+        window = SearchWindow.open(
+            cursor,
+            scope=scope_of("hackernews", config.brand_query, *searches),
+            now=self._clock(),
+            lookback_seconds=settings.search_lookback_days * 86400.0,
+        )
+        url = settings.hackernews_base_url.rstrip("/") + "/api/v1/search_by_date"
+        items: list[SourceItem] = []
+        requests = 0
+        for search in searches:
+            for page in range(settings.search_max_pages):
+                response = _search(client, url, search, window.floor, page, limits)
+                requests += 1
+                hits, pages = _hits(response)
+                items.extend(_new_items(hits, window))
+                if not hits or page + 1 >= pages:
+                    break
+        return PollOutcome(
+            items=items, cursor=window.to_cursor(), requests=requests, extra={"searches": searches}
+        )
+
+
+def _search(
+    client: httpx.Client, url: str, search: str, floor: float, page: int, limits: FetchLimits
+) -> JsonResponse:
+    params: dict[str, str | int] = {
+        "query": search,
+        "tags": TAGS,
+        "numericFilters": f"created_at_i>{math.ceil(floor) - 1}",
+        "hitsPerPage": PAGE_SIZE,
+        "page": page,
+    }
+    response = request_json(client, "GET", url, params=params, limits=limits)
+    if not response.ok:
+        raise response.failure("Hacker News search failed")
+    return response
+
+
+def _hits(response: JsonResponse) -> tuple[list[Mapping[str, Any]], int]:
+    data = response.data
+    hits = data.get("hits") if isinstance(data, Mapping) else None
+    if not isinstance(data, Mapping) or not isinstance(hits, list):
+        raise SourceError(f"the answer from {response.host} is not an Algolia search result")
+    pages = count(data.get("nbPages"))
+    return [hit for hit in hits if isinstance(hit, Mapping)], pages if pages is not None else 1
+
+
+def _new_items(hits: list[Mapping[str, Any]], window: SearchWindow) -> list[SourceItem]:
+    items: list[SourceItem] = []
+    for hit in hits:
+        object_id, created = str(hit.get("objectID") or ""), count(hit.get("created_at_i"))
+        if not object_id or created is None or not window.wants(object_id, created):
+            continue
+        window.note(object_id, created)
+        item = hit_item(hit)
+        if item is not None:
+            items.append(item)
+    return items
+
+
+def hit_item(hit: Mapping[str, Any]) -> SourceItem | None:
+    """A story or comment hit as a SourceItem; None for one with neither title nor text
+    (deleted or flagged items that the index still lists)."""
+    object_id = str(hit.get("objectID") or "")
+    tags = hit.get("_tags")
+    is_comment = (isinstance(tags, list) and "comment" in tags) or bool(hit.get("comment_text"))
+    raw_title = hit.get("title")
+    title = "" if is_comment else clean_title(raw_title if isinstance(raw_title, str) else "")
+    raw_text = hit.get("comment_text") if is_comment else hit.get("story_text")
+    text = html_to_text(raw_text) if isinstance(raw_text, str) else ""
+    if not object_id or not (title or text):
+        return None
+    created = count(hit.get("created_at_i"))
+    author = hit.get("author")
+    return SourceItem(
+        title=title,
+        text=text,
+        url=DISCUSSION_URL.format(object_id),
+        guid=object_id,
+        author=author if isinstance(author, str) and author else None,
+        published_at=datetime.fromtimestamp(created, UTC) if created is not None else None,
+        score=count(hit.get("points")),
+        comments=None if is_comment else count(hit.get("num_comments")),
+    )
