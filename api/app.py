@@ -4,7 +4,19 @@ from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 
-from api.routes import brands, health, mentions, query, sentiment, sources, trends
+from api.routes import (
+    alerts,
+    brands,
+    control,
+    health,
+    mentions,
+    objectives,
+    query,
+    sentiment,
+    situation,
+    sources,
+    trends,
+)
 from core.logging import configure_logging, get_logger
 from services.errors import (
     ConflictError,
@@ -30,7 +42,9 @@ def _error(code: int, detail: str) -> JSONResponse:
 def create_app() -> FastAPI:
     configure_logging()
     app = FastAPI(title="Escucha", version="0.1.0", description=DESCRIPTION)
-    for module in (health, brands, sources, mentions, trends, query, sentiment):
+    for module in (health, brands, sources, mentions, trends, query, sentiment, alerts):
+        app.include_router(module.router)
+    for module in (situation, objectives, control):
         app.include_router(module.router)
 
     @app.exception_handler(NotFoundError)

@@ -3,6 +3,8 @@
 from alembic import context
 from sqlmodel import SQLModel
 
+import models.alert_tables
+import models.objectives
 import models.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 from core.db import build_engine
 from core.settings import get_settings

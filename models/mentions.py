@@ -20,6 +20,9 @@ def insert_new_mentions(session: Session, rows: Sequence[dict[str, Any]]) -> set
     """Insert rows whose (brand_id, url_key) is new; return the url_keys that were inserted.
 
     ON CONFLICT DO NOTHING keeps this idempotent under retries and concurrent workers.
+    One statement with the rows as parameters (SQLAlchemy batches them into multi-row
+    INSERTs itself): its compiled form is cached, where `.values(rows)` compiled a new
+    statement per call, which cost more than scoring the items (benchmarks/README.md).
     """
     if not rows:
         return set()
@@ -28,11 +31,10 @@ def insert_new_mentions(session: Session, rows: Sequence[dict[str, Any]]) -> set
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
         insert(table)
-        .values(list(rows))
         .on_conflict_do_nothing(index_elements=["brand_id", "url_key"])
         .returning(table.c.url_key)
     )
-    return {row[0] for row in session.execute(statement)}
+    return {row[0] for row in session.execute(statement, list(rows))}
 
 
 def delete_by_keys(session: Session, *, brand_id: int, url_keys: list[str]) -> int:
@@ -95,10 +97,13 @@ def page_newest_first(
     if after is not None:
         published_at, mention_id = after
         statement = statement.where(
+            # The first condition bounds the index range (the OR alone would make every
+            # page scan from the newest row down to the cursor: quadratic over an export).
+            col(Mention.published_at) <= published_at,
             or_(
                 col(Mention.published_at) < published_at,
                 and_(col(Mention.published_at) == published_at, col(Mention.id) < mention_id),
-            )
+            ),
         )
     statement = statement.order_by(col(Mention.published_at).desc(), col(Mention.id).desc())
     return list(session.exec(statement.limit(limit)).all())  # type: ignore[call-overload]

@@ -48,16 +48,41 @@ def _keys(item: SourceItem) -> tuple[str, str, str | None] | None:
     return None
 
 
-def build_row(
-    item: SourceItem, brand: BrandContext, *, source_id: int, source_kind: str, now: datetime
-) -> dict[str, Any] | None:
-    """The mention row for an item, or None when the brand's query or languages reject it."""
+@dataclass(frozen=True)
+class _Candidate:
+    """An item the brand's query matched, with its identity; not yet scored."""
+
+    item: SourceItem
+    url: str
+    url_key: str
+    story: str | None
+
+
+def _candidate(item: SourceItem, brand: BrandContext) -> _Candidate | None:
     if not brand.query.matches_prepared(prepare_text(f"{item.title}\n{item.text}")):
         return None
     keys = _keys(item)
     if keys is None:
         return None
     url, url_key, story = keys
+    return _Candidate(item, url, url_key[:2048], story[:600] if story else None)
+
+
+def build_row(
+    item: SourceItem, brand: BrandContext, *, source_id: int, source_kind: str, now: datetime
+) -> dict[str, Any] | None:
+    """The mention row for an item, or None when the brand's query or languages reject it."""
+    candidate = _candidate(item, brand)
+    if candidate is None:
+        return None
+    return _row(candidate, brand, source_id=source_id, source_kind=source_kind, now=now)
+
+
+def _row(
+    candidate: _Candidate, brand: BrandContext, *, source_id: int, source_kind: str, now: datetime
+) -> dict[str, Any] | None:
+    """Language, sentiment and media type: the costly part, done only for new items."""
+    item, url = candidate.item, candidate.url
     full_text = f"{item.title}\n{item.text}".strip()
     language = item.language or detect_language(full_text)
     if brand.languages and language is not None and language not in brand.languages:
@@ -69,8 +94,8 @@ def build_row(
         "brand_id": brand.brand_id,
         "source_id": source_id,
         "source_kind": source_kind,
-        "url_key": url_key[:2048],
-        "story_key": story[:600] if story else None,
+        "url_key": candidate.url_key,
+        "story_key": candidate.story,
         "url": url[:2048],
         "domain": domain[:255],
         "title": item.title,
@@ -107,7 +132,10 @@ def store_items(
     source_kind: str,
     now: datetime,
 ) -> IngestResult:
-    rows: dict[str, dict[str, Any]] = {}
+    """Match, then dedup against the stored mentions, then score only what is new: a feed
+    polled again mostly repeats itself, and its old entries cost no language detection or
+    sentiment."""
+    candidates: dict[str, _Candidate] = {}
     gone: list[str] = []
     for item in items:
         if item.deleted:
@@ -115,20 +143,24 @@ def store_items(
             if keys is not None:
                 gone.append(keys[1])
             continue
-        row = build_row(item, brand, source_id=source_id, source_kind=source_kind, now=now)
-        if row is not None:
-            rows.setdefault(row["url_key"], row)
-    matched = len(rows)
-    stories = {r["story_key"]: k for k, r in rows.items() if r["story_key"]}
+        candidate = _candidate(item, brand)
+        if candidate is not None:
+            candidates.setdefault(candidate.url_key, candidate)
+    matched = len(candidates)
+    stories = {c.story: k for k, c in candidates.items() if c.story}
     for existing in existing_by_keys(
-        session, brand_id=brand.brand_id, url_keys=list(rows), story_keys=list(stories)
+        session, brand_id=brand.brand_id, url_keys=list(candidates), story_keys=list(stories)
     ):
-        incoming = rows.pop(existing.url_key, None)
+        incoming = candidates.pop(existing.url_key, None)
         if incoming is None and existing.story_key in stories:
-            incoming = rows.pop(stories[existing.story_key], None)
+            incoming = candidates.pop(stories[existing.story_key], None)
         if incoming is not None:
             _note_seen_in(existing, source_id=source_id, source_kind=source_kind)
-    inserted = insert_new_mentions(session, list(rows.values()))
+    rows = [
+        _row(c, brand, source_id=source_id, source_kind=source_kind, now=now)
+        for c in candidates.values()
+    ]
+    inserted = insert_new_mentions(session, [row for row in rows if row is not None])
     deleted = delete_by_keys(session, brand_id=brand.brand_id, url_keys=gone)
     return IngestResult(matched=matched, new=len(inserted), deleted=deleted)
 

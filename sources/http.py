@@ -18,6 +18,7 @@ import httpx
 from core.settings import Settings
 from sources.base import SourceError
 from sources.netguard import GuardedTransport
+from sources.ratelimit import HostRateLimiter, RateLimitedTransport
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
@@ -64,15 +65,18 @@ def operator_base_urls(settings: Settings) -> list[str]:
     ]
 
 
-def make_client(settings: Settings) -> httpx.Client:
-    transport = GuardedTransport(
+def make_client(settings: Settings, *, limiter: HostRateLimiter | None = None) -> httpx.Client:
+    """The SSRF-guarded client; every request first takes its host's rate-limit token
+    (`sources.ratelimit`; a limiter from the settings unless one is given)."""
+    guarded = GuardedTransport(
         allow_private=settings.allow_private_hosts,
         trusted_origins=operator_base_urls(settings),
         limits=POOL_LIMITS,
     )
+    limiter = limiter or HostRateLimiter.from_settings(settings)
     timeout = settings.fetch_timeout_seconds
     return httpx.Client(
-        transport=transport,
+        transport=RateLimitedTransport(guarded, limiter),
         headers={"User-Agent": settings.user_agent, "Accept": FEED_ACCEPT},
         follow_redirects=True,
         max_redirects=settings.max_redirects,
@@ -156,6 +160,7 @@ def _read(
 ) -> FetchResult:
     status, host = response.status_code, response.url.host
     if status == 304:
+        response.read()  # the empty body, so the connection goes back to the pool
         return FetchResult(
             status, b"", response.headers, str(response.url), True, _next_cursor(response, cursor)
         )

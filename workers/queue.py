@@ -6,9 +6,7 @@ from workers.app import celery_app
 
 def queue_poll(source_id: int, *, force: bool) -> None:
     try:
-        celery_app.send_task(
-            "source.poll", args=[source_id], kwargs={"force": force}, retry=False
-        )
+        celery_app.send_task("source.poll", args=[source_id], kwargs={"force": force}, retry=False)
     except Exception as exc:  # kombu raises several connection error types
         raise ServiceUnavailableError(f"the task queue is unreachable: {exc}") from exc
 

@@ -1,0 +1,210 @@
+"""Ingest throughput: items per second through parse, match, canonicalise, detect the language,
+score, dedup and store, against raw VADER on the same texts, in the same run.
+
+Run from the repository root:
+
+    .venv/bin/python -m benchmarks.ingest [--feeds 200] [--postgres URL]
+
+The corpus: `--feeds` RSS feeds of 20 entries, each entry a real text of the VADER ground
+truth (tweets, Amazon, movie and NYT snippets; ../shared/fixtures) or of our Spanish brand
+set, with the brand's name in its title, so every entry matches and is scored and stored.
+Timed per store (a fresh SQLite file; PostgreSQL when `--postgres` names a database, by
+default the `bench` database on 127.0.0.1, skipped if unreachable):
+
+- new: every feed parsed and stored the first time (one unit of work per feed, as a poll);
+- again: the same feeds once more: parsed, matched, every item found already stored (dedup).
+
+Raw VADER: `SentimentIntensityAnalyzer.polarity_scores(title + "\\n" + text)` over the same
+items. ratio = pipeline items/s / raw VADER items/s (target >= 0.8). One process, one core.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from services.ingest import BrandContext
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("ESCUCHA_SHARED_DIR") or ROOT.parent / "shared") / "fixtures"
+ENTRIES = 20
+BRAND = "Lumbre"
+DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/bench"
+
+
+def corpus_texts(count: int) -> list[str]:
+    texts: list[str] = []
+    for path in sorted((SHARED / "vader_groundtruth").glob("*_GroundTruth.txt")):
+        rows = [line.split("\t", 2) for line in path.read_text(encoding="utf-8").splitlines()]
+        texts.extend(row[2] for row in rows if len(row) == 3)
+    spanish = ROOT / "tests" / "fixtures" / "sentiment" / "es_brand_dev.tsv"
+    for line in spanish.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            texts.append(line.split("\t", 1)[1])
+    if not texts:
+        sys.exit(f"no texts under {SHARED}")
+    # Spread over all sets (every k-th text), repeated if needed.
+    step = max(1, len(texts) // count)
+    picked = texts[::step]
+    while len(picked) < count:
+        picked += picked
+    return picked[:count]
+
+
+def build_feeds(feeds: int) -> tuple[list[bytes], list[str]]:
+    from tests.support.feeds import Entry, rss2
+
+    texts = corpus_texts(feeds * ENTRIES)
+    start = datetime(2026, 11, 1, tzinfo=UTC)
+    documents, item_texts = [], []
+    for f in range(feeds):
+        entries = []
+        for e in range(ENTRIES):
+            n = f * ENTRIES + e
+            body = texts[n]
+            title = f"{BRAND}: {body[:70]}"
+            entries.append(
+                Entry(
+                    title=title,
+                    link=f"https://news.example.org/{f}/{e}?utm_source=rss",
+                    summary=body,
+                    published=start + timedelta(minutes=n),
+                )
+            )
+            item_texts.append(f"{title}\n{body}")
+        documents.append(rss2(entries))
+    return documents, item_texts
+
+
+def vader_rate(texts: list[str]) -> float:
+    from domain.sentiment import vader_analyzer
+
+    analyzer = vader_analyzer()
+    rates = []
+    for _ in range(3):
+        began = time.perf_counter()
+        for item in texts:
+            analyzer.polarity_scores(item)
+        rates.append(len(texts) / (time.perf_counter() - began))
+    return statistics.median(rates)
+
+
+def prepare_database(url: str) -> None:
+    os.environ["ESCUCHA_DATABASE_URL"] = url
+    from core.db import reset_engine
+    from core.migrate import upgrade_to_head
+    from core.settings import get_settings
+
+    get_settings.cache_clear()
+    reset_engine()
+    upgrade_to_head(url)
+
+
+def reset_postgres(url: str) -> str | None:
+    from core.db import normalize_database_url
+
+    try:
+        engine = create_engine(normalize_database_url(url))
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def pipeline_rates(documents: list[bytes]) -> tuple[float, float]:
+    """(items/s storing new items, items/s finding them all stored already)."""
+    from core.db import session_scope
+    from models.types import utcnow
+    from services.ingest import store_items
+    from sources.feeds import parse_feed
+    from sources.rss import feed_items
+    from tests.support.scenario import brand_with_sources
+
+    brand_id, [source_id] = brand_with_sources(["https://news.example.org/feed"], kind="rss")
+    context = _context(brand_id)
+    items = len(documents) * ENTRIES
+    rates = []
+    for _ in range(2):
+        began = time.perf_counter()
+        for document in documents:
+            feed = parse_feed(document, content_type="application/rss+xml")
+            found = feed_items(feed, base_url="https://news.example.org/", now=datetime.now(UTC))
+            with session_scope() as session:
+                store_items(
+                    session, found, context, source_id=source_id, source_kind="rss", now=utcnow()
+                )
+        rates.append(items / (time.perf_counter() - began))
+    return rates[0], rates[1]
+
+
+def _context(brand_id: int) -> "BrandContext":
+    from core.db import session_scope
+    from domain.query import parse_query
+    from models.tables import Brand
+
+    with session_scope() as session:
+        brand = session.get(Brand, brand_id)
+        assert brand is not None and brand.id is not None
+        return BrandContext(
+            workspace_id=brand.workspace_id,
+            brand_id=brand.id,
+            query=parse_query(brand.query),
+            languages=tuple(brand.languages),
+            owned_domains=tuple(brand.owned_domains),
+            owned_handles=tuple(brand.owned_handles),
+        )
+
+
+def stored_count() -> int:
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from core.db import session_scope
+    from models.tables import Mention
+
+    with session_scope() as session:
+        return int(session.exec(select(func.count()).select_from(Mention)).one())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--feeds", type=int, default=200)
+    parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="'' to skip")
+    args = parser.parse_args()
+    os.environ.setdefault("ESCUCHA_DATA_DIR", tempfile.mkdtemp(prefix="escucha-bench-"))
+    documents, texts = build_feeds(args.feeds)
+    from domain.language import detect_language
+
+    detect_language("warm the detector up")
+    stores = {"SQLite": f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"}
+    if args.postgres:
+        problem = reset_postgres(args.postgres)
+        if problem:
+            print(f"PostgreSQL skipped ({args.postgres}: {problem})")
+        else:
+            stores["PostgreSQL"] = args.postgres
+    print(f"{len(texts)} items in {len(documents)} feeds; every item matches the brand")
+    for name, url in stores.items():
+        prepare_database(url)
+        vader_before = vader_rate(texts)
+        new, again = pipeline_rates(documents)
+        vader = statistics.fmean([vader_before, vader_rate(texts)])
+        assert stored_count() == len(texts), "every item stored once"
+        print(
+            f"{name:>10}: raw VADER {vader:>7,.0f} items/s | pipeline new {new:>7,.0f} items/s"
+            f" (ratio {new / vader:.2f}) | again (dedup) {again:>7,.0f} items/s"
+            f" (ratio {again / vader:.2f})"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,194 @@
+"""The Situation report's lists, grouped and ranked in the database over one brand's
+mentions in [since, until): domains, authors (with the counts behind passion and reach),
+the most engaging mentions, a sample of text for top terms; and the polling history of
+sources from the `poll_daily` rollup (migration 0004).
+
+Engagement is the source's score plus its comments (0 where the source gives neither).
+"""
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, func, over
+from sqlalchemy import select as core_select
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from models.tables import Brand, Mention, Source
+
+
+class PollDaily(SQLModel, table=True):
+    """Poll attempts per source and UTC day, with masks of the hours that had a successful
+    (bit h: hour h) or a failed attempt; kept by triggers on poll_attempt."""
+
+    __tablename__ = "poll_daily"
+
+    source_id: int = Field(foreign_key="source.id", primary_key=True, ondelete="CASCADE")
+    day: int = Field(primary_key=True)  # days since 1970-01-01 (UTC)
+    attempts: int = Field(sa_type=BigInteger)
+    failed: int = Field(sa_type=BigInteger)
+    ok_hours: int = Field(sa_type=BigInteger)
+    failed_hours: int = Field(sa_type=BigInteger)
+
+
+def engagement() -> Any:
+    return func.coalesce(col(Mention.engagement_score), 0) + func.coalesce(
+        col(Mention.engagement_comments), 0
+    )
+
+
+def _period(statement: Any, brand_id: int, since: datetime, until: datetime) -> Any:
+    return statement.where(
+        col(Mention.brand_id) == brand_id,
+        col(Mention.published_at) >= since,
+        col(Mention.published_at) < until,
+    )
+
+
+def top_domains(
+    session: Session, *, brand_id: int, since: datetime, until: datetime, limit: int
+) -> list[tuple[str, int]]:
+    count = func.count().label("mentions")
+    statement = (
+        _period(select(col(Mention.domain), count), brand_id, since, until)
+        .where(col(Mention.domain) != "")
+        .group_by(col(Mention.domain))
+        .order_by(count.desc(), col(Mention.domain))
+        .limit(limit)
+    )
+    return [(str(r[0]), int(r[1])) for r in session.execute(statement)]
+
+
+@dataclass(frozen=True)
+class AuthorStats:
+    top: list[tuple[str, int, int]]  # (author, mentions, engagement), by engagement
+    distinct_authors: int
+    authored: int  # mentions with a known author
+    repeat_authored: int  # of those, mentions by authors with more than one
+
+
+def author_stats(
+    session: Session, *, brand_id: int, since: datetime, until: datetime, limit: int
+) -> AuthorStats:
+    per_author = (
+        _period(
+            select(
+                col(Mention.author).label("author"),
+                func.count().label("n"),
+                func.sum(engagement()).label("e"),
+            ),
+            brand_id,
+            since,
+            until,
+        )
+        .where(col(Mention.author).is_not(None))
+        .group_by(col(Mention.author))
+        .subquery("per_author")
+    )
+    a = per_author.c
+    repeat = func.sum(func.coalesce(func.nullif(a.n, 1), 0))
+    statement = (
+        core_select(a.author, a.n, a.e, over(func.count()), over(func.sum(a.n)), over(repeat))
+        .order_by(a.e.desc(), a.n.desc(), a.author)
+        .limit(limit)
+    )
+    rows = session.execute(statement).all()
+    if not rows:
+        return AuthorStats([], 0, 0, 0)
+    return AuthorStats(
+        top=[(str(r[0]), int(r[1]), int(r[2] or 0)) for r in rows],
+        distinct_authors=int(rows[0][3]),
+        authored=int(rows[0][4]),
+        repeat_authored=int(rows[0][5] or 0),
+    )
+
+
+def top_mentions(
+    session: Session, *, brand_id: int, since: datetime, until: datetime, limit: int
+) -> list[Mention]:
+    """The most engaging mentions; ties go to the most recent. The ids are ranked first (from
+    the covering index on PostgreSQL), then only those rows are read."""
+    order = (engagement().desc(), col(Mention.published_at).desc(), col(Mention.id).desc())
+    ids = _period(select(col(Mention.id)), brand_id, since, until).order_by(*order).limit(limit)
+    statement = select(Mention).where(col(Mention.id).in_(ids.scalar_subquery())).order_by(*order)
+    return list(session.exec(statement).all())
+
+
+def text_sample(
+    session: Session,
+    *,
+    brand_id: int,
+    since: datetime,
+    until: datetime,
+    mentions: int,
+    size: int,
+    chars: int,
+) -> list[str]:
+    """Title and start of text of about `size` mentions spread evenly over the period: every
+    k-th by id (k = mentions / size), chosen on the (brand_id, published_at, id) index."""
+    if not mentions:
+        return []
+    step = max(1, math.ceil(mentions / size))
+    ids = _period(select(col(Mention.id)), brand_id, since, until)
+    if step > 1:
+        ids = ids.where(col(Mention.id) % step == 0)
+    text = func.substr(col(Mention.title) + " " + col(Mention.text), 1, chars)
+    statement = select(text).where(col(Mention.id).in_(ids.limit(size).scalar_subquery()))
+    return [str(r[0]) for r in session.execute(statement)]
+
+
+def brand_names(session: Session, *, workspace_id: int, ids: list[int]) -> dict[int, str]:
+    brand: Any = Brand.__table__  # type: ignore[attr-defined]
+    statement = core_select(brand.c.id, brand.c.name).where(
+        brand.c.workspace_id == workspace_id, brand.c.id.in_(ids)
+    )
+    return {int(r[0]): str(r[1]) for r in session.connection().execute(statement)}
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    id: int
+    brand_id: int
+    kind: str
+    status: str
+    last_error: str | None
+    interval_seconds: int
+    created_at: datetime
+
+
+def sources_of(session: Session, brand_ids: list[int]) -> list[SourceRow]:
+    source: Any = Source.__table__  # type: ignore[attr-defined]
+    statement = (
+        core_select(
+            *[source.c[name] for name in ("id", "brand_id", "kind", "status", "last_error")],
+            source.c.interval_seconds,
+            source.c.created_at,
+        )
+        .where(source.c.brand_id.in_(brand_ids))
+        .order_by(source.c.id)
+    )
+    return [SourceRow(**row._mapping) for row in session.connection().execute(statement)]
+
+
+def poll_days(
+    session: Session, source_ids: list[int], first_day: int, last_day: int
+) -> list[tuple[int, int, int, int]]:
+    """(source_id, day, ok_hours, failed_hours) of these sources for UTC days
+    first_day..last_day, from poll_daily."""
+    if not source_ids:
+        return []
+    statement = select(
+        col(PollDaily.source_id),
+        col(PollDaily.day),
+        col(PollDaily.ok_hours),
+        col(PollDaily.failed_hours),
+    ).where(
+        col(PollDaily.source_id).in_(source_ids),
+        col(PollDaily.day) >= first_day,
+        col(PollDaily.day) <= last_day,
+    )
+    return [
+        (int(r[0]), int(r[1]), int(r[2]), int(r[3]))
+        for r in session.connection().execute(statement)
+    ]

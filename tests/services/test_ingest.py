@@ -1,0 +1,65 @@
+"""Storing items: one mention per brand and story, whichever sources carried it."""
+
+from datetime import UTC, datetime
+
+from sqlmodel import col, select
+
+from core.db import session_scope
+from models.tables import Mention
+from tests.support.data import ingest, item
+from tests.support.feeds import google_redirect
+from tests.support.scenario import brand_with_sources
+
+WHEN = datetime(2026, 11, 20, 12, tzinfo=UTC)
+ARTICLE = "https://www.elnorte.example/negocios/lumbre-tienda"
+
+
+def mentions_of(brand_id: int) -> list[Mention]:
+    with session_scope() as session:
+        statement = select(Mention).where(Mention.brand_id == brand_id).order_by(col(Mention.id))
+        return list(session.exec(statement).all())
+
+
+def test_the_same_url_from_two_sources_is_one_mention_also_seen_in_the_other(db: str) -> None:
+    brand_id, [alerts, news, blog] = brand_with_sources(
+        ["http://127.0.0.1/alerts", "http://127.0.0.1/news", "http://127.0.0.1/blog"]
+    )
+    first = ingest(brand_id, alerts, [item("Lumbre abre tienda", google_redirect(ARTICLE), WHEN)])
+    again = ingest(
+        brand_id, news, [item("Lumbre abre su tienda", ARTICLE + "?utm_source=rss#top", WHEN)]
+    )
+    assert (first.new, again.new) == (1, 0)
+    ingest(brand_id, news, [item("Lumbre abre su tienda", ARTICLE, WHEN)])  # polled again
+    ingest(brand_id, alerts, [item("Lumbre abre tienda", google_redirect(ARTICLE), WHEN)])
+    ingest(brand_id, blog, [item("Lumbre abre tienda", ARTICLE, WHEN)], kind="rss")
+
+    [mention] = mentions_of(brand_id)
+    assert mention.url == ARTICLE and mention.source_id == alerts
+    assert mention.source_kind == "rss"  # as `ingest` stored it for the first source
+    assert mention.also_seen_in == [
+        {"source_id": news, "source_kind": "rss"},
+        {"source_id": blog, "source_kind": "rss"},
+    ]
+
+
+def test_a_story_without_a_publisher_url_is_one_mention_across_sources(db: str) -> None:
+    brand_id, [news_a, news_b] = brand_with_sources(
+        ["http://127.0.0.1/a", "http://127.0.0.1/b"], kind="rss"
+    )
+    article = "https://news.google.com/rss/articles/CBMiS2h0dHBzOi8vd3d3LmV4YW1wbGU"
+    other_link = "https://news.google.com/rss/articles/CBMiOther0123456789abcdef"
+    title = "Lumbre abre su primera tienda en Monterrey"
+    ingest(brand_id, news_a, [item(title, article, WHEN, publisher="El Norte")])
+    result = ingest(brand_id, news_b, [item(title.upper(), other_link, WHEN, publisher="El Norte")])
+    assert result.new == 0
+    [mention] = mentions_of(brand_id)
+    assert mention.also_seen_in == [{"source_id": news_b, "source_kind": "rss"}]
+
+
+def test_repeated_polls_of_one_source_add_nothing(db: str) -> None:
+    brand_id, [source_id] = brand_with_sources(["http://127.0.0.1/feed"], kind="rss")
+    items = [item(f"Lumbre news {n}", f"https://news.example.org/{n}", WHEN) for n in range(3)]
+    assert ingest(brand_id, source_id, items).new == 3
+    assert ingest(brand_id, source_id, items).new == 0
+    stored = mentions_of(brand_id)
+    assert len(stored) == 3 and all(m.also_seen_in == [] for m in stored)
