@@ -1,6 +1,10 @@
 """The FastAPI application: routers, and one error shape: {"detail": ...}."""
 
+import math
+from typing import Any
+
 from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 
@@ -39,6 +43,19 @@ def _error(code: int, detail: str) -> JSONResponse:
     return JSONResponse({"detail": detail}, status_code=code)
 
 
+def _json_safe(value: Any) -> Any:
+    """Validation errors echo the input; NaN, infinities and exceptions are not JSON."""
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(item) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
 def create_app() -> FastAPI:
     configure_logging()
     app = FastAPI(title="Escucha", version="0.1.0", description=DESCRIPTION)
@@ -46,6 +63,10 @@ def create_app() -> FastAPI:
         app.include_router(module.router)
     for module in (situation, objectives, control):
         app.include_router(module.router)
+
+    @app.exception_handler(RequestValidationError)
+    def validation_failed(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"detail": _json_safe(exc.errors())}, status_code=422)
 
     @app.exception_handler(NotFoundError)
     def not_found(_: Request, exc: NotFoundError) -> JSONResponse:

@@ -7,6 +7,7 @@ API, on embedded defaults (`escucha up`) and on PostgreSQL + Redis (`escucha api
 
 import argparse
 import json
+import re
 import statistics
 import subprocess
 import sys
@@ -34,13 +35,11 @@ def measure(api: httpx.Client, feeds: FeedServer, runs: int) -> list[float]:
         source_id = source.json()["id"]
         started = time.monotonic()
         api.post(f"/v1/sources/{source_id}/poll")
-        wait_for(
-            lambda sid=source_id: (
-                api.get(f"/v1/sources/{sid}").json()["mentions_found"] >= MATCHING
-            ),
-            timeout=60,
-            what="mentions",
-        )
+
+        def stored(sid: int = source_id) -> bool:
+            return bool(api.get(f"/v1/sources/{sid}").json()["mentions_found"] >= MATCHING)
+
+        wait_for(stored, timeout=60, what="mentions")
         seconds.append(time.monotonic() - started)
     return seconds
 
@@ -57,8 +56,8 @@ def embedded(runs: int, feeds: FeedServer) -> None:
         ["up", "--port", str(port)], env=clean_env(ESCUCHA_ALLOW_PRIVATE_HOSTS="true"), cwd=folder
     )
     try:
-        key = wait_for(lambda: "esk_" in up.output() and up.output(), timeout=60, what="key")
-        api_key = key.split("esk_", 1)[1].split()[0]
+        found = wait_for(lambda: re.search(r"esk_[\w-]{20,}", up.output()), timeout=60, what="key")
+        api_key = found.group(0).removeprefix("esk_")
         wait_healthy(f"http://127.0.0.1:{port}")
         headers = {"Authorization": f"Bearer esk_{api_key}"}
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers) as api:

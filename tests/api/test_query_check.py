@@ -30,3 +30,15 @@ def test_health_and_docs_need_no_key(client: TestClient) -> None:
     assert "/v1/brands" in client.get("/openapi.json").json()["paths"]
     ready = client.get("/readyz")
     assert ready.status_code == 200 and ready.json()["database"] == "ok"
+
+
+def test_nan_and_infinity_in_a_body_answer_422_not_500(client: TestClient, tenant: Tenant) -> None:
+    brand = client.post(
+        "/v1/brands", json={"name": "Acme", "query": "acme"}, headers=tenant.headers
+    )
+    for raw in ('{"name": "X", "metric": "mentions", "target": NaN}', '{"texts": Infinity}'):
+        for path in (f"/v1/brands/{brand.json()['id']}/objectives", "/v1/sentiment/score"):
+            response = client.post(
+                path, content=raw, headers={**tenant.headers, "Content-Type": "application/json"}
+            )
+            assert response.status_code == 422, (path, raw, response.text)
