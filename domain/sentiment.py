@@ -1,7 +1,7 @@
 """Sentiment of a mention: VADER for English and unknown languages, our own scorer for Spanish.
 
 Routing: ``language`` "es" (or "es-MX", "es_ES", ...) goes to ``domain.sentiment_es`` (model
-"escucha-es-rules+emo"); anything else, None included, to vaderSentiment unchanged ("vader").
+"escucha-es-v2"); anything else, None included, to vaderSentiment unchanged ("vader").
 
 How a text is scored (product spec, "Sentiment"):
 - VADER's compound score of the whole text;

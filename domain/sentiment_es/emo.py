@@ -1,12 +1,12 @@
-"""The "emoji valence" score: a linear direction derived at build time from evomsa's emo_Es.
+"""emo_Es's text features: microTC's normalisation and tokens, written anew.
 
 evomsa 2.0.14 (Apache-2.0) ships ``emo_Es``: 64 linear classifiers over a TF-IDF bag of
 words, word pairs and character 2-4-grams, each predicting whether a Spanish tweet carried one
-emoji. ``scripts/build_emo_direction.py`` weighs the 64 classifiers by the valences of their
-emoji in our own emoji table (centred on their mean) and stores the sum as one weight per
-token in ``data/emo_direction.tsv``. Here we only rebuild the same features (microTC's text
-normalisation and tokens, written anew) and take the dot product: nothing is downloaded and
-evomsa is not needed at run time.
+emoji. The final Spanish model (``head``) reads a text through the same features, so this
+module rebuilds them exactly as microTC 2.4.13 does with emo_Es's options
+(``scripts/build_es_head.py`` checks it against the model's own tokenizer on every dev text),
+and weighs them as microTC's TFIDF does: term frequency times IDF, scaled to unit length.
+Nothing is downloaded and evomsa is not needed at run time.
 """
 
 import itertools
@@ -14,9 +14,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
-from functools import cache
-from importlib.resources import files
+from collections.abc import Mapping
 
 _NUMBERS = re.compile(r"\d\d*\.?\d*|\d*\.\d\d*")
 _URLS = re.compile(r"https?://\S+")
@@ -25,17 +23,6 @@ _TILDES = re.compile(r"~+")
 _SPACES = frozenset("\n\r \t\xa0")
 _SEPARATORS = frozenset(";:,.@\\-\"'/…“・”’()[]¿?¡!{}~<>|")
 _QGRAM_SIZES = (2, 3, 4)
-
-
-@dataclass(frozen=True)
-class EmoDirection:
-    """Per-token IDF and direction weight, the bias, and the spread used to normalise."""
-
-    idf: dict[str, float]
-    weight: dict[str, float]
-    bias: float
-    center: float
-    scale: float
 
 
 def normalise_text(text: str) -> str:
@@ -80,32 +67,9 @@ def features(text: str) -> list[str]:
     return tokens or ["~"]
 
 
-@cache
-def load_direction() -> EmoDirection:
-    """The stored direction, read from the package data on first use."""
-    text = files("domain.sentiment_es").joinpath("data", "emo_direction.tsv").read_text("utf-8")
-    meta: dict[str, float] = {}
-    idf: dict[str, float] = {}
-    weight: dict[str, float] = {}
-    for line in text.splitlines():
-        if line.startswith("#"):
-            key, _, value = line[1:].strip().partition("=")
-            if value:
-                meta[key.strip()] = float(value)
-            continue
-        token, token_idf, token_weight = line.split("\t")
-        idf[token] = float(token_idf)
-        weight[token] = float(token_weight)
-    return EmoDirection(idf, weight, meta["bias"], meta["center"], meta["scale"])
-
-
-def emo_score(text: str) -> float:
-    """The emoji-valence score of ``text``, centred and scaled (about -1..1 on tweets)."""
-    direction = load_direction()
-    counts = Counter(t for t in features(text) if t in direction.idf)
-    if not counts:
-        return 0.0
-    weights = {t: n * direction.idf[t] for t, n in counts.items()}
+def tfidf(tokens: list[str], idf: Mapping[str, float]) -> dict[str, float]:
+    """microTC's TFIDF of ``tokens``: count times IDF for those in ``idf``, to unit length."""
+    counts = Counter(t for t in tokens if t in idf)
+    weights = {t: n * idf[t] for t, n in counts.items()}
     norm = math.sqrt(sum(w * w for w in weights.values()))
-    raw = direction.bias + sum(w * direction.weight[t] for t, w in weights.items()) / norm
-    return (raw - direction.center) / direction.scale
+    return {t: w / norm for t, w in weights.items()} if norm else {}

@@ -32,6 +32,8 @@ class Lexicon:
 
 def strip_accents(word: str) -> str:
     """``word`` without acute accents or diaeresis; ``ñ`` is kept."""
+    if word.isascii():
+        return word
     decomposed = unicodedata.normalize("NFD", word)
     kept = (c for c in decomposed if c not in "\u0301\u0308\u0300")
     return unicodedata.normalize("NFC", "".join(kept))

@@ -42,6 +42,7 @@ def collapse_elongation(word: str) -> str:
     return _RUN3.sub(r"\1", word)
 
 
+@lru_cache(maxsize=65536)
 def is_laughter(word: str) -> bool:
     """``jaja``, ``jajsjs``, ``jejeje``, ``jiji``, ``haha``, ``xd``, ``lol`` and longer forms."""
     word = strip_accents(word)

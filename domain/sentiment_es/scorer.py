@@ -1,21 +1,16 @@
-"""The Spanish scorer: VADER's arithmetic over the valences that ``rules`` gives, plus the
-emoji-valence score of ``emo``.
+"""The rule score: VADER's arithmetic over the valences that ``rules`` gives.
 
-compound = normalise(sum of valences + emphasis + emo part) with VADER's normalisation
-x / sqrt(x^2 + 15); emphasis is 0.292 per ``!`` (at most 4) and, for two or more ``?``,
-0.18 each (0.96 from four on), added in the direction of the sum. The emo part is
-``weight * (e - threshold)`` shrunk towards 0 by ``dead_zone`` (0 inside it) and capped at
-``limit`` (about one sentiment word), where ``e`` is the centred and scaled emoji-valence
-score: a text with no sentiment words stays neutral unless the emo_Es direction is clearly on
-one side, and the direction never outweighs clear words. ``positive``, ``neutral`` and
-``negative`` are VADER's shares of the text's sentiment-bearing and neutral units (rules only).
+compound = normalise(sum of valences + emphasis) with VADER's normalisation x / sqrt(x^2 + 15);
+emphasis is 0.292 per ``!`` (at most 4) and, for two or more ``?``, 0.18 each (0.96 from four
+on), added in the direction of the sum. ``positive``, ``neutral`` and ``negative`` are VADER's
+shares of the text's sentiment-bearing and neutral units. The rule score is one of the inputs
+of the final Spanish model (``model``); on its own it is ``score_rules``.
 """
 
 import math
 from dataclasses import dataclass
 
-from domain.sentiment_es.emo import emo_score
-from domain.sentiment_es.rules import items_of, valences
+from domain.sentiment_es.rules import Item, items_of, valences
 from domain.sentiment_es.tokenizer import Kind, Token, tokenize
 
 ALPHA = 15.0
@@ -24,27 +19,7 @@ MAX_EXCLAMATIONS = 4
 QUESTION_INCREMENT = 0.18
 MAX_QUESTION_EMPHASIS = 0.96
 
-
 RULES_MODEL = "escucha-es-rules"
-EMO_MODEL = "escucha-es-rules+emo"
-
-
-@dataclass(frozen=True, slots=True)
-class EmoBlend:
-    """How much of the emoji-valence score enters the compound (tuned on the dev set)."""
-
-    weight: float = 8.0
-    threshold: float = 0.15
-    dead_zone: float = 1.5
-    limit: float = 2.0
-
-    def part(self, emo: float) -> float:
-        shifted = emo - self.threshold
-        size = min(self.limit, self.weight * max(0.0, abs(shifted) - self.dead_zone))
-        return math.copysign(size, shifted)
-
-
-NO_EMO = EmoBlend(weight=0.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,13 +34,28 @@ class RuleScore:
     model: str
 
 
+@dataclass(frozen=True, slots=True)
+class RuleAnalysis:
+    """What the rules saw in a text: its tokens, items, their valences and the score."""
+
+    tokens: list[Token]
+    items: list[Item]
+    values: list[float]
+    score: RuleScore
+
+
 def normalise(total: float) -> float:
     """VADER's mapping of a sum of valences onto -1..1."""
     return max(-1.0, min(1.0, total / math.sqrt(total * total + ALPHA)))
 
 
+def punctuation(tokens: list[Token]) -> str:
+    """The clause punctuation of a tokenized text, run together."""
+    return "".join(t.text for t in tokens if t.kind is Kind.PUNCT)
+
+
 def _emphasis(tokens: list[Token]) -> float:
-    marks = "".join(t.text for t in tokens if t.kind is Kind.PUNCT)
+    marks = punctuation(tokens)
     exclamations = min(marks.count("!"), MAX_EXCLAMATIONS) * EXCLAMATION_INCREMENT
     questions = marks.count("?")
     if questions <= 1:
@@ -89,26 +79,26 @@ def _shares(values: list[float], emphasis: float) -> tuple[float, float, float]:
     return positive / whole, neutral / whole, abs(negative) / whole
 
 
-def score_spanish(text: str, blend: EmoBlend = EmoBlend()) -> RuleScore:
-    """The scores of a Spanish ``text``: rules, plus the emo part unless ``blend`` is NO_EMO."""
+def analyse(text: str) -> RuleAnalysis:
+    """The rules' view of a Spanish ``text``, with its rule score."""
     tokens = tokenize(text)
-    values = valences(items_of(tokens))
+    items = items_of(tokens)
+    values = valences(items)
     total = sum(values)
     emphasis = _emphasis(tokens) if total else 0.0
     total += emphasis if total > 0 else -emphasis
     positive, neutral, negative = _shares(values, emphasis)
-    if blend.weight:
-        total += blend.part(emo_score(text))
-    return RuleScore(
+    score = RuleScore(
         compound=normalise(total) if total else 0.0,
         positive=round(positive, 3),
         neutral=round(neutral, 3),
         negative=round(negative, 3),
         total=total,
-        model=EMO_MODEL if blend.weight else RULES_MODEL,
+        model=RULES_MODEL,
     )
+    return RuleAnalysis(tokens, items, values, score)
 
 
 def score_rules(text: str) -> RuleScore:
     """The scores of a Spanish ``text`` by the rules alone."""
-    return score_spanish(text, NO_EMO)
+    return analyse(text).score
