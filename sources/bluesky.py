@@ -22,15 +22,16 @@ language is `langs[0]`; engagement is likes + reposts as `score` and replies as 
 
 import dataclasses
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import httpx
 
-from core.settings import Settings, get_settings
+from core.settings import Settings
 from domain.text import normalize_text
 from sources.base import PollOutcome, SourceConfig, SourceError, SourceItem
+from sources.configured import ConfiguredAdapter
 from sources.http import FetchLimits
 from sources.json_fetch import (
     JsonResponse,
@@ -52,25 +53,14 @@ EXPIRED = frozenset({"ExpiredToken", "InvalidToken"})
 DEFAULT_ACCESS_SECONDS = 600.0
 
 
-class BlueskyAdapter:
+class BlueskyAdapter(ConfiguredAdapter):
     kind: ClassVar[str] = "bluesky"
-
-    def __init__(
-        self,
-        settings: Settings | None = None,
-        limits: FetchLimits | None = None,
-        *,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        self._settings = settings
-        self._limits = limits
-        self._clock = clock
 
     def poll(
         self, client: httpx.Client, config: SourceConfig, cursor: Mapping[str, Any]
     ) -> PollOutcome:
-        settings = self._settings or get_settings()
-        api = BlueskyApi(client, settings, self._limits or FetchLimits.from_settings(settings))
+        settings, limits = self._resolved()
+        api = BlueskyApi(client, settings, limits)
         searches = separate_searches(config, source="Bluesky")
         window = SearchWindow.open(
             cursor,

@@ -19,8 +19,7 @@ the same story: the repetition is removed, the related headlines are kept as the
 """
 
 import re
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -28,11 +27,12 @@ from urllib.parse import urlencode
 
 import httpx
 
-from core.settings import Settings, get_settings
+from core.settings import Settings
 from domain.canonical import normalize_words
 from sources.base import PollOutcome, SourceConfig, SourceError, SourceItem
+from sources.configured import ConfiguredAdapter
 from sources.feeds import parse_feed
-from sources.http import FetchLimits, fetch
+from sources.http import fetch
 from sources.json_fetch import scope_of
 from sources.rss import feed_items
 from sources.search_terms import google_news_search
@@ -74,25 +74,14 @@ def parse_locale(value: str) -> NewsEdition:
     return NewsEdition(hl, country, f"{country}:{_CEID_LANGUAGE.get(hl, ceid_language)}")
 
 
-class GoogleNewsAdapter:
+class GoogleNewsAdapter(ConfiguredAdapter):
     kind: ClassVar[str] = "google_news"
-
-    def __init__(
-        self,
-        settings: Settings | None = None,
-        limits: FetchLimits | None = None,
-        *,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        self._settings = settings
-        self._limits = limits
-        self._clock = clock
 
     def poll(
         self, client: httpx.Client, config: SourceConfig, cursor: Mapping[str, Any]
     ) -> PollOutcome:
-        settings = self._settings or get_settings()
-        limits = self._limits or FetchLimits.from_settings(settings)
+        settings, limits = self._resolved()
+        limits = limits
         edition = _edition(config)
         url = search_url(settings, config, edition)
         scope = scope_of("google_news", config.brand_query, url)

@@ -21,16 +21,15 @@ decoded (the `_highlightResult` copies with `<em>` marks are not used).
 """
 
 import math
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import httpx
 
-from core.settings import Settings, get_settings
 from domain.text import clean_title, html_to_text
 from sources.base import PollOutcome, SourceConfig, SourceError, SourceItem
+from sources.configured import ConfiguredAdapter
 from sources.http import FetchLimits
 from sources.json_fetch import JsonResponse, SearchWindow, count, request_json, scope_of
 from sources.search_terms import separate_searches
@@ -40,25 +39,14 @@ PAGE_SIZE = 100
 TAGS = "(story,comment)"
 
 
-class HackerNewsAdapter:
+class HackerNewsAdapter(ConfiguredAdapter):
     kind: ClassVar[str] = "hackernews"
-
-    def __init__(
-        self,
-        settings: Settings | None = None,
-        limits: FetchLimits | None = None,
-        *,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        self._settings = settings
-        self._limits = limits
-        self._clock = clock
 
     def poll(
         self, client: httpx.Client, config: SourceConfig, cursor: Mapping[str, Any]
     ) -> PollOutcome:
-        settings = self._settings or get_settings()
-        limits = self._limits or FetchLimits.from_settings(settings)
+        settings, limits = self._resolved()
+        limits = limits
         searches = separate_searches(config, source="Hacker News")
         window = SearchWindow.open(
             cursor,

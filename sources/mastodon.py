@@ -28,9 +28,10 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
-from core.settings import Settings, get_settings
+from core.settings import Settings
 from domain.text import clean_title, html_to_text
 from sources.base import PollOutcome, SourceConfig, SourceError, SourceItem
+from sources.configured import ConfiguredAdapter
 from sources.http import FetchLimits
 from sources.json_fetch import count, language_code, parse_iso, request_json, scope_of, total
 
@@ -63,7 +64,7 @@ def normalize_instance(value: str) -> str:
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
 
 
-class MastodonAdapter:
+class MastodonAdapter(ConfiguredAdapter):
     kind: ClassVar[str] = "mastodon"
 
     def __init__(
@@ -74,16 +75,14 @@ class MastodonAdapter:
         clock: Callable[[], float] = time.time,
         page_size: int = PAGE_SIZE,
     ) -> None:
-        self._settings = settings
-        self._limits = limits
-        self._clock = clock
+        super().__init__(settings, limits, clock=clock)
         self._page_size = page_size
 
     def poll(
         self, client: httpx.Client, config: SourceConfig, cursor: Mapping[str, Any]
     ) -> PollOutcome:
-        settings = self._settings or get_settings()
-        limits = self._limits or FetchLimits.from_settings(settings)
+        settings, limits = self._resolved()
+        limits = limits
         if not config.instance or not config.hashtag:
             raise SourceError("a mastodon source needs an `instance` and a `hashtag`")
         instance, tag = config.instance.rstrip("/"), config.hashtag.lstrip("#")

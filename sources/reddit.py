@@ -31,7 +31,7 @@ retry-after until the reset.
 import re
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, ClassVar
@@ -39,9 +39,10 @@ from urllib.parse import quote
 
 import httpx
 
-from core.settings import Settings, get_settings
+from core.settings import Settings
 from domain.text import clean_title, html_to_text, normalize_text
 from sources.base import PollOutcome, SourceConfig, SourceError, SourceItem
+from sources.configured import ConfiguredAdapter
 from sources.http import FetchLimits
 from sources.json_fetch import JsonResponse, SearchWindow, request_json, scope_of
 from sources.search_terms import reddit_search
@@ -81,25 +82,14 @@ def user_agent(settings: Settings) -> str:
     return f"{base} (by /u/{name})" if name else base
 
 
-class RedditAdapter:
+class RedditAdapter(ConfiguredAdapter):
     kind: ClassVar[str] = "reddit"
-
-    def __init__(
-        self,
-        settings: Settings | None = None,
-        limits: FetchLimits | None = None,
-        *,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        self._settings = settings
-        self._limits = limits
-        self._clock = clock
 
     def poll(
         self, client: httpx.Client, config: SourceConfig, cursor: Mapping[str, Any]
     ) -> PollOutcome:
-        settings = self._settings or get_settings()
-        api = RedditApi(client, settings, self._limits or FetchLimits.from_settings(settings))
+        settings, limits = self._resolved()
+        api = RedditApi(client, settings, limits)
         return _poll(api, config, cursor, settings, now=self._clock())
 
 
