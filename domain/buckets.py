@@ -42,7 +42,3 @@ def bucket_bounds(
             raise ValueError(f"more than {MAX_BUCKETS} {interval} buckets; narrow since/until")
         start = end
     return bounds
-
-
-def local_start(moment_utc: datetime, timezone: str) -> datetime:
-    return moment_utc.astimezone(ZoneInfo(timezone))

@@ -5,15 +5,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, delete, func, or_
-from sqlalchemy import select as sql_select
+from sqlalchemy import and_, delete, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
 from models.tables import Mention
-
-MENTION_COLUMNS = [c.name for c in Mention.__table__.columns if c.name != "id"]  # type: ignore[attr-defined]
 
 
 def insert_new_mentions(session: Session, rows: Sequence[dict[str, Any]]) -> set[str]:
@@ -122,48 +119,3 @@ def iter_newest_first(
         assert last.id is not None
         after = (last.published_at, last.id)
         session.expunge_all()
-
-
-@dataclass(frozen=True)
-class SlotCounts:
-    slot: int
-    mentions: int
-    positive: int
-    neutral: int
-    negative: int
-    compound_sum: float
-
-
-def _epoch_slot(session: Session, slot_seconds: int) -> Any:
-    published = col(Mention.published_at)
-    if session.get_bind().dialect.name == "sqlite":
-        epoch = func.cast(func.strftime("%s", published), Integer)
-        return epoch / slot_seconds  # integer division in SQLite
-    return func.floor(func.extract("epoch", published) / slot_seconds)
-
-
-def slot_counts(session: Session, f: MentionFilter, *, slot_seconds: int) -> list[SlotCounts]:
-    """Counts per label per fixed UTC slot (slot = floor(epoch / slot_seconds)), one GROUP BY
-    over the (brand_id, published_at) index; callers fold slots into local buckets."""
-    slot = _epoch_slot(session, slot_seconds).label("slot")
-    label = col(Mention.sentiment_label)
-    statement: Any = sql_select(
-        slot,
-        func.count(),
-        func.sum(case((label == "positive", 1), else_=0)),
-        func.sum(case((label == "neutral", 1), else_=0)),
-        func.sum(case((label == "negative", 1), else_=0)),
-        func.sum(col(Mention.sentiment_compound)),
-    ).group_by(slot)
-    statement = filtered(statement, f)
-    return [
-        SlotCounts(
-            slot=int(row[0]),
-            mentions=int(row[1]),
-            positive=int(row[2] or 0),
-            neutral=int(row[3] or 0),
-            negative=int(row[4] or 0),
-            compound_sum=float(row[5] or 0.0),
-        )
-        for row in session.execute(statement)
-    ]

@@ -63,12 +63,6 @@ def record_attempt(session: Session, attempt: PollAttempt) -> None:
     session.add(attempt)
 
 
-def sources_by_ids(session: Session, ids: list[int]) -> list[Source]:
-    if not ids:
-        return []
-    return list(session.exec(select(Source).where(col(Source.id).in_(ids))).all())
-
-
 def all_source_ids(
     session: Session, *, brand_id: int | None = None, source_id: int | None = None
 ) -> list[int]:

@@ -14,7 +14,7 @@ from models.tables import Mention
 from services.polling import poll_source
 from sources.base import SourceConfig, SourceError
 from sources.bluesky import BlueskyAdapter
-from sources.http import FetchLimits, make_client
+from sources.http import FetchLimits
 from sources.tokens import TOKENS
 from tests.support.cassettes import fixture, stored_source
 from tests.support.feed_server import FeedServer, Route
@@ -46,12 +46,6 @@ def server() -> Iterator[FeedServer]:
         running.set_route(LOGIN, reply("create_session.json"))
         running.set_route(REFRESH, reply("refresh_session.json"))
         yield running
-
-
-@pytest.fixture
-def client() -> Iterator[httpx.Client]:
-    with make_client(Settings(allow_private_hosts=True)) as shared:
-        yield shared
 
 
 def adapter(server: FeedServer, **changes: object) -> BlueskyAdapter:

@@ -1,15 +1,12 @@
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-import pytest
 
-from core.settings import Settings
 from domain.canonical import canonical_url, domain_of
 from sources.base import SourceConfig
 from sources.google_alerts import GoogleAlertsAdapter
-from sources.http import FetchLimits, make_client
+from sources.http import FetchLimits
 from tests.support.feed_server import FeedServer
 from tests.support.feeds import Entry, google_alerts_atom
 
@@ -18,18 +15,6 @@ FIXTURE = (
 )
 ADAPTER = GoogleAlertsAdapter(limits=FetchLimits(max_bytes=1024 * 1024, deadline_seconds=5))
 FEED_PATH = "/alerts/feeds/06211843502736001234/9876543210123456789"
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    with FeedServer() as running:
-        yield running
-
-
-@pytest.fixture
-def client() -> Iterator[httpx.Client]:
-    with make_client(Settings(allow_private_hosts=True)) as shared:
-        yield shared
 
 
 def config(server: FeedServer) -> SourceConfig:

@@ -1,5 +1,4 @@
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import httpx
@@ -13,7 +12,7 @@ from services.errors import InvalidInputError
 from services.polling import poll_source
 from sources.base import SourceConfig, SourceError
 from sources.google_news import GoogleNewsAdapter, parse_locale
-from sources.http import FetchLimits, make_client
+from sources.http import FetchLimits
 from tests.support.cassettes import fixture, stored_source
 from tests.support.feed_server import FeedServer
 
@@ -21,18 +20,6 @@ NOW = float(int(time.time()))
 SEARCH = "/rss/search"
 FEED = "search_lumbre_es_419_mx.rss.xml"
 QUERY = 'lumbre -"lumbre fc"'
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    with FeedServer() as running:
-        yield running
-
-
-@pytest.fixture
-def client() -> Iterator[httpx.Client]:
-    with make_client(Settings(allow_private_hosts=True)) as shared:
-        yield shared
 
 
 def adapter(server: FeedServer) -> GoogleNewsAdapter:

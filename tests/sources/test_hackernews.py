@@ -1,5 +1,4 @@
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import httpx
@@ -12,7 +11,7 @@ from models.tables import Mention
 from services.polling import poll_source
 from sources.base import SourceConfig, SourceError
 from sources.hackernews import HackerNewsAdapter
-from sources.http import FetchLimits, make_client
+from sources.http import FetchLimits
 from tests.support.cassettes import fixture, stored_source
 from tests.support.feed_server import FeedServer, Route
 
@@ -23,18 +22,6 @@ QUERY = 'lumbre -"lumbre fc"'
 
 def reply(name: str, *, status: int = 200) -> Route:
     return Route(fixture("hackernews", name, NOW), "application/json; charset=utf-8", status)
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    with FeedServer() as running:
-        yield running
-
-
-@pytest.fixture
-def client() -> Iterator[httpx.Client]:
-    with make_client(Settings(allow_private_hosts=True)) as shared:
-        yield shared
 
 
 def adapter(server: FeedServer, clock: float = NOW) -> HackerNewsAdapter:

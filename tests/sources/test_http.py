@@ -2,7 +2,6 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -18,18 +17,6 @@ from tests.support.feed_server import FeedServer, Route
 
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>'
 LAST_MODIFIED = "Wed, 18 Nov 2026 10:00:00 GMT"
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    with FeedServer() as running:
-        yield running
-
-
-@pytest.fixture
-def client() -> Iterator[httpx.Client]:
-    with make_client(Settings(allow_private_hosts=True)) as shared:
-        yield shared
 
 
 def test_a_feed_is_fetched_with_our_user_agent_and_its_validators_kept(

@@ -4,7 +4,6 @@ that applies it to every request, and what a poll does when its host has no room
 import socket
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 
 import httpx
@@ -40,12 +39,6 @@ class FakeClock:
     def sleep(self, seconds: float) -> None:
         self.slept.append(seconds)
         self.now += seconds
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    with FeedServer() as running:
-        yield running
 
 
 def closed_port() -> int:

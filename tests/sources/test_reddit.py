@@ -15,7 +15,7 @@ from core.settings import Settings, get_settings
 from models.tables import Mention
 from services.polling import poll_source
 from sources.base import SourceConfig, SourceError
-from sources.http import FetchLimits, make_client
+from sources.http import FetchLimits
 from sources.reddit import RedditAdapter, normalize_subreddit, reset_rate_budgets, user_agent
 from sources.tokens import TOKENS
 from tests.support.cassettes import fixture, stored_source
@@ -45,12 +45,6 @@ def server() -> Iterator[FeedServer]:
     with FeedServer() as running:
         running.set_route(TOKEN, reply("token.json"))
         yield running
-
-
-@pytest.fixture
-def client() -> Iterator[httpx.Client]:
-    with make_client(Settings(allow_private_hosts=True)) as shared:
-        yield shared
 
 
 def settings_for(server: FeedServer, **changes: object) -> Settings:

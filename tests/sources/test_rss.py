@@ -1,14 +1,12 @@
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 
-from core.settings import Settings
 from sources.base import SourceConfig, SourceError
 from sources.feeds import MalformedFeedError, NotAFeedError
-from sources.http import FetchLimits, make_client
+from sources.http import FetchLimits
 from sources.registry import ADAPTERS, UnknownSourceKindError, adapter_for
 from sources.rss import RssAdapter, author_name, plausible_date
 from tests.support.feed_server import FeedServer
@@ -16,18 +14,6 @@ from tests.support.feeds import Entry, rss2
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "feeds"
 NOW = datetime.now(UTC).replace(microsecond=0)
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    with FeedServer() as running:
-        yield running
-
-
-@pytest.fixture
-def client() -> Iterator[httpx.Client]:
-    with make_client(Settings(allow_private_hosts=True)) as shared:
-        yield shared
 
 
 def config(url: str) -> SourceConfig:
