@@ -1,23 +1,32 @@
 """Language of a mention, as an ISO 639-1 code, or None when the text does not say.
 
-The detector is lingua's, restricted to the languages our users' mentions come in, built once
-per process in high-accuracy mode (measured on 4,200 English and 1,000 Spanish tweets: low-accuracy
-mode is about 3x faster, 15,000 against 4,700 texts/s, but misses 11% more Spanish tweets and 6%
-more English ones, and tweets are exactly the short texts where it matters).
+Two steps, measured on 23,700 English texts (VADER's four ground-truth sets) and our 150
+Spanish brand mentions, against lingua in high-accuracy mode alone:
 
-The rule for None:
-- the text is first cleaned the way a tweet needs: URLs, @handles, #hashtags and HTML entities
-  are dropped and letters repeated three or more times are collapsed (``holaaaa`` -> ``hola``);
-- fewer than ``MIN_LETTERS`` letters remain: None (nothing to go on);
-- otherwise the most likely language is returned when lingua's confidence in it is at least
-  ``MIN_CONFIDENCE``; below that, None. On the tweets above this keeps 96% of English and 88%
-  of Spanish tweets right and leaves 2% and 7% undecided; most of those are two-word texts.
+1. A quick look at function words (``domain.language_words``): each word of a list adds to its
+   language, shared words by a share (``de`` is Spanish, Portuguese, French, Catalan and Dutch,
+   so a fifth each). When English or Spanish leads with at least ``MIN_WORD_SCORE`` and at
+   least twice the runner-up, that is the answer. This decides 77% of tweets, 90% of reviews and
+   editorials and 67% of the Spanish mentions, wrong once in about 20,000, at about 30,000
+   texts/s.
+2. Otherwise lingua in low-accuracy mode over the languages below. High-accuracy mode is about
+   1 point better on the texts left here (tweets 96.4% against 95.3% right, Spanish 99.3%
+   against 98.7%) but holds 235 MB of models in every worker process, against 15 MB.
+
+Before either step the text is cleaned the way a tweet needs: URLs, @handles, #hashtags and
+HTML entities are dropped and letters repeated three or more times are collapsed
+(``holaaaa`` -> ``hola``). Fewer than ``MIN_LETTERS`` letters left: None (nothing to go on).
+A single word that step 1 cannot place is None too (a name, a brand: trigrams of one word
+say little). Lingua's best guess is kept when its confidence is at least ``MIN_CONFIDENCE``,
+else None.
 """
 
 import re
 from functools import cache
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
+
+from domain.language_words import word_languages
 
 LANGUAGES: tuple[Language, ...] = (
     Language.SPANISH,
@@ -29,18 +38,22 @@ LANGUAGES: tuple[Language, ...] = (
     Language.CATALAN,
     Language.DUTCH,
 )
+QUICK_LANGUAGES = frozenset({"en", "es"})
 MIN_LETTERS = 3
 MIN_CONFIDENCE = 0.3
+MIN_WORD_SCORE = 1.5
 
 _NOISE = re.compile(r"https?://\S+|www\.\S+|[@#]\w+|&[a-zA-Z]+;|&#\d+;")
 _REPEATED = re.compile(r"([^\W\d_])\1{2,}")
 _LETTER = re.compile(r"[^\W\d_]")
+_WORD = re.compile(r"[^\W\d_]+")
+_WORD_LANGUAGES = word_languages()
 
 
 @cache
 def _detector() -> LanguageDetector:
     """The one detector of this process, its models loaded up front (they ship in the wheel)."""
-    builder = LanguageDetectorBuilder.from_languages(*LANGUAGES)
+    builder = LanguageDetectorBuilder.from_languages(*LANGUAGES).with_low_accuracy_mode()
     return builder.with_preloaded_language_models().build()
 
 
@@ -50,11 +63,33 @@ def clean_for_detection(text: str) -> str:
     return " ".join(text.split())
 
 
+def language_by_function_words(cleaned: str) -> str | None:
+    """English or Spanish when their function words clearly lead (step 1 of the module doc)."""
+    scores: dict[str, float] = {}
+    for word in _WORD.findall(cleaned.lower()):
+        languages = _WORD_LANGUAGES.get(word)
+        if languages:
+            share = 1 / len(languages)
+            for language in languages:
+                scores[language] = scores.get(language, 0.0) + share
+    if not scores:
+        return None
+    best = max(scores, key=scores.__getitem__)
+    top = scores.pop(best)
+    runner_up = max(scores.values(), default=0.0)
+    if best in QUICK_LANGUAGES and top >= MIN_WORD_SCORE and top >= 2 * runner_up:
+        return best
+    return None
+
+
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the language of ``text`` (``"es"``, ``"en"``, ...) or None when unsure."""
     cleaned = clean_for_detection(text)
     if len(_LETTER.findall(cleaned)) < MIN_LETTERS:
         return None
+    quick = language_by_function_words(cleaned)
+    if quick is not None or " " not in cleaned:
+        return quick
     best = _detector().compute_language_confidence_values(cleaned)[0]
     if best.value < MIN_CONFIDENCE:
         return None

@@ -1,8 +1,11 @@
 """Language detection of short mentions."""
 
+from pathlib import Path
+
 import pytest
 
-from domain.language import clean_for_detection, detect_language
+from domain.language import clean_for_detection, detect_language, language_by_function_words
+from tests.support.cassettes import SHARED
 
 SPANISH = [
     "No puedo creer que el pedido llegara roto otra vez",
@@ -64,3 +67,55 @@ def test_too_short_or_unsure_is_none(text: str) -> None:
 
 def test_cleaning_drops_urls_handles_hashtags_and_elongation() -> None:
     assert clean_for_detection("@ana holaaaa https://x.co/a #TeAmo &amp; bien") == "hola bien"
+
+
+OWN_SPANISH = Path(__file__).resolve().parents[1] / "fixtures" / "sentiment" / "es_brand_dev.tsv"
+GROUNDTRUTH = SHARED / "vader_groundtruth"
+
+
+def test_our_spanish_brand_mentions_are_spanish() -> None:
+    lines = OWN_SPANISH.read_text(encoding="utf-8").splitlines()
+    texts = [line.split("\t", 1)[1] for line in lines if line and not line.startswith("#")]
+    found = [detect_language(text) for text in texts]
+    assert len(texts) == 150
+    assert found.count("es") / len(texts) >= 0.97
+    assert "en" not in found
+
+
+@pytest.mark.shared_fixtures
+@pytest.mark.skipif(not GROUNDTRUTH.is_dir(), reason=f"no shared fixtures at {GROUNDTRUTH}")
+@pytest.mark.parametrize(
+    ("name", "least"),
+    [
+        ("tweets_GroundTruth.txt", 0.94),
+        ("amazonReviewSnippets_GroundTruth.txt", 0.96),
+        ("movieReviewSnippets_GroundTruth.txt", 0.98),
+        ("nytEditorialSnippets_GroundTruth.txt", 0.98),
+    ],
+)
+def test_english_ground_truth_sets_are_english(name: str, least: float) -> None:
+    rows = [line.split("\t", 2) for line in (GROUNDTRUTH / name).read_text().splitlines()]
+    texts = [row[2] for row in rows if len(row) == 3]
+    found = [detect_language(text) for text in texts]
+    assert found.count("en") / len(found) >= least
+    assert found.count("es") / len(found) < 0.005
+    # The quick function-word look calls no English text Spanish (the tweets hold one
+    # tweet really in Spanish: "ey felicidades al perro ruco :p y saludos a su mama...").
+    quick = [language_by_function_words(clean_for_detection(text)) for text in texts]
+    assert quick.count("es") <= 1
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("the service was great and the staff were very kind to us", "en"),
+        ("el servicio fue muy bueno y la gente de la tienda es muy amable", "es"),
+        ("o serviço foi muito bom e a equipe da loja é muito simpática", None),
+        ("le service était très bien et les gens de la boutique sont gentils", None),
+        ("la gente de la", None),
+    ],
+)
+def test_function_words_decide_only_clear_english_or_spanish(
+    text: str, language: str | None
+) -> None:
+    assert language_by_function_words(text) == language

@@ -1,0 +1,163 @@
+"""vaderSentiment's scoring, computed with less repeated work and giving identical results.
+
+vaderSentiment 3.3.2 spends most of its time re-deriving the same things: it walks every
+character of a text to look for emoji, and lower-cases the whole word list again for each
+negation and idiom check of each sentiment word. ``FastVader`` overrides only
+``polarity_scores``: one emoji test over the text in C (the character walk runs only when an
+emoji is there), one lower-cased word list per text, and the same rules in the same order.
+Everything else (lexicons, booster words, ``but`` handling, ``least``, punctuation emphasis,
+rounding) is vaderSentiment's own code. tests/domain/test_vader_fast.py checks that every
+score equals vaderSentiment's, on the ground-truth sets and on random texts built from the
+words its rules look for; benchmarks/sentiment.py prints the speed of both.
+"""
+
+import string
+from typing import Any
+
+from vaderSentiment.vaderSentiment import (
+    BOOSTER_DICT,
+    C_INCR,
+    N_SCALAR,
+    NEGATE,
+    SPECIAL_CASES,
+    SentimentIntensityAnalyzer,
+    allcap_differential,
+    scalar_inc_dec,
+)
+
+_NEGATE = frozenset(NEGATE)
+_PUNCTUATION = string.punctuation
+
+
+def _strip_punctuation(token: str) -> str:
+    """``SentiText._strip_punc_if_word``: short leftovers were emoticons, kept whole."""
+    stripped = token.strip(_PUNCTUATION)
+    return token if len(stripped) <= 2 else stripped
+
+
+def _negated(word: str) -> bool:
+    """vaderSentiment's ``negated([word])`` for one lower-case word."""
+    return word in _NEGATE or "n't" in word
+
+
+def _negation_check(valence: float, lower: list[str], start_i: int, i: int) -> float:
+    """``SentimentIntensityAnalyzer._negation_check`` on an already lower-cased word list."""
+    if start_i == 0:
+        if _negated(lower[i - 1]):
+            valence = valence * N_SCALAR
+    elif start_i == 1:
+        if lower[i - 2] == "never" and (lower[i - 1] == "so" or lower[i - 1] == "this"):
+            valence = valence * 1.25
+        elif lower[i - 2] == "without" and lower[i - 1] == "doubt":
+            pass
+        elif _negated(lower[i - 2]):
+            valence = valence * N_SCALAR
+    else:
+        if (lower[i - 3] == "never" and (lower[i - 2] == "so" or lower[i - 2] == "this")) or (
+            lower[i - 1] == "so" or lower[i - 1] == "this"
+        ):
+            valence = valence * 1.25
+        elif lower[i - 3] == "without" and (lower[i - 2] == "doubt" or lower[i - 1] == "doubt"):
+            pass
+        elif _negated(lower[i - 3]):
+            valence = valence * N_SCALAR
+    return valence
+
+
+def _special_idioms_check(valence: float, lower: list[str], i: int) -> float:
+    """``SentimentIntensityAnalyzer._special_idioms_check`` on a lower-cased word list."""
+    onezero = f"{lower[i - 1]} {lower[i]}"
+    twoonezero = f"{lower[i - 2]} {lower[i - 1]} {lower[i]}"
+    twoone = f"{lower[i - 2]} {lower[i - 1]}"
+    threetwoone = f"{lower[i - 3]} {lower[i - 2]} {lower[i - 1]}"
+    threetwo = f"{lower[i - 3]} {lower[i - 2]}"
+    for sequence in (onezero, twoonezero, twoone, threetwoone, threetwo):
+        if sequence in SPECIAL_CASES:
+            valence = SPECIAL_CASES[sequence]
+            break
+    if len(lower) - 1 > i:
+        zeroone = f"{lower[i]} {lower[i + 1]}"
+        if zeroone in SPECIAL_CASES:
+            valence = SPECIAL_CASES[zeroone]
+    if len(lower) - 1 > i + 1:
+        zeroonetwo = f"{lower[i]} {lower[i + 1]} {lower[i + 2]}"
+        if zeroonetwo in SPECIAL_CASES:
+            valence = SPECIAL_CASES[zeroonetwo]
+    for n_gram in (threetwoone, threetwo, twoone):
+        if n_gram in BOOSTER_DICT:
+            valence = valence + BOOSTER_DICT[n_gram]
+    return valence
+
+
+class FastVader(SentimentIntensityAnalyzer):  # type: ignore[misc]
+    def __init__(self) -> None:
+        super().__init__()
+        # Only single characters can match in vaderSentiment's character walk.
+        self._emoji_chars = frozenset(key for key in self.emojis if len(key) == 1)
+
+    def polarity_scores(self, text: str) -> dict[str, float]:
+        has_emoji = not self._emoji_chars.isdisjoint(text)
+        text = self._describe_emoji(text) if has_emoji else text.strip()
+        words = [_strip_punctuation(token) for token in text.split()]
+        lower = [word.lower() for word in words]
+        is_cap_diff = allcap_differential(words)
+        lexicon: dict[str, float] = self.lexicon
+        last = len(words) - 1
+        sentiments: list[Any] = []
+        for i, item_lower in enumerate(lower):
+            if item_lower in BOOSTER_DICT or item_lower not in lexicon:
+                sentiments.append(0)
+                continue
+            if i < last and item_lower == "kind" and lower[i + 1] == "of":
+                sentiments.append(0)
+                continue
+            sentiments.append(self._valence(words, lower, i, is_cap_diff))
+        if "but" in lower:
+            sentiments = self._but_check(words, sentiments)
+        result: dict[str, float] = self.score_valence(sentiments, text)
+        return result
+
+    def _valence(self, words: list[str], lower: list[str], i: int, is_cap_diff: bool) -> float:
+        """``sentiment_valence`` for a word of the lexicon."""
+        lexicon: dict[str, float] = self.lexicon
+        item_lower = lower[i]
+        valence = lexicon[item_lower]
+        if item_lower == "no" and i != len(words) - 1 and lower[i + 1] in lexicon:
+            valence = 0.0
+        if (
+            (i > 0 and lower[i - 1] == "no")
+            or (i > 1 and lower[i - 2] == "no")
+            or (i > 2 and lower[i - 3] == "no" and lower[i - 1] in ("or", "nor"))
+        ):
+            valence = lexicon[item_lower] * N_SCALAR
+        if words[i].isupper() and is_cap_diff:
+            valence = valence + C_INCR if valence > 0 else valence - C_INCR
+        for start_i in range(3):
+            before = i - (start_i + 1)
+            if i > start_i and lower[before] not in lexicon:
+                s = scalar_inc_dec(words[before], valence, is_cap_diff)
+                if start_i == 1 and s != 0:
+                    s = s * 0.95
+                if start_i == 2 and s != 0:
+                    s = s * 0.9
+                valence = valence + s
+                valence = _negation_check(valence, lower, start_i, i)
+                if start_i == 2:
+                    valence = _special_idioms_check(valence, lower, i)
+        least: float = self._least_check(valence, words, i)
+        return least
+
+    def _describe_emoji(self, text: str) -> str:
+        """vaderSentiment's character walk: each emoji replaced by its description."""
+        described = []
+        prev_space = True
+        for char in text:
+            if char in self.emojis:
+                if not prev_space:
+                    described.append(" ")
+                described.append(self.emojis[char])
+                prev_space = False
+            else:
+                described.append(char)
+                prev_space = char == " "
+        return "".join(described).strip()
