@@ -29,7 +29,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -83,29 +82,33 @@ def serve_farm(folder: Path) -> None:
 # ------------------------------------------------------------------ Escucha (own processes)
 
 
-def escucha_worker(ids: list[int], threads: int, rounds: int) -> None:
-    """Poll `ids` once per round (the parent says go on stdin); print JSON per round."""
+def escucha_worker(ids: list[int], rounds: int) -> None:
+    """Poll `ids` once per round (the parent says go on stdin), batch after batch as a
+    worker runs the scheduler's `sources.poll_batch` tasks; print JSON per round."""
     from core.logging import configure_logging
-    from services.polling import poll_source, shared_client
+    from core.settings import get_settings
+    from domain.language import detect_language
+    from domain.sentiment import score_text
+    from services.polling import poll_sources, shared_client
 
     configure_logging()  # to stderr: stdout carries our JSON lines
     shared_client()
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        list(pool.map(lambda _: None, range(threads)))
-        from domain.language import detect_language
-
-        detect_language("warm the detector up")
-        for _ in range(rounds):
-            print(json.dumps({"ready": True}), flush=True)
-            sys.stdin.readline()
-            began = time.perf_counter()
-            reports = list(pool.map(lambda sid: poll_source(sid, force=True), ids))
-            seconds = time.perf_counter() - began
-            statuses: dict[str, int] = {}
-            for report in reports:
-                statuses[report.status] = statuses.get(report.status, 0) + 1
-            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            print(json.dumps({"seconds": seconds, "statuses": statuses, "rss_mb": rss}), flush=True)
+    score_text("warm the scorers up", detect_language("warm the detector up"))
+    score_text("calentar", "es")
+    size = get_settings().poll_batch_size
+    for _ in range(rounds):
+        print(json.dumps({"ready": True}), flush=True)
+        sys.stdin.readline()
+        began = time.perf_counter()
+        reports = []
+        for start in range(0, len(ids), size):
+            reports += poll_sources(ids[start : start + size], force=True)
+        seconds = time.perf_counter() - began
+        statuses: dict[str, int] = {}
+        for report in reports:
+            statuses[report.status] = statuses.get(report.status, 0) + 1
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps({"seconds": seconds, "statuses": statuses, "rss_mb": rss}), flush=True)
 
 
 def make_sources(base: str, feeds: int) -> list[int]:
@@ -143,8 +146,6 @@ def run_escucha(args: argparse.Namespace, base: str, env: dict[str, str]) -> lis
                 "benchmarks.polling",
                 "--worker",
                 json.dumps(share),
-                "--threads",
-                str(args.threads),
             ],
             env=env,
             cwd=ROOT,
@@ -224,7 +225,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feeds", type=int, default=1000)
     parser.add_argument("--processes", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--batch", type=int, default=20, help="ESCUCHA_POLL_BATCH_SIZE")
+    parser.add_argument("--threads", type=int, default=16, help="ESCUCHA_POLL_FETCH_THREADS")
     parser.add_argument("--reader-workers", type=int, default=16)
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="'' for SQLite")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
@@ -234,7 +236,7 @@ def main() -> None:
     if args.farm:
         return serve_farm(Path(args.farm))
     if args.worker:
-        return escucha_worker(json.loads(args.worker), args.threads, rounds=2)
+        return escucha_worker(json.loads(args.worker), rounds=2)
     if args.reader:
         return reader_worker(args.reader, args.feeds, args.reader_workers)
 
@@ -258,6 +260,8 @@ def main() -> None:
             "ESCUCHA_DATA_DIR": str(data_dir),
             "ESCUCHA_ALLOW_PRIVATE_HOSTS": "true",
             "ESCUCHA_LOG_LEVEL": "WARNING",
+            "ESCUCHA_POLL_BATCH_SIZE": str(args.batch),
+            "ESCUCHA_POLL_FETCH_THREADS": str(args.threads),
         }
         os.environ.update({k: v for k, v in env.items() if k.startswith("ESCUCHA_")})
         from core.migrate import upgrade_to_head
@@ -265,7 +269,8 @@ def main() -> None:
         upgrade_to_head(url)
         print(
             f"{args.feeds} feeds x {ENTRIES} entries on {base}; Escucha: {args.processes} "
-            f"processes x {args.threads} threads on {url.split(':')[0]}; "
+            f"processes, batches of {args.batch}, {args.threads} fetch threads, on "
+            f"{url.split(':')[0]}; "
             f"reader: update_feeds(workers={args.reader_workers})"
         )
         ours = run_escucha(args, base, env)

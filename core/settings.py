@@ -57,6 +57,11 @@ class Settings(BaseSettings):
     # A request waits this long at most for its host's token; longer, the poll is deferred.
     host_rate_max_wait_seconds: float = Field(default=5.0, ge=0)
     worker_concurrency: int = Field(default=4, ge=1)
+    # The scheduler queues due sources in batches of this many per task: one task claims
+    # them in one statement, fetches them on poll_fetch_threads threads and stores them in
+    # one transaction.
+    poll_batch_size: int = Field(default=20, ge=1, le=500)
+    poll_fetch_threads: int = Field(default=16, ge=1, le=256)
     log_level: str = "INFO"
     log_json: bool = False
 

@@ -1,6 +1,6 @@
 """Turn what a source returned into stored mentions: match, canonicalise, score, dedup."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -123,6 +123,16 @@ def _row(
     }
 
 
+@dataclass(frozen=True)
+class PolledItems:
+    """What one poll of one source brought back."""
+
+    source_id: int
+    source_kind: str
+    brand: BrandContext
+    items: Sequence[SourceItem]
+
+
 def store_items(
     session: Session,
     items: Iterable[SourceItem],
@@ -132,37 +142,102 @@ def store_items(
     source_kind: str,
     now: datetime,
 ) -> IngestResult:
-    """Match, then dedup against the stored mentions, then score only what is new: a feed
-    polled again mostly repeats itself, and its old entries cost no language detection or
-    sentiment."""
+    """``store_polls`` for the items of one poll."""
+    polled = PolledItems(source_id, source_kind, brand, list(items))
+    return store_polls(session, [polled], now=now)[0]
+
+
+def store_polls(
+    session: Session, polls: Sequence[PolledItems], *, now: datetime
+) -> list[IngestResult]:
+    """Match, then dedup against the stored mentions and within the batch, then score only
+    what is new: a feed polled again mostly repeats itself, and its old entries cost no
+    language detection or sentiment. One lookup per brand and one INSERT for the batch.
+
+    An item already stored (same canonical URL, or same story) from another source of the
+    brand is not stored again: that source is added to the mention's ``also_seen_in``."""
+    wanted = [_wanted(poll) for poll in polls]
+    stored = _stored_by_key(session, polls, wanted)
+    pending: dict[tuple[int, str], dict[str, Any]] = {}
+    rows_of: list[list[dict[str, Any]]] = []
+    for poll, (candidates, _gone) in zip(polls, wanted, strict=True):
+        rows: list[dict[str, Any]] = []
+        brand_id = poll.brand.brand_id
+        for candidate in candidates.values():
+            keys = [(brand_id, candidate.url_key)]
+            if candidate.story:
+                keys.append((brand_id, "story:" + candidate.story))
+            existing = next((stored[k] for k in keys if k in stored), None)
+            if existing is not None:
+                _note_seen_in(existing, source_id=poll.source_id, source_kind=poll.source_kind)
+                continue
+            earlier = next((pending[k] for k in keys if k in pending), None)
+            if earlier is not None:
+                _note_seen_in_row(earlier, source_id=poll.source_id, source_kind=poll.source_kind)
+                continue
+            row = _row(
+                candidate,
+                poll.brand,
+                source_id=poll.source_id,
+                source_kind=poll.source_kind,
+                now=now,
+            )
+            if row is not None:
+                rows.append(row)
+                pending.update((key, row) for key in keys)
+        rows_of.append(rows)
+    inserted = insert_new_mentions(session, [row for rows in rows_of for row in rows])
+    results = []
+    for poll, (candidates, gone), rows in zip(polls, wanted, rows_of, strict=True):
+        deleted = delete_by_keys(session, brand_id=poll.brand.brand_id, url_keys=gone)
+        new = sum((row["brand_id"], row["url_key"]) in inserted for row in rows)
+        results.append(IngestResult(matched=len(candidates), new=new, deleted=deleted))
+    return results
+
+
+def _wanted(poll: PolledItems) -> tuple[dict[str, _Candidate], list[str]]:
+    """The poll's matched items by url_key, and the url_keys of the items deleted at source."""
     candidates: dict[str, _Candidate] = {}
     gone: list[str] = []
-    for item in items:
+    for item in poll.items:
         if item.deleted:
             keys = _keys(item)
             if keys is not None:
                 gone.append(keys[1])
             continue
-        candidate = _candidate(item, brand)
+        candidate = _candidate(item, poll.brand)
         if candidate is not None:
             candidates.setdefault(candidate.url_key, candidate)
-    matched = len(candidates)
-    stories = {c.story: k for k, c in candidates.items() if c.story}
-    for existing in existing_by_keys(
-        session, brand_id=brand.brand_id, url_keys=list(candidates), story_keys=list(stories)
-    ):
-        incoming = candidates.pop(existing.url_key, None)
-        if incoming is None and existing.story_key in stories:
-            incoming = candidates.pop(stories[existing.story_key], None)
-        if incoming is not None:
-            _note_seen_in(existing, source_id=source_id, source_kind=source_kind)
-    rows = [
-        _row(c, brand, source_id=source_id, source_kind=source_kind, now=now)
-        for c in candidates.values()
-    ]
-    inserted = insert_new_mentions(session, [row for row in rows if row is not None])
-    deleted = delete_by_keys(session, brand_id=brand.brand_id, url_keys=gone)
-    return IngestResult(matched=matched, new=len(inserted), deleted=deleted)
+    return candidates, gone
+
+
+def _stored_by_key(
+    session: Session,
+    polls: Sequence[PolledItems],
+    wanted: list[tuple[dict[str, _Candidate], list[str]]],
+) -> dict[tuple[int, str], Any]:
+    """The stored mentions the batch's items may repeat, by (brand_id, url_key) and by
+    (brand_id, "story:" + story_key), locked until the unit of work ends."""
+    url_keys: dict[int, set[str]] = {}
+    story_keys: dict[int, set[str]] = {}
+    for poll, (candidates, _gone) in zip(polls, wanted, strict=True):
+        brand_id = poll.brand.brand_id
+        url_keys.setdefault(brand_id, set()).update(candidates)
+        story_keys.setdefault(brand_id, set()).update(
+            c.story for c in candidates.values() if c.story
+        )
+    stored: dict[tuple[int, str], Any] = {}
+    for brand_id in sorted(url_keys):  # one order in every worker: no deadlocks between them
+        for mention in existing_by_keys(
+            session,
+            brand_id=brand_id,
+            url_keys=sorted(url_keys[brand_id]),
+            story_keys=sorted(story_keys[brand_id]),
+        ):
+            stored[(brand_id, mention.url_key)] = mention
+            if mention.story_key:
+                stored.setdefault((brand_id, "story:" + mention.story_key), mention)
+    return stored
 
 
 def _note_seen_in(existing: Any, *, source_id: int, source_kind: str) -> None:
@@ -173,3 +248,12 @@ def _note_seen_in(existing: Any, *, source_id: int, source_kind: str) -> None:
         return
     seen.append({"source_id": source_id, "source_kind": source_kind})
     existing.also_seen_in = seen
+
+
+def _note_seen_in_row(row: dict[str, Any], *, source_id: int, source_kind: str) -> None:
+    if row["source_id"] == source_id:
+        return
+    if any(entry.get("source_id") == source_id for entry in row["also_seen_in"]):
+        return
+    seen_in = {"source_id": source_id, "source_kind": source_kind}
+    row["also_seen_in"] = [*row["also_seen_in"], seen_in]

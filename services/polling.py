@@ -1,26 +1,40 @@
-"""Poll one source: take its lease, fetch through its adapter, store mentions, record state.
+"""Poll sources: take their leases, fetch through their adapters, store mentions, record state.
 
-No database transaction is open while the adapter talks to the network.
+Sources are polled in batches (``poll_sources``; ``poll_source`` is a batch of one): one
+statement claims the batch's leases, the fetches run on a pool of threads, and every success
+of the batch is stored in one transaction: parse, match, language and sentiment are per item,
+but the database work is per batch, which is what makes a round of many small feeds fast
+(benchmarks/polling.py). No database transaction is open while an adapter talks to the network.
 """
 
 import os
 import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
 import httpx
 from sqlalchemy.exc import OperationalError
+from sqlmodel import col, select
 
 from core.db import session_scope
 from core.logging import get_logger
 from core.settings import Settings, get_settings
 from domain.query import parse_query
 from domain.scheduling import next_poll_after_failure, next_poll_after_success
-from models.sources import record_attempt, take_lease
+from models.sources import (
+    SourcePolled,
+    existing_source_ids,
+    mark_sources_polled,
+    record_attempt,
+    record_attempts,
+    take_leases,
+)
 from models.tables import Brand, PollAttempt, Source
 from models.types import utcnow
-from services.ingest import BrandContext, store_items
+from services.ingest import BrandContext, PolledItems, store_polls
 from sources.base import PollOutcome, SourceConfig, SourceError
 from sources.http import make_client
 from sources.ratelimit import HostRateLimited
@@ -33,16 +47,30 @@ PollStatus = Literal["ok", "failed", "skipped", "busy", "deferred", "missing"]
 STORE_ATTEMPTS = 3
 
 _client: httpx.Client | None = None
-_client_pid: int | None = None
+_pool: ThreadPoolExecutor | None = None
+_owner_pid: int | None = None
 
 
 def shared_client() -> httpx.Client:
     """One pooled HTTP client per process (a forked worker child builds its own)."""
-    global _client, _client_pid
-    if _client is None or _client_pid != os.getpid():
-        _client = make_client(get_settings())
-        _client_pid = os.getpid()
+    _ensure_process_resources()
+    assert _client is not None
     return _client
+
+
+def _fetch_pool() -> ThreadPoolExecutor:
+    _ensure_process_resources()
+    assert _pool is not None
+    return _pool
+
+
+def _ensure_process_resources() -> None:
+    global _client, _pool, _owner_pid
+    if _owner_pid != os.getpid():
+        settings = get_settings()
+        _client = make_client(settings)
+        _pool = ThreadPoolExecutor(settings.poll_fetch_threads, thread_name_prefix="fetch")
+        _owner_pid = os.getpid()
 
 
 @dataclass(frozen=True)
@@ -60,10 +88,21 @@ class PollReport:
 
 @dataclass(frozen=True)
 class _Claim:
+    source_id: int
     config: SourceConfig
     brand: BrandContext
     kind: str
     cursor: dict[str, object]
+    interval_seconds: int
+
+
+@dataclass(frozen=True)
+class _Fetched:
+    claim: _Claim
+    # Taken once the lease is ours, so the recorded [started, finished] of two polls of one
+    # source never overlap unless a lease ran out under a poll.
+    started: datetime
+    outcome: PollOutcome | BaseException
 
 
 def _lease_seconds(settings: Settings) -> float:
@@ -73,98 +112,234 @@ def _lease_seconds(settings: Settings) -> float:
     return settings.fetch_timeout_seconds * 4 + 60
 
 
-def _claim(
-    source_id: int, *, now: datetime, force: bool, settings: Settings
-) -> _Claim | PollReport:
-    with session_scope() as session:
-        source = session.get(Source, source_id)
-        if source is None:
-            return PollReport(source_id, "missing")
-        if not force and source.status != "ok":
-            return PollReport(source_id, "skipped", error=f"source is {source.status}")
-        lease = _lease_seconds(settings)
-        held_until = source.lease_until
-        if not take_lease(session, source_id=source_id, now=now, seconds=lease):
-            left = (held_until - now).total_seconds() if held_until and held_until > now else lease
-            return PollReport(source_id, "busy", retry_after=left)
-        brand = session.get(Brand, source.brand_id)
-        assert brand is not None and brand.id is not None
-        config = SourceConfig(
-            kind=source.kind,
-            brand_query=brand.query,
-            url=source.url,
-            search=source.search,
-            locale=source.locale,
-            subreddit=source.subreddit,
-            instance=source.instance,
-            hashtag=source.hashtag,
-        )
-        context = BrandContext(
-            workspace_id=brand.workspace_id,
-            brand_id=brand.id,
-            query=parse_query(brand.query),
-            languages=tuple(brand.languages),
-            owned_domains=tuple(brand.owned_domains),
-            owned_handles=tuple(brand.owned_handles),
-        )
-        return _Claim(config, context, source.kind, dict(source.cursor))
-
-
 def poll_source(
     source_id: int, *, force: bool = False, client: httpx.Client | None = None
 ) -> PollReport:
+    return poll_sources([source_id], force=force, client=client)[0]
+
+
+def poll_sources(
+    source_ids: Sequence[int], *, force: bool = False, client: httpx.Client | None = None
+) -> list[PollReport]:
+    """Poll each source once (one report per id, in order). ``force`` polls sources that are
+    failing or disabled too, as a manual poll does."""
     settings = get_settings()
-    claim = _claim(source_id, now=utcnow(), force=force, settings=settings)
-    if isinstance(claim, PollReport):
-        return claim
-    # Taken once the lease is ours, so the recorded [started, finished] of two polls of one
-    # source never overlap unless a lease ran out under a poll.
-    started = utcnow()
-    began = time.monotonic()
-    try:
-        outcome = adapter_for(claim.kind).poll(
-            client or shared_client(), claim.config, claim.cursor
+    unique = list(dict.fromkeys(source_ids))
+    claims, reports = _claim(unique, now=utcnow(), force=force, settings=settings)
+    if claims:
+        began = time.monotonic()
+        fetched = _fetch_all(client or shared_client(), claims)
+        reports.update(_settle(fetched, settings))
+        log.info(
+            "poll.batch_done",
+            sources=len(claims),
+            new=sum(reports[c.source_id].new for c in claims),
+            seconds=round(time.monotonic() - began, 3),
         )
-    except HostRateLimited as exc:
-        return _defer(source_id, exc.message, exc.retry_after or 1.0)
-    except SourceError as exc:
-        return _record_failure(source_id, started, exc.message, exc.retry_after, settings)
-    except Exception as exc:  # an adapter bug must not kill the worker or hide the source
-        log.exception("poll.crashed", source_id=source_id)
-        message = f"internal error while polling: {type(exc).__name__}: {exc}"
-        return _record_failure(source_id, started, message[:500], None, settings)
-    report = _store(source_id, started, claim, outcome, settings)
-    log.info(
-        "poll.done",
-        source_id=source_id,
-        items=report.items,
-        new=report.new,
-        not_modified=report.not_modified,
-        seconds=round(time.monotonic() - began, 3),
+    return [reports[source_id] for source_id in source_ids]
+
+
+def _claim(
+    source_ids: list[int], *, now: datetime, force: bool, settings: Settings
+) -> tuple[list[_Claim], dict[int, PollReport]]:
+    """Take the leases of the sources that may be polled now, in one unit of work."""
+    reports: dict[int, PollReport] = {}
+    with session_scope() as session:
+        sources = {
+            source.id: source
+            for source in session.exec(select(Source).where(col(Source.id).in_(source_ids)))
+        }
+        wanted = []
+        for source_id in source_ids:
+            source = sources.get(source_id)
+            if source is None:
+                reports[source_id] = PollReport(source_id, "missing")
+            elif not force and source.status != "ok":
+                error = f"source is {source.status}"
+                reports[source_id] = PollReport(source_id, "skipped", error=error)
+            else:
+                wanted.append(source_id)
+        lease = _lease_seconds(settings)
+        leased = take_leases(session, source_ids=wanted, now=now, seconds=lease)
+        for source_id in wanted:
+            if source_id not in leased:
+                held = sources[source_id].lease_until
+                left = (held - now).total_seconds() if held and held > now else lease
+                reports[source_id] = PollReport(source_id, "busy", retry_after=left)
+        brand_ids = {sources[source_id].brand_id for source_id in leased}
+        brands = {
+            brand.id: _brand_context(brand)
+            for brand in session.exec(select(Brand).where(col(Brand.id).in_(brand_ids)))
+        }
+        claims = [
+            _claim_of(sources[source_id], brands[sources[source_id].brand_id])
+            for source_id in source_ids
+            if source_id in leased
+        ]
+    return claims, reports
+
+
+def _brand_context(brand: Brand) -> BrandContext:
+    assert brand.id is not None
+    return BrandContext(
+        workspace_id=brand.workspace_id,
+        brand_id=brand.id,
+        query=parse_query(brand.query),
+        languages=tuple(brand.languages),
+        owned_domains=tuple(brand.owned_domains),
+        owned_handles=tuple(brand.owned_handles),
     )
-    return report
 
 
-def _store(
-    source_id: int, started: datetime, claim: _Claim, outcome: PollOutcome, settings: Settings
-) -> PollReport:
-    """Record the success, retrying a unit of work the database aborted; if it keeps failing,
-    or storing hits a bug, the attempt is recorded as a failure (the items come again next
-    poll, as the cursor is not advanced) and the source's lease is released."""
+def _claim_of(source: Source, brand: BrandContext) -> _Claim:
+    assert source.id is not None
+    config = SourceConfig(
+        kind=source.kind,
+        brand_query=brand.query.source,
+        url=source.url,
+        search=source.search,
+        locale=source.locale,
+        subreddit=source.subreddit,
+        instance=source.instance,
+        hashtag=source.hashtag,
+    )
+    return _Claim(
+        source.id, config, brand, source.kind, dict(source.cursor), source.interval_seconds
+    )
+
+
+def _fetch_all(client: httpx.Client, claims: list[_Claim]) -> list[_Fetched]:
+    if len(claims) == 1:
+        return [_fetch(client, claims[0])]
+    return list(_fetch_pool().map(lambda claim: _fetch(client, claim), claims))
+
+
+def _fetch(client: httpx.Client, claim: _Claim) -> _Fetched:
+    started = utcnow()
+    try:
+        outcome: PollOutcome | BaseException = adapter_for(claim.kind).poll(
+            client, claim.config, claim.cursor
+        )
+    except Exception as exc:
+        outcome = exc
+    return _Fetched(claim, started, outcome)
+
+
+def _settle(fetched: list[_Fetched], settings: Settings) -> dict[int, PollReport]:
+    """Store what came back; record what failed."""
+    reports: dict[int, PollReport] = {}
+    successes = []
+    for one in fetched:
+        source_id, outcome = one.claim.source_id, one.outcome
+        if isinstance(outcome, PollOutcome):
+            successes.append(one)
+        elif isinstance(outcome, HostRateLimited):
+            reports[source_id] = _defer(source_id, outcome.message, outcome.retry_after or 1.0)
+        elif isinstance(outcome, SourceError):
+            reports[source_id] = _record_failure(
+                source_id, one.started, outcome.message, outcome.retry_after, settings
+            )
+        else:  # an adapter bug must not kill the worker or hide the source
+            log.error("poll.crashed", source_id=source_id, exc_info=outcome)
+            message = f"internal error while polling: {type(outcome).__name__}: {outcome}"
+            reports[source_id] = _record_failure(
+                source_id, one.started, message[:500], None, settings
+            )
+    if successes:
+        reports.update(_store(successes, settings))
+    return reports
+
+
+def _store(successes: list[_Fetched], settings: Settings) -> dict[int, PollReport]:
+    """Record the successes in one unit of work, retrying one the database aborted. If it
+    keeps failing, each attempt is recorded as a failure (the items come again next poll, as
+    the cursors are not advanced) and the leases are released. If storing hits a bug, the
+    sources of the batch are stored one by one, so one bad source cannot hold back the rest."""
     error = ""
     for attempt in range(1, STORE_ATTEMPTS + 1):
         if attempt > 1:
             time.sleep(0.05 * 2**attempt)
         try:
-            return _record_success(source_id, started, claim, outcome)
+            return _record_successes(successes)
         except OperationalError as exc:
             error = f"could not store the items: {type(exc.orig).__name__}: {exc.orig}"
-            log.warning("poll.store_retry", source_id=source_id, attempt=attempt, error=error)
-        except Exception as exc:  # a bug in ingest must not hide the source either
-            log.exception("poll.store_crashed", source_id=source_id)
+            log.warning("poll.store_retry", sources=len(successes), attempt=attempt, error=error)
+        except Exception as exc:
+            if len(successes) > 1:
+                log.warning("poll.store_batch_crashed", error=f"{type(exc).__name__}: {exc}")
+                reports: dict[int, PollReport] = {}
+                for one in successes:
+                    reports.update(_store([one], settings))
+                return reports
+            log.exception("poll.store_crashed", source_id=successes[0].claim.source_id)
             error = f"internal error while storing: {type(exc).__name__}: {exc}"[:500]
             break
-    return _record_failure(source_id, started, error, None, settings)
+    return {
+        one.claim.source_id: _record_failure(
+            one.claim.source_id, one.started, error, None, settings
+        )
+        for one in successes
+    }
+
+
+def _record_successes(successes: list[_Fetched]) -> dict[int, PollReport]:
+    finished = utcnow()
+    reports: dict[int, PollReport] = {}
+    with session_scope() as session:
+        present = existing_source_ids(session, [one.claim.source_id for one in successes])
+        for one in successes:
+            if one.claim.source_id not in present:  # deleted while we polled it
+                reports[one.claim.source_id] = PollReport(one.claim.source_id, "missing")
+        stored = [one for one in successes if one.claim.source_id in present]
+        outcomes = [_outcome(one) for one in stored]
+        polls = [
+            PolledItems(one.claim.source_id, one.claim.kind, one.claim.brand, outcome.items)
+            for one, outcome in zip(stored, outcomes, strict=True)
+        ]
+        results = store_polls(session, polls, now=finished)
+        mark_sources_polled(
+            session,
+            [
+                SourcePolled(
+                    source_id=one.claim.source_id,
+                    cursor=outcome.cursor,
+                    polled_at=finished,
+                    next_poll_at=next_poll_after_success(finished, one.claim.interval_seconds),
+                    new_mentions=result.new,
+                )
+                for one, outcome, result in zip(stored, outcomes, results, strict=True)
+            ],
+        )
+        record_attempts(
+            session,
+            [
+                PollAttempt(
+                    source_id=one.claim.source_id,
+                    started_at=one.started,
+                    finished_at=finished,
+                    ok=True,
+                    not_modified=outcome.not_modified,
+                    items=len(outcome.items),
+                    new_mentions=result.new,
+                )
+                for one, outcome, result in zip(stored, outcomes, results, strict=True)
+            ],
+        )
+    for one, outcome, result in zip(stored, outcomes, results, strict=True):
+        reports[one.claim.source_id] = PollReport(
+            one.claim.source_id,
+            "ok",
+            items=len(outcome.items),
+            matched=result.matched,
+            new=result.new,
+            not_modified=outcome.not_modified,
+        )
+    return reports
+
+
+def _outcome(one: _Fetched) -> PollOutcome:
+    assert isinstance(one.outcome, PollOutcome)
+    return one.outcome
 
 
 def _defer(source_id: int, message: str, retry_after: float) -> PollReport:
@@ -178,52 +353,6 @@ def _defer(source_id: int, message: str, retry_after: float) -> PollReport:
         source.next_poll_at = utcnow() + timedelta(seconds=retry_after)
     log.info("poll.deferred", source_id=source_id, reason=message)
     return PollReport(source_id, "deferred", error=message, retry_after=retry_after)
-
-
-def _record_success(
-    source_id: int, started: datetime, claim: _Claim, outcome: PollOutcome
-) -> PollReport:
-    finished = utcnow()
-    with session_scope() as session:
-        source = session.get(Source, source_id)
-        if source is None:
-            return PollReport(source_id, "missing")
-        result = store_items(
-            session,
-            outcome.items,
-            claim.brand,
-            source_id=source_id,
-            source_kind=claim.kind,
-            now=finished,
-        )
-        source.cursor = outcome.cursor
-        source.last_polled_at = finished
-        source.next_poll_at = next_poll_after_success(finished, source.interval_seconds)
-        source.lease_until = None
-        source.consecutive_failures = 0
-        source.last_error = None
-        source.status = "ok" if source.status == "failing" else source.status
-        source.mentions_found += result.new
-        record_attempt(
-            session,
-            PollAttempt(
-                source_id=source_id,
-                started_at=started,
-                finished_at=finished,
-                ok=True,
-                not_modified=outcome.not_modified,
-                items=len(outcome.items),
-                new_mentions=result.new,
-            ),
-        )
-    return PollReport(
-        source_id,
-        "ok",
-        items=len(outcome.items),
-        matched=result.matched,
-        new=result.new,
-        not_modified=outcome.not_modified,
-    )
 
 
 def _record_failure(

@@ -5,9 +5,10 @@ from typing import Any
 from celery import Task
 
 from core.db import session_scope
+from core.settings import get_settings
 from models.sources import claim_due_sources
 from models.types import utcnow
-from services.polling import PollReport, poll_source
+from services.polling import PollReport, poll_source, poll_sources
 from workers.app import celery_app
 
 ENQUEUE_BATCH = 500
@@ -37,12 +38,29 @@ def _should_retry(task: "Task[Any, Any]", report: PollReport, *, force: bool) ->
     return (report.status == "busy" and redelivered) or (report.status == "deferred" and force)
 
 
+@celery_app.task(name="sources.poll_batch", acks_late=True, bind=True)
+def poll_batch_task(self: "Task[Any, Any]", source_ids: list[int]) -> dict[str, Any]:
+    """The scheduler's polls, a batch per task (ESCUCHA_POLL_BATCH_SIZE). Idempotent as
+    `source.poll` is; when redelivered, the sources still held by the dead poll's leases are
+    tried again, alone, once those leases have run out."""
+    reports = poll_sources(source_ids)
+    held = [r for r in reports if _should_retry(self, r, force=False)]
+    if held:
+        countdown = max(r.retry_after or 0.0 for r in held) + RETRY_MARGIN_SECONDS
+        raise self.retry(args=([r.source_id for r in held],), countdown=countdown)
+    statuses: dict[str, int] = {}
+    for report in reports:
+        statuses[report.status] = statuses.get(report.status, 0) + 1
+    return {"statuses": statuses, "new": sum(r.new for r in reports)}
+
+
 @celery_app.task(name="sources.enqueue_due", acks_late=True)
 def enqueue_due_sources() -> int:
-    """Beat runs this every tick: claim the sources that are due and queue one poll each,
+    """Beat runs this every tick: claim the sources that are due and queue them in batches,
     after the commit that claimed them."""
     with session_scope() as session:
         due = [s.id for s in claim_due_sources(session, now=utcnow(), limit=ENQUEUE_BATCH)]
-    for source_id in due:
-        poll_source_task.delay(source_id)
+    size = get_settings().poll_batch_size
+    for start in range(0, len(due), size):
+        poll_batch_task.delay(due[start : start + size])
     return len(due)
