@@ -11,7 +11,8 @@ set, with the brand's name in its title, so every entry matches and is scored an
 Timed per store (a fresh SQLite file; PostgreSQL when `--postgres` names a database, by
 default the `bench` database on 127.0.0.1, skipped if unreachable):
 
-- new: every feed parsed and stored the first time (one unit of work per feed, as a poll);
+- new: every feed parsed and stored the first time, one unit of work per `--batch` feeds as
+  a `sources.poll_batch` task does (ESCUCHA_POLL_BATCH_SIZE, default 20);
 - again: the same feeds once more: parsed, matched, every item found already stored (dedup).
 
 Raw VADER: `SentimentIntensityAnalyzer.polarity_scores(title + "\\n" + text)` over the same
@@ -120,28 +121,32 @@ def reset_postgres(url: str) -> str | None:
     return None
 
 
-def pipeline_rates(documents: list[bytes]) -> tuple[float, float]:
+def pipeline_rates(documents: list[bytes], batch: int) -> tuple[float, float]:
     """(items/s storing new items, items/s finding them all stored already)."""
     from core.db import session_scope
     from models.types import utcnow
-    from services.ingest import store_items
+    from services.ingest import PolledItems, store_polls
     from sources.feeds import parse_feed
     from sources.rss import feed_items
     from tests.support.scenario import brand_with_sources
 
-    brand_id, [source_id] = brand_with_sources(["https://news.example.org/feed"], kind="rss")
+    urls = [f"https://news.example.org/{n}.xml" for n in range(batch)]
+    brand_id, source_ids = brand_with_sources(urls, kind="rss")
     context = _context(brand_id)
     items = len(documents) * ENTRIES
     rates = []
     for _ in range(2):
         began = time.perf_counter()
-        for document in documents:
-            feed = parse_feed(document, content_type="application/rss+xml")
-            found = feed_items(feed, base_url="https://news.example.org/", now=datetime.now(UTC))
+        for start in range(0, len(documents), batch):
+            polls = []
+            chunk = documents[start : start + batch]
+            for source_id, document in zip(source_ids, chunk, strict=False):
+                feed = parse_feed(document, content_type="application/rss+xml")
+                now = datetime.now(UTC)
+                found = feed_items(feed, base_url="https://news.example.org/", now=now)
+                polls.append(PolledItems(source_id, "rss", context, found))
             with session_scope() as session:
-                store_items(
-                    session, found, context, source_id=source_id, source_kind="rss", now=utcnow()
-                )
+                store_polls(session, polls, now=utcnow())
         rates.append(items / (time.perf_counter() - began))
     return rates[0], rates[1]
 
@@ -179,6 +184,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feeds", type=int, default=200)
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="'' to skip")
+    parser.add_argument("--batch", type=int, default=20, help="feeds per unit of work")
     args = parser.parse_args()
     os.environ.setdefault("ESCUCHA_DATA_DIR", tempfile.mkdtemp(prefix="escucha-bench-"))
     documents, texts = build_feeds(args.feeds)
@@ -196,7 +202,7 @@ def main() -> None:
     for name, url in stores.items():
         prepare_database(url)
         vader_before = vader_rate(texts)
-        new, again = pipeline_rates(documents)
+        new, again = pipeline_rates(documents, args.batch)
         vader = statistics.fmean([vader_before, vader_rate(texts)])
         assert stored_count() == len(texts), "every item stored once"
         print(

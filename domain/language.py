@@ -15,7 +15,8 @@ Spanish brand mentions, against lingua in high-accuracy mode alone:
 
 Before either step the text is cleaned the way a tweet needs: URLs, @handles, #hashtags and
 HTML entities are dropped and letters repeated three or more times are collapsed
-(``holaaaa`` -> ``hola``). Fewer than ``MIN_LETTERS`` letters left: None (nothing to go on).
+(``holaaaa`` -> ``hola``); only its first ``MAX_CHARS`` characters are read. Fewer than
+``MIN_LETTERS`` letters left: None (nothing to go on).
 A single word that step 1 cannot place is None too (a name, a brand: trigrams of one word
 say little). Lingua's best guess is kept when its confidence is at least ``MIN_CONFIDENCE``,
 else None.
@@ -42,10 +43,11 @@ QUICK_LANGUAGES = frozenset({"en", "es"})
 MIN_LETTERS = 3
 MIN_CONFIDENCE = 0.3
 MIN_WORD_SCORE = 1.5
+# The first this many characters say which language a text is in as well as all of it.
+MAX_CHARS = 1000
 
 _NOISE = re.compile(r"https?://\S+|www\.\S+|[@#]\w+|&[a-zA-Z]+;|&#\d+;")
 _REPEATED = re.compile(r"([^\W\d_])\1{2,}")
-_LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"[^\W\d_]+")
 _WORD_LANGUAGES = word_languages()
 
@@ -65,8 +67,12 @@ def clean_for_detection(text: str) -> str:
 
 def language_by_function_words(cleaned: str) -> str | None:
     """English or Spanish when their function words clearly lead (step 1 of the module doc)."""
+    return _by_function_words(_WORD.findall(cleaned.lower()))
+
+
+def _by_function_words(words: list[str]) -> str | None:
     scores: dict[str, float] = {}
-    for word in _WORD.findall(cleaned.lower()):
+    for word in words:
         languages = _WORD_LANGUAGES.get(word)
         if languages:
             share = 1 / len(languages)
@@ -84,10 +90,11 @@ def language_by_function_words(cleaned: str) -> str | None:
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the language of ``text`` (``"es"``, ``"en"``, ...) or None when unsure."""
-    cleaned = clean_for_detection(text)
-    if len(_LETTER.findall(cleaned)) < MIN_LETTERS:
+    cleaned = clean_for_detection(text[:MAX_CHARS])
+    words = _WORD.findall(cleaned.lower())
+    if sum(map(len, words)) < MIN_LETTERS:
         return None
-    quick = language_by_function_words(cleaned)
+    quick = _by_function_words(words)
     if quick is not None or " " not in cleaned:
         return quick
     best = _detector().compute_language_confidence_values(cleaned)[0]

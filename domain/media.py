@@ -7,6 +7,8 @@ PAID_MARKERS = re.compile(
     r"|\b(?:sponsored|patrocinado|patrocinada|publirreportaje|paid partnership)\b",
     re.IGNORECASE,
 )
+# Every marker above holds one of these: texts with none of them skip the regular expression.
+_PAID_HINTS = ("#ad", "#publi", "sponsored", "patrocinad", "publirreportaje", "paid partnership")
 
 
 def _host_matches(domain: str, owned: str) -> bool:
@@ -27,6 +29,7 @@ def media_type(
     handle = (author or "").lower().lstrip("@")
     if handle and any(handle == h.lower().lstrip("@") for h in owned_handles if h):
         return "owned"
-    if PAID_MARKERS.search(text):
+    lowered = text.lower()
+    if any(hint in lowered for hint in _PAID_HINTS) and PAID_MARKERS.search(text):
         return "paid"
     return "earned"

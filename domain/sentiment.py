@@ -26,8 +26,8 @@ How sentences are split (``split_sentences``):
 The VADER analyzer is built once per process, on first use.
 """
 
+import math
 import re
-import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -133,7 +133,7 @@ def _vader_scores(text: str) -> dict[str, float]:
 
 def _from_parts(parts: list[dict[str, float]], model: str) -> SentimentScore:
     def mean(key: str) -> float:
-        return statistics.fmean(part[key] for part in parts)
+        return math.fsum(part[key] for part in parts) / len(parts)
 
     compound = mean("compound")
     return SentimentScore(

@@ -29,12 +29,6 @@ _NEGATE = frozenset(NEGATE)
 _PUNCTUATION = string.punctuation
 
 
-def _strip_punctuation(token: str) -> str:
-    """``SentiText._strip_punc_if_word``: short leftovers were emoticons, kept whole."""
-    stripped = token.strip(_PUNCTUATION)
-    return token if len(stripped) <= 2 else stripped
-
-
 def _negated(word: str) -> bool:
     """vaderSentiment's ``negated([word])`` for one lower-case word."""
     return word in _NEGATE or "n't" in word
@@ -98,7 +92,11 @@ class FastVader(SentimentIntensityAnalyzer):  # type: ignore[misc]
     def polarity_scores(self, text: str) -> dict[str, float]:
         has_emoji = not self._emoji_chars.isdisjoint(text)
         text = self._describe_emoji(text) if has_emoji else text.strip()
-        words = [_strip_punctuation(token) for token in text.split()]
+        # SentiText._strip_punc_if_word: short leftovers were emoticons, kept whole.
+        words = [
+            token if len(stripped := token.strip(_PUNCTUATION)) <= 2 else stripped
+            for token in text.split()
+        ]
         lower = [word.lower() for word in words]
         is_cap_diff = allcap_differential(words)
         lexicon: dict[str, float] = self.lexicon
