@@ -57,6 +57,7 @@ _CLEANUP_TABLE: dict[int, str | None] = {
 }
 _CLEANUP_TABLE.update(dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff")))
 _NEEDS_CLEANUP = re.compile("[\x80-\x9f\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_C0_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def html_to_text(markup: str) -> str:
@@ -104,6 +105,13 @@ def clean_title(title: str | None, *, html: bool | None = None) -> str:
         html = looks_like_html(title)
     text = html_to_text(title) if html else normalize_text(title)
     return text.replace("\n", " ")
+
+
+def drop_controls(text: str) -> str:
+    """``text`` without C0 control characters (tab and line breaks kept). JSON sources can
+    send ``\\u0000``, which PostgreSQL refuses in text, and none of them means anything
+    in a mention."""
+    return _C0_CONTROLS.sub("", text) if _C0_CONTROLS.search(text) else text
 
 
 def looks_like_html(text: str) -> bool:

@@ -1,7 +1,7 @@
 """Turn what a source returned into stored mentions: match, canonicalise, score, dedup."""
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +12,7 @@ from domain.language import detect_language
 from domain.media import media_type
 from domain.query import BrandQuery, prepare_text
 from domain.sentiment import score_text
+from domain.text import drop_controls
 from models.mentions import delete_by_keys, existing_by_keys, insert_new_mentions
 from sources.base import SourceItem
 
@@ -199,7 +200,7 @@ def _wanted(poll: PolledItems) -> tuple[dict[str, _Candidate], list[str]]:
     """The poll's matched items by url_key, and the url_keys of the items deleted at source."""
     candidates: dict[str, _Candidate] = {}
     gone: list[str] = []
-    for item in poll.items:
+    for item in map(_without_controls, poll.items):
         if item.deleted:
             keys = _keys(item)
             if keys is not None:
@@ -209,6 +210,19 @@ def _wanted(poll: PolledItems) -> tuple[dict[str, _Candidate], list[str]]:
         if candidate is not None:
             candidates.setdefault(candidate.url_key, candidate)
     return candidates, gone
+
+
+_TEXT_FIELDS = ("title", "text", "url", "author", "publisher", "guid")
+
+
+def _without_controls(item: SourceItem) -> SourceItem:
+    """The item with control characters dropped from its text fields (``drop_controls``)."""
+    cleaned: dict[str, Any] = {}
+    for name in _TEXT_FIELDS:
+        value = getattr(item, name)
+        if value and drop_controls(value) != value:
+            cleaned[name] = drop_controls(value)
+    return replace(item, **cleaned) if cleaned else item
 
 
 def _stored_by_key(

@@ -356,8 +356,14 @@ def _brand_of(session: Any, source_id: int) -> int:
     return int(source.brand_id)
 
 
+@pytest.mark.parametrize("task", ["source.poll", "sources.poll_batch"])
 def test_a_worker_killed_mid_poll_loses_and_doubles_nothing(
-    db: str, postgres_url: str, redis_url: str, farm: Farm, cluster: tuple[Process, Celery]
+    task: str,
+    db: str,
+    postgres_url: str,
+    redis_url: str,
+    farm: Farm,
+    cluster: tuple[Process, Celery],
 ) -> None:
     worker, app = cluster
     normal = [f"k/{n}.xml" for n in range(6)]
@@ -366,8 +372,13 @@ def test_a_worker_killed_mid_poll_loses_and_doubles_nothing(
     slow = [f"slow/{n}.xml" for n in range(WORKERS)]
     [ids] = make_brands(1, [[farm.url(p) for p in slow + normal]])
     slow_ids = set(ids[: len(slow)])
-    for source_id in ids:  # the slow ones first: each worker process takes one
-        app.send_task("source.poll", args=[source_id])
+    if task == "source.poll":
+        for source_id in ids:  # the slow ones first: each worker process takes one
+            app.send_task("source.poll", args=[source_id])
+    else:  # the scheduler's batches, a slow feed in each: a kill loses the whole batch
+        others = ids[len(slow) :]
+        for n, slow_id in enumerate(ids[: len(slow)]):
+            app.send_task("sources.poll_batch", args=[[slow_id, *others[n :: len(slow)]]])
 
     killed = _kill_processes_polling(app, slow_ids)
     assert killed, "no poll of a slow feed was seen running"
@@ -390,8 +401,9 @@ def _kill_processes_polling(app: Celery, source_ids: set[int]) -> list[int]:
     while time.monotonic() < deadline and len(pids) < len(source_ids):
         for tasks in (app.control.inspect(timeout=1).active() or {}).values():
             for task in tasks:
-                if task["name"] == "source.poll" and task["args"][0] in source_ids:
-                    pids[task["args"][0]] = task["worker_pid"]
+                polled = task["args"][0] if task["name"] == "sources.poll_batch" else task["args"]
+                for source_id in set(polled) & source_ids:
+                    pids[source_id] = task["worker_pid"]
     time.sleep(0.5)  # well into the slow answer
     for pid in set(pids.values()):
         os.kill(pid, signal.SIGKILL)

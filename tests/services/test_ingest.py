@@ -6,7 +6,8 @@ from sqlmodel import col, select
 
 from core.db import session_scope
 from models.tables import Mention
-from tests.support.data import ingest, item
+from services.ingest import PolledItems, store_polls
+from tests.support.data import brand_context, ingest, item
 from tests.support.feeds import google_redirect
 from tests.support.scenario import brand_with_sources
 
@@ -63,3 +64,36 @@ def test_repeated_polls_of_one_source_add_nothing(db: str) -> None:
     assert ingest(brand_id, source_id, items).new == 0
     stored = mentions_of(brand_id)
     assert len(stored) == 3 and all(m.also_seen_in == [] for m in stored)
+
+
+def test_one_batch_carrying_a_url_twice_stores_it_once_also_seen_in_the_other(db: str) -> None:
+    brand_id, [first, second] = brand_with_sources(
+        ["http://127.0.0.1/a", "http://127.0.0.1/b"], kind="rss"
+    )
+    with session_scope() as session:
+        context = brand_context(session, brand_id)
+        polls = [
+            PolledItems(first, "rss", context, [item("Lumbre abre", ARTICLE, WHEN)]),
+            PolledItems(second, "rss", context, [item("Lumbre abre", ARTICLE + "#x", WHEN)]),
+        ]
+        results = store_polls(session, polls, now=WHEN)
+    assert [(r.matched, r.new) for r in results] == [(1, 1), (1, 0)]
+    [mention] = mentions_of(brand_id)
+    assert mention.source_id == first
+    assert mention.also_seen_in == [{"source_id": second, "source_kind": "rss"}]
+
+
+def test_control_characters_from_a_source_are_dropped_not_refused(db: str) -> None:
+    """JSON APIs may send \\u0000, which PostgreSQL refuses in text."""
+    brand_id, [source_id] = brand_with_sources(["http://127.0.0.1/feed"], kind="rss")
+    dirty = item(
+        "Lumbre\x00 abre\x07 tienda",
+        ARTICLE + "\x00",
+        WHEN,
+        text="Primera línea\x00\nsegunda\tlínea\x1b",
+        author="ana\x00",
+    )
+    assert ingest(brand_id, source_id, [dirty]).new == 1
+    [mention] = mentions_of(brand_id)
+    assert (mention.title, mention.url, mention.author) == ("Lumbre abre tienda", ARTICLE, "ana")
+    assert mention.text == "Primera línea\nsegunda\tlínea"

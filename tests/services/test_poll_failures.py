@@ -2,6 +2,7 @@
 idempotence, and feeds that fail in the ways real ones do."""
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from sqlmodel import select
@@ -9,7 +10,8 @@ from sqlmodel import select
 from core.db import session_scope
 from core.settings import get_settings
 from models.tables import Mention, PollAttempt, Source
-from services.polling import poll_source
+from models.types import utcnow
+from services.polling import poll_source, poll_sources
 from tests.support.feed_server import FeedServer
 from tests.support.scenario import MATCHING, alerts_feed, brand_with_sources
 
@@ -126,3 +128,42 @@ def test_a_source_that_keeps_failing_leaves_automatic_polling_until_a_manual_pol
     finally:
         monkeypatch.undo()
         get_settings.cache_clear()
+
+
+def test_one_batch_stores_the_good_sources_and_records_each_failure(
+    db: str, server: FeedServer, short_timeout: None
+) -> None:
+    """The scheduler's way: one sources.poll_batch task, one claim, one store."""
+    server.html_page("/moved", b"<!doctype html><html><body><h1>We moved</h1></body></html>")
+    server.fail("/error", 500)
+    server.serve("/good", alerts_feed(), content_type="application/atom+xml")
+    server.serve("/also-good", alerts_feed(), content_type="application/atom+xml")
+    paths = ["/good", "/moved", "/error", "/also-good", "/held"]
+    brand_id, ids = brand_with_sources([server.url(p) for p in paths])
+    held = ids[-1]
+    with session_scope() as session:  # another worker is polling this one
+        source = session.get(Source, held)
+        assert source is not None
+        source.lease_until = utcnow() + timedelta(minutes=5)
+
+    reports = poll_sources([*ids, 999_999])
+
+    assert [r.status for r in reports] == ["ok", "failed", "failed", "ok", "busy", "missing"]
+    assert reports[0].new == MATCHING and reports[3].new == 0  # the same articles: seen in
+    assert reports[4].retry_after is not None and reports[4].retry_after > 250
+    assert len(mentions_of(brand_id)) == MATCHING
+    assert all(
+        m.also_seen_in == [{"source_id": ids[3], "source_kind": "google_alerts"}]
+        for m in mentions_of(brand_id)
+    )
+    for source_id in ids[:4]:  # leases given back, every attempt recorded
+        state = source_row(source_id)
+        assert state.lease_until is None and state.last_polled_at is not None
+    assert source_row(ids[0]).mentions_found == MATCHING
+    assert "HTML page" in (source_row(ids[1]).last_error or "")
+    assert source_row(held).last_polled_at is None
+    with session_scope() as session:
+        attempts = session.exec(select(PollAttempt)).all()
+    assert sorted((a.source_id, a.ok) for a in attempts) == sorted(
+        [(ids[0], True), (ids[1], False), (ids[2], False), (ids[3], True)]
+    )

@@ -2,6 +2,8 @@
 
 from datetime import datetime
 
+from sqlmodel import Session
+
 from core.db import session_scope
 from domain.query import parse_query
 from models.tables import Brand
@@ -16,20 +18,24 @@ def item(
     return SourceItem(title=title, text=text, url=url, published_at=published_at, **extra)  # type: ignore[arg-type]
 
 
+def brand_context(session: Session, brand_id: int) -> BrandContext:
+    brand = session.get(Brand, brand_id)
+    assert brand is not None and brand.id is not None
+    return BrandContext(
+        workspace_id=brand.workspace_id,
+        brand_id=brand.id,
+        query=parse_query(brand.query),
+        languages=tuple(brand.languages),
+        owned_domains=tuple(brand.owned_domains),
+        owned_handles=tuple(brand.owned_handles),
+    )
+
+
 def ingest(
     brand_id: int, source_id: int, items: list[SourceItem], kind: str = "rss"
 ) -> IngestResult:
     with session_scope() as session:
-        brand = session.get(Brand, brand_id)
-        assert brand is not None and brand.id is not None
-        context = BrandContext(
-            workspace_id=brand.workspace_id,
-            brand_id=brand.id,
-            query=parse_query(brand.query),
-            languages=tuple(brand.languages),
-            owned_domains=tuple(brand.owned_domains),
-            owned_handles=tuple(brand.owned_handles),
-        )
+        context = brand_context(session, brand_id)
         return store_items(
             session, items, context, source_id=source_id, source_kind=kind, now=utcnow()
         )
