@@ -58,6 +58,8 @@ def domain_of(url: str) -> str:
 
 def is_google_news_article(url: str) -> bool:
     """True for news.google.com article links, whose publisher URL cannot be recovered."""
+    if "news.google.com" not in url.lower():
+        return False
     try:
         parts = urlsplit(url.strip())
     except ValueError:
@@ -102,6 +104,8 @@ def normalize_words(text: str) -> str:
 
 def _redirect_target(url: str) -> str | None:
     """The `url=` (or `q=`) target of a Google redirect link, if it is one."""
+    if "google." not in url.lower():  # both kinds of redirect: most links need no parsing
+        return None
     try:
         parts = urlsplit(url)
     except ValueError:
