@@ -11,7 +11,7 @@ Spanish brand mentions, against lingua in high-accuracy mode alone:
    texts/s.
 2. Otherwise lingua in low-accuracy mode over the languages below. High-accuracy mode is about
    1 point better on the texts left here (tweets 96.4% against 95.3% right, Spanish 99.3%
-   against 98.7%) but holds 235 MB of models in every worker process, against 15 MB.
+   against 98.7%) but holds 235 MB of models in every worker process, against about 20 MB.
 
 Before either step the text is cleaned the way a tweet needs: URLs, @handles, #hashtags and
 HTML entities are dropped and letters repeated three or more times are collapsed
