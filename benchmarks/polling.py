@@ -100,6 +100,7 @@ def escucha_worker(ids: list[int], rounds: int) -> None:
         print(json.dumps({"ready": True}), flush=True)
         sys.stdin.readline()
         began = time.perf_counter()
+        cpu_began = time.process_time()
         reports = []
         for start in range(0, len(ids), size):
             reports += poll_sources(ids[start : start + size], force=True)
@@ -108,7 +109,9 @@ def escucha_worker(ids: list[int], rounds: int) -> None:
         for report in reports:
             statuses[report.status] = statuses.get(report.status, 0) + 1
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(json.dumps({"seconds": seconds, "statuses": statuses, "rss_mb": rss}), flush=True)
+        cpu = time.process_time() - cpu_began
+        done = {"seconds": seconds, "statuses": statuses, "rss_mb": rss, "cpu": cpu}
+        print(json.dumps(done), flush=True)
 
 
 def make_sources(base: str, feeds: int) -> list[int]:
@@ -172,7 +175,8 @@ def run_escucha(args: argparse.Namespace, base: str, env: dict[str, str]) -> lis
             for status, count in result["statuses"].items():
                 statuses[status] = statuses.get(status, 0) + count
         rss = max(result["rss_mb"] for result in results)
-        rounds.append({"seconds": seconds, "rss_mb": rss, "statuses": statuses})
+        cpu = sum(result["cpu"] for result in results)
+        rounds.append({"seconds": seconds, "rss_mb": rss, "statuses": statuses, "cpu": cpu})
     for worker in workers:
         worker.wait(timeout=30)
     return rounds
@@ -189,12 +193,13 @@ def reader_worker(base: str, feeds: int, workers: int) -> None:
     for f in range(feeds):
         reader.add_feed(f"{base}/{f}.xml")
     for _ in range(2):
-        began = time.perf_counter()
+        began, cpu_began = time.perf_counter(), time.process_time()
         reader.update_feeds(workers=workers, scheduled=False)  # every feed, as ours
-        seconds = time.perf_counter() - began
+        seconds, cpu = time.perf_counter() - began, time.process_time() - cpu_began
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         entries = reader.get_entry_counts().total
-        print(json.dumps({"seconds": seconds, "rss_mb": rss, "entries": entries}), flush=True)
+        report = {"seconds": seconds, "rss_mb": rss, "entries": entries, "cpu": cpu}
+        print(json.dumps(report), flush=True)
 
 
 def run_reader(args: argparse.Namespace, base: str) -> list[dict[str, float]] | str:
@@ -284,13 +289,15 @@ def main() -> None:
 def report(ours: list[dict[str, float]], theirs: list[dict[str, float]] | str) -> None:
     for n, name in enumerate(("full round", "304 round")):
         mine = ours[n]
-        line = f"{name:>10}: Escucha {mine['seconds']:6.2f} s (peak RSS {mine['rss_mb']:.0f} MB"
-        line += f" per worker process; {mine['statuses']})"
+        line = f"{name:>10}: Escucha {mine['seconds']:6.2f} s ({mine['cpu']:.1f} s of CPU in"
+        line += f" the workers, peak RSS {mine['rss_mb']:.0f} MB per worker process;"
+        line += f" {mine['statuses']})"
         if isinstance(theirs, str):
             print(line + f" | {theirs}")
             continue
         other = theirs[n]
-        line += f" | reader {other['seconds']:6.2f} s (peak RSS {other['rss_mb']:.0f} MB)"
+        line += f" | reader {other['seconds']:6.2f} s ({other['cpu']:.1f} s of CPU, peak RSS"
+        line += f" {other['rss_mb']:.0f} MB)"
         line += f" | reader/Escucha {other['seconds'] / mine['seconds']:.2f}x"
         print(line)
 
