@@ -188,9 +188,10 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("ESCUCHA_DATA_DIR", tempfile.mkdtemp(prefix="escucha-bench-"))
     documents, texts = build_feeds(args.feeds)
-    from domain.language import detect_language
+    from services.ingest import load_models
+    from sources import rss  # noqa: F401  (imported as a worker imports it, before any poll)
 
-    detect_language("warm the detector up")
+    load_models()
     stores = {"SQLite": f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"}
     if args.postgres:
         problem = reset_postgres(args.postgres)

@@ -87,14 +87,12 @@ def escucha_worker(ids: list[int], rounds: int) -> None:
     worker runs the scheduler's `sources.poll_batch` tasks; print JSON per round."""
     from core.logging import configure_logging
     from core.settings import get_settings
-    from domain.language import detect_language
-    from domain.sentiment import score_text
+    from services.ingest import load_models
     from services.polling import poll_sources, shared_client
 
     configure_logging()  # to stderr: stdout carries our JSON lines
     shared_client()
-    score_text("warm the scorers up", detect_language("warm the detector up"))
-    score_text("calentar", "es")
+    load_models()
     size = get_settings().poll_batch_size
     for _ in range(rounds):
         print(json.dumps({"ready": True}), flush=True)

@@ -10,6 +10,7 @@ from kombu.transport import redis as kombu_redis
 
 from core.db import reset_engine
 from core.settings import Settings, get_settings
+from services.ingest import load_models
 
 REDIS_SOCKET_TIMEOUT_SECONDS = 10.0
 
@@ -116,3 +117,4 @@ celery_app = create_app()
 @worker_process_init.connect
 def _fresh_pool_in_child(**_: Any) -> None:
     reset_engine()
+    load_models()
