@@ -12,7 +12,7 @@ The syntax lives in `domain.query_parser`; this module gives it meaning.
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 
 from domain.query_parser import (
     And,
@@ -30,20 +30,23 @@ from domain.textnorm import words
 __all__ = ["BrandQuery", "PreparedText", "QuerySyntaxError", "parse_query", "prepare_text"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PreparedText:
     """A text folded and split into words once, to be checked against many queries."""
 
     tokens: tuple[str, ...]
     vocabulary: frozenset[str]
-    sorted_vocabulary: tuple[str, ...]
+
+    @cached_property
+    def sorted_vocabulary(self) -> tuple[str, ...]:
+        """For prefix terms (``lumbre*``), sorted only when a query has one."""
+        return tuple(sorted(self.vocabulary))
 
 
 def prepare_text(text: str) -> PreparedText:
     """Prepare `text` (for an item: its title and body joined by a newline) for matching."""
     tokens = tuple(words(text))
-    vocabulary = frozenset(tokens)
-    return PreparedText(tokens, vocabulary, tuple(sorted(vocabulary)))
+    return PreparedText(tokens, frozenset(tokens))
 
 
 _Matcher = Callable[[PreparedText], bool]
