@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, and_, any_, bindparam, delete, or_, text
+from sqlalchemy import String, and_, bindparam, delete, func, or_, text, update
+from sqlalchemy import select as select_columns
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
@@ -74,28 +75,78 @@ def delete_by_keys(session: Session, *, brand_id: int, url_keys: list[str]) -> i
     return int(result.rowcount or 0)
 
 
-def _one_of(session: Session, column: Any, values: list[str]) -> Any:
-    """`column IN (values)`; on PostgreSQL `= ANY(array)`, one query text for any count."""
+def _with_key_in(session: Session, statement: Any, column: Any, keys: list[str]) -> Any:
+    """``statement`` narrowed to rows whose ``column`` is one of ``keys``. PostgreSQL: a join
+    with unnest(array), one query text for any count, and planned as a join: ``= ANY(array)``
+    is planned as a filter over all of the brand's rows whenever the statistics are stale
+    (say, after a first big poll), 10 times slower at 4,000 rows."""
     if session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam(None, value=values, type_=_KEYS))
-    return column.in_(values)
+        wanted = (
+            func.unnest(bindparam(None, value=keys, type_=_KEYS))
+            .table_valued("key")
+            .render_derived()
+        )
+        return statement.join_from(wanted, _TABLE, column == wanted.c.key)
+    return statement.where(column.in_(keys))
+
+
+@dataclass(frozen=True)
+class StoredKeys:
+    """What deduplication reads of a stored mention."""
+
+    id: int
+    url_key: str
+    story_key: str | None
+    source_id: int | None
+    also_seen_in: list[dict[str, Any]]
 
 
 def existing_by_keys(
     session: Session, *, brand_id: int, url_keys: list[str], story_keys: list[str]
-) -> list[Mention]:
-    """The brand's mentions with one of these URL or story keys, locked for our update.
+) -> list[StoredKeys]:
+    """The brand's mentions with one of these URL or story keys; not locked (``add_seen_in``
+    locks the few it changes), and only the columns dedup reads.
 
     One query per key kind, so each is an index lookup on (brand_id, key): with an OR of
     both, PostgreSQL scans all of the brand's mentions whenever its statistics are stale."""
-    found: dict[int | None, Mention] = {}
-    for column, keys in ((Mention.url_key, url_keys), (Mention.story_key, story_keys)):
+    found: dict[int, StoredKeys] = {}
+    columns = (_TABLE.c.id, _TABLE.c.url_key, _TABLE.c.story_key, _TABLE.c.source_id)
+    for column, keys in ((_TABLE.c.url_key, url_keys), (_TABLE.c.story_key, story_keys)):
         if keys:
-            statement = select(Mention).where(
-                col(Mention.brand_id) == brand_id, _one_of(session, col(column), keys)
-            )
-            found.update((m.id, m) for m in session.exec(statement.with_for_update()))
+            statement = select_columns(*columns, _TABLE.c.also_seen_in)
+            statement = _with_key_in(session, statement, column, keys)
+            statement = statement.where(_TABLE.c.brand_id == brand_id)
+            found.update((row[0], StoredKeys(*row)) for row in session.execute(statement))
     return list(found.values())
+
+
+_SET_SEEN_IN = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("mention_id"))
+    .values(also_seen_in=bindparam("seen_in", type_=_TABLE.c.also_seen_in.type))
+)
+
+
+def add_seen_in(session: Session, additions: dict[int, list[dict[str, Any]]]) -> None:
+    """Append sources to mentions' ``also_seen_in`` (mention id -> entries), each list read
+    again under a row lock, taken in id order (no deadlock between workers), so that two
+    workers adding to one mention at once both count."""
+    if not additions:
+        return
+    statement = (
+        select_columns(_TABLE.c.id, _TABLE.c.also_seen_in)
+        .where(_TABLE.c.id.in_(sorted(additions)))
+        .order_by(_TABLE.c.id)
+        .with_for_update()
+    )
+    changes = []
+    for mention_id, seen_in in session.execute(statement):
+        known = {entry.get("source_id") for entry in seen_in or []}
+        added = [entry for entry in additions[mention_id] if entry["source_id"] not in known]
+        if added:
+            changes.append({"mention_id": mention_id, "seen_in": [*(seen_in or []), *added]})
+    if changes:
+        session.execute(_SET_SEEN_IN, changes)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,13 @@ from domain.media import media_type
 from domain.query import BrandQuery, prepare_text
 from domain.sentiment import score_text
 from domain.text import drop_controls
-from models.mentions import delete_by_keys, existing_by_keys, insert_new_mentions
+from models.mentions import (
+    StoredKeys,
+    add_seen_in,
+    delete_by_keys,
+    existing_by_keys,
+    insert_new_mentions,
+)
 from sources.base import SourceItem
 
 
@@ -167,6 +173,7 @@ def store_polls(
     wanted = [_wanted(poll) for poll in polls]
     stored = _stored_by_key(session, polls, wanted)
     pending: dict[tuple[int, str], dict[str, Any]] = {}
+    seen_in: dict[int, list[dict[str, Any]]] = {}
     rows_of: list[list[dict[str, Any]]] = []
     for poll, (candidates, _gone) in zip(polls, wanted, strict=True):
         rows: list[dict[str, Any]] = []
@@ -177,7 +184,7 @@ def store_polls(
                 keys.append((brand_id, "story:" + candidate.story))
             existing = next((stored[k] for k in keys if k in stored), None)
             if existing is not None:
-                _note_seen_in(existing, source_id=poll.source_id, source_kind=poll.source_kind)
+                _note_seen_in(seen_in, existing, poll.source_id, poll.source_kind)
                 continue
             earlier = next((pending[k] for k in keys if k in pending), None)
             if earlier is not None:
@@ -194,6 +201,7 @@ def store_polls(
                 rows.append(row)
                 pending.update((key, row) for key in keys)
         rows_of.append(rows)
+    add_seen_in(session, seen_in)
     inserted = insert_new_mentions(session, [row for rows in rows_of for row in rows])
     results = []
     for poll, (candidates, gone), rows in zip(polls, wanted, rows_of, strict=True):
@@ -236,9 +244,9 @@ def _stored_by_key(
     session: Session,
     polls: Sequence[PolledItems],
     wanted: list[tuple[dict[str, _Candidate], list[str]]],
-) -> dict[tuple[int, str], Any]:
+) -> dict[tuple[int, str], StoredKeys]:
     """The stored mentions the batch's items may repeat, by (brand_id, url_key) and by
-    (brand_id, "story:" + story_key), locked until the unit of work ends."""
+    (brand_id, "story:" + story_key)."""
     url_keys: dict[int, set[str]] = {}
     story_keys: dict[int, set[str]] = {}
     for poll, (candidates, _gone) in zip(polls, wanted, strict=True):
@@ -247,7 +255,7 @@ def _stored_by_key(
         story_keys.setdefault(brand_id, set()).update(
             c.story for c in candidates.values() if c.story
         )
-    stored: dict[tuple[int, str], Any] = {}
+    stored: dict[tuple[int, str], StoredKeys] = {}
     for brand_id in sorted(url_keys):  # one order in every worker: no deadlocks between them
         for mention in existing_by_keys(
             session,
@@ -261,14 +269,20 @@ def _stored_by_key(
     return stored
 
 
-def _note_seen_in(existing: Any, *, source_id: int, source_kind: str) -> None:
+def _note_seen_in(
+    additions: dict[int, list[dict[str, Any]]],
+    existing: StoredKeys,
+    source_id: int,
+    source_kind: str,
+) -> None:
+    """Add the source to the stored mention's ``also_seen_in``, unless it is there already."""
     if existing.source_id == source_id:
         return
-    seen = list(existing.also_seen_in or [])
-    if any(entry.get("source_id") == source_id for entry in seen):
+    if any(entry.get("source_id") == source_id for entry in existing.also_seen_in or []):
         return
-    seen.append({"source_id": source_id, "source_kind": source_kind})
-    existing.also_seen_in = seen
+    added = additions.setdefault(existing.id, [])
+    if all(entry["source_id"] != source_id for entry in added):
+        added.append({"source_id": source_id, "source_kind": source_kind})
 
 
 def _note_seen_in_row(row: dict[str, Any], *, source_id: int, source_kind: str) -> None:

@@ -1,5 +1,7 @@
 """Storing items: one mention per brand and story, whichever sources carried it."""
 
+import threading
+import time
 from datetime import UTC, datetime
 
 from sqlmodel import col, select
@@ -97,3 +99,37 @@ def test_control_characters_from_a_source_are_dropped_not_refused(db: str) -> No
     [mention] = mentions_of(brand_id)
     assert (mention.title, mention.url, mention.author) == ("Lumbre abre tienda", ARTICLE, "ana")
     assert mention.text == "Primera línea\nsegunda\tlínea"
+
+
+def test_two_workers_adding_sources_to_one_mention_at_once_both_count(db: str) -> None:
+    """The second worker reads also_seen_in before the first commits; its addition must
+    not overwrite the first's."""
+    brand_id, [origin, second, third] = brand_with_sources(
+        ["http://127.0.0.1/a", "http://127.0.0.1/b", "http://127.0.0.1/c"], kind="rss"
+    )
+    ingest(brand_id, origin, [item("Lumbre abre", ARTICLE, WHEN)])
+    first_wrote = threading.Event()
+    failures: list[BaseException] = []
+
+    def other_worker() -> None:
+        first_wrote.wait(10)
+        try:
+            ingest(brand_id, third, [item("Lumbre abre", ARTICLE, WHEN)])
+        except BaseException as exc:  # reported below, in the test's thread
+            failures.append(exc)
+
+    worker = threading.Thread(target=other_worker)
+    worker.start()
+    with session_scope() as session:
+        context = brand_context(session, brand_id)
+        polled = [PolledItems(second, "rss", context, [item("Lumbre abre", ARTICLE, WHEN)])]
+        store_polls(session, polled, now=WHEN)
+        first_wrote.set()
+        time.sleep(0.5)  # the other worker reads, then waits for our lock
+    worker.join(30)
+    assert not failures
+    [mention] = mentions_of(brand_id)
+    assert mention.also_seen_in == [
+        {"source_id": second, "source_kind": "rss"},
+        {"source_id": third, "source_kind": "rss"},
+    ]
