@@ -49,7 +49,19 @@ MAX_CHARS = 1000
 _NOISE = re.compile(r"https?://\S+|www\.\S+|[@#]\w+|&[a-zA-Z]+;|&#\d+;")
 _REPEATED = re.compile(r"([^\W\d_])\1{2,}")
 _WORD = re.compile(r"[^\W\d_]+")
-_WORD_LANGUAGES = word_languages()
+_NOISE_MARKS = ("http", "www.", "@", "#", "&")  # no match of _NOISE without one of them
+_Shares = tuple[tuple[str, float], ...]
+# Each function word: the languages it counts for, each with its share (1 / how many).
+_WORD_SHARES: dict[str, _Shares] = {
+    word: tuple((language, 1 / len(languages)) for language in languages)
+    for word, languages in word_languages().items()
+}
+# For ASCII texts (most), split and lower-cased in C: bytes.translate turns A-Z to a-z and
+# anything but a letter to a space, which gives the words of _WORD.
+_ASCII_WORD_SHARES = {word.encode(): s for word, s in _WORD_SHARES.items() if word.isascii()}
+_ASCII_LOWER_LETTERS = bytes(
+    code + 32 if 65 <= code <= 90 else code if 97 <= code <= 122 else 32 for code in range(256)
+)
 
 
 @cache
@@ -65,25 +77,31 @@ def clean_for_detection(text: str) -> str:
     return " ".join(text.split())
 
 
-def _quick_words(text: str) -> list[str]:
-    """The lowercased words of ``text`` without its noise, for step 1. Repeated letters are
-    not collapsed (a third of the cost of cleaning): such a word is no function word anyway."""
-    return _WORD.findall(_NOISE.sub(" ", text).lower())
+def _function_words(text: str) -> tuple[int, int, list[_Shares]]:
+    """Step 1's reading of ``text``: how many letters and words it has without its noise,
+    and the shares of each function word among them. Repeated letters are not collapsed (a
+    third of the cost of cleaning): such a word is no function word anyway."""
+    if any(mark in text for mark in _NOISE_MARKS):
+        text = _NOISE.sub(" ", text)
+    if text.isascii():
+        ascii_words = text.encode("ascii").translate(_ASCII_LOWER_LETTERS).split()
+        found = [hit for hit in map(_ASCII_WORD_SHARES.get, ascii_words) if hit]
+        return sum(map(len, ascii_words)), len(ascii_words), found
+    words = _WORD.findall(text.lower())
+    found = [hit for hit in map(_WORD_SHARES.get, words) if hit]
+    return sum(map(len, words)), len(words), found
 
 
 def language_by_function_words(text: str) -> str | None:
     """English or Spanish when their function words clearly lead (step 1 of the module doc)."""
-    return _by_function_words(_quick_words(text))
+    return _by_function_words(_function_words(text)[2])
 
 
-def _by_function_words(words: list[str]) -> str | None:
+def _by_function_words(found: list[_Shares]) -> str | None:
     scores: dict[str, float] = {}
-    for word in words:
-        languages = _WORD_LANGUAGES.get(word)
-        if languages:
-            share = 1 / len(languages)
-            for language in languages:
-                scores[language] = scores.get(language, 0.0) + share
+    for shares in found:
+        for language, share in shares:
+            scores[language] = scores.get(language, 0.0) + share
     if not scores:
         return None
     best = max(scores, key=scores.__getitem__)
@@ -97,11 +115,11 @@ def _by_function_words(words: list[str]) -> str | None:
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the language of ``text`` (``"es"``, ``"en"``, ...) or None when unsure."""
     text = text[:MAX_CHARS]
-    words = _quick_words(text)
-    if sum(map(len, words)) < MIN_LETTERS:
+    letters, words, found = _function_words(text)
+    if letters < MIN_LETTERS:
         return None
-    quick = _by_function_words(words)
-    if quick is not None or len(words) < 2:
+    quick = _by_function_words(found)
+    if quick is not None or words < 2:
         return quick
     cleaned = clean_for_detection(text)
     best = _detector().compute_language_confidence_values(cleaned)[0]

@@ -31,7 +31,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
@@ -127,11 +126,17 @@ def split_sentences(text: str) -> list[str]:
 
 
 def _vader_scores(text: str) -> dict[str, float]:
-    scores: dict[str, Any] = fast_vader().polarity_scores(text)
-    return {key: float(value) for key, value in scores.items()}
+    return fast_vader().polarity_scores(text)
 
 
 def _from_parts(parts: list[dict[str, float]], model: str) -> SentimentScore:
+    if len(parts) == 1:  # most mentions: the mean of one is itself
+        [part] = parts
+        compound = part["compound"]
+        return SentimentScore(
+            compound, part["pos"], part["neu"], part["neg"], label_for(compound), model
+        )
+
     def mean(key: str) -> float:
         return math.fsum(part[key] for part in parts) / len(parts)
 

@@ -21,11 +21,13 @@ from vaderSentiment.vaderSentiment import (
     NEGATE,
     SPECIAL_CASES,
     SentimentIntensityAnalyzer,
-    allcap_differential,
-    scalar_inc_dec,
 )
 
 _NEGATE = frozenset(NEGATE)
+# The words of the phrases ``_special_idioms_check`` looks for.
+_IDIOM_WORDS = frozenset(
+    word for phrase in [*SPECIAL_CASES, *BOOSTER_DICT] if " " in phrase for word in phrase.split()
+)
 _PUNCTUATION = string.punctuation
 
 
@@ -60,6 +62,8 @@ def _negation_check(valence: float, lower: list[str], start_i: int, i: int) -> f
 
 def _special_idioms_check(valence: float, lower: list[str], i: int) -> float:
     """``SentimentIntensityAnalyzer._special_idioms_check`` on a lower-cased word list."""
+    if _IDIOM_WORDS.isdisjoint(lower[i - 3 : i + 3]):
+        return valence  # no idiom or booster phrase can be among these words
     onezero = f"{lower[i - 1]} {lower[i]}"
     twoonezero = f"{lower[i - 2]} {lower[i - 1]} {lower[i]}"
     twoone = f"{lower[i - 2]} {lower[i - 1]}"
@@ -83,6 +87,28 @@ def _special_idioms_check(valence: float, lower: list[str], i: int) -> float:
     return valence
 
 
+def _scalar_inc_dec(word: str, lower: str, valence: float, is_cap_diff: bool) -> float:
+    """vaderSentiment's ``scalar_inc_dec``, given the word lower-cased."""
+    scalar: float | None = BOOSTER_DICT.get(lower)
+    if scalar is None:
+        return 0.0
+    if valence < 0:
+        scalar *= -1
+    if word.isupper() and is_cap_diff:
+        scalar = scalar + C_INCR if valence > 0 else scalar - C_INCR
+    return scalar
+
+
+def _least_check(valence: float, lower: list[str], i: int, lexicon: dict[str, float]) -> float:
+    """``SentimentIntensityAnalyzer._least_check`` on a lower-cased word list."""
+    if i > 1 and lower[i - 1] not in lexicon and lower[i - 1] == "least":
+        if lower[i - 2] != "at" and lower[i - 2] != "very":
+            valence = valence * N_SCALAR
+    elif i > 0 and lower[i - 1] not in lexicon and lower[i - 1] == "least":
+        valence = valence * N_SCALAR
+    return valence
+
+
 class FastVader(SentimentIntensityAnalyzer):  # type: ignore[misc]
     def __init__(self) -> None:
         super().__init__()
@@ -90,15 +116,17 @@ class FastVader(SentimentIntensityAnalyzer):  # type: ignore[misc]
         self._emoji_chars = frozenset(key for key in self.emojis if len(key) == 1)
 
     def polarity_scores(self, text: str) -> dict[str, float]:
-        has_emoji = not self._emoji_chars.isdisjoint(text)
+        has_emoji = not text.isascii() and not self._emoji_chars.isdisjoint(text)
         text = self._describe_emoji(text) if has_emoji else text.strip()
         # SentiText._strip_punc_if_word: short leftovers were emoticons, kept whole.
         words = [
             token if len(stripped := token.strip(_PUNCTUATION)) <= 2 else stripped
             for token in text.split()
         ]
-        lower = [word.lower() for word in words]
-        is_cap_diff = allcap_differential(words)
+        # One lower() for all words: they hold no space (split) and none is empty.
+        lower = " ".join(words).lower().split(" ") if words else []
+        capitals = sum(map(str.isupper, words))
+        is_cap_diff = 0 < len(words) - capitals < len(words)  # allcap_differential
         lexicon: dict[str, float] = self.lexicon
         last = len(words) - 1
         sentiments: list[Any] = []
@@ -133,7 +161,7 @@ class FastVader(SentimentIntensityAnalyzer):  # type: ignore[misc]
         for start_i in range(3):
             before = i - (start_i + 1)
             if i > start_i and lower[before] not in lexicon:
-                s = scalar_inc_dec(words[before], valence, is_cap_diff)
+                s = _scalar_inc_dec(words[before], lower[before], valence, is_cap_diff)
                 if start_i == 1 and s != 0:
                     s = s * 0.95
                 if start_i == 2 and s != 0:
@@ -142,8 +170,7 @@ class FastVader(SentimentIntensityAnalyzer):  # type: ignore[misc]
                 valence = _negation_check(valence, lower, start_i, i)
                 if start_i == 2:
                     valence = _special_idioms_check(valence, lower, i)
-        least: float = self._least_check(valence, words, i)
-        return least
+        return _least_check(valence, lower, i, lexicon)
 
     def _describe_emoji(self, text: str) -> str:
         """vaderSentiment's character walk: each emoji replaced by its description."""

@@ -119,3 +119,19 @@ def test_function_words_decide_only_clear_english_or_spanish(
     text: str, language: str | None
 ) -> None:
     assert language_by_function_words(text) == language
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "THE SERVICE WAS GREAT AND THE STAFF WERE VERY KIND TO US",
+        "the,service;was(great)and_the staff were2very kind-to-us",
+        "the1of2and3the4to5is_it",
+        "el servicio de la tienda es muy bueno y la gente es amable",
+        "The @brand team and #the https://the.example/of/the/and www.of.the &amp; &#39; of it",
+    ],
+)
+def test_ascii_text_reads_as_the_same_text_with_a_non_ascii_character(text: str) -> None:
+    """ASCII texts take a faster path to their words; it must find the same words."""
+    assert language_by_function_words(text) == language_by_function_words(text + " ·")
+    assert detect_language(text) == detect_language(text + " ·")
