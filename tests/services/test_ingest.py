@@ -133,3 +133,22 @@ def test_two_workers_adding_sources_to_one_mention_at_once_both_count(db: str) -
         {"source_id": second, "source_kind": "rss"},
         {"source_id": third, "source_kind": "rss"},
     ]
+
+
+def test_a_poll_of_thousands_of_items_is_stored_whole_and_read_back_exactly(db: str) -> None:
+    """More rows than one SQLite INSERT takes; dates must compare as dates once stored."""
+    brand_id, [source_id] = brand_with_sources(["http://127.0.0.1/feed"], kind="rss")
+    items = [
+        item(f"Lumbre {n}", f"https://news.example.org/{n}", WHEN.replace(minute=n % 60))
+        for n in range(2500)
+    ]
+    assert ingest(brand_id, source_id, items).new == 2500
+    assert ingest(brand_id, source_id, items[::7]).new == 0
+    with session_scope() as session:
+        late = select(Mention).where(
+            Mention.brand_id == brand_id, col(Mention.published_at) >= WHEN.replace(minute=30)
+        )
+        stored = list(session.exec(late))
+        assert len(stored) == sum(n % 60 >= 30 for n in range(2500))
+        assert {m.published_at for m in stored} == {WHEN.replace(minute=m) for m in range(30, 60)}
+        assert all(m.also_seen_in == [] and m.title.startswith("Lumbre") for m in stored)
