@@ -23,6 +23,7 @@ else None.
 """
 
 import re
+from collections.abc import Sequence
 from functools import cache
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
@@ -114,15 +115,36 @@ def _by_function_words(found: list[_Shares]) -> str | None:
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the language of ``text`` (``"es"``, ``"en"``, ...) or None when unsure."""
-    text = text[:MAX_CHARS]
-    letters, words, found = _function_words(text)
+    return detect_languages([text])[0]
+
+
+def detect_languages(texts: Sequence[str]) -> list[str | None]:
+    """``detect_language`` of each text. The texts step 1 leaves open go to lingua one after
+    the other, while its models are in the CPU's caches: interleaved with other work, each
+    call took about twice as long."""
+    found: list[str | None] = []
+    open_ones: list[int] = []
+    for index, text in enumerate(texts):
+        decided, language = _step_one(text[:MAX_CHARS])
+        found.append(language)
+        if not decided:
+            open_ones.append(index)
+    for index in open_ones:
+        found[index] = _step_two(texts[index][:MAX_CHARS])
+    return found
+
+
+def _step_one(text: str) -> tuple[bool, str | None]:
+    """(decided, language) by the function words."""
+    letters, words, hits = _function_words(text)
     if letters < MIN_LETTERS:
-        return None
-    quick = _by_function_words(found)
-    if quick is not None or words < 2:
-        return quick
-    cleaned = clean_for_detection(text)
-    best = _detector().compute_language_confidence_values(cleaned)[0]
+        return True, None
+    quick = _by_function_words(hits)
+    return quick is not None or words < 2, quick
+
+
+def _step_two(text: str) -> str | None:
+    best = _detector().compute_language_confidence_values(clean_for_detection(text))[0]
     if best.value < MIN_CONFIDENCE:
         return None
     return best.language.iso_code_639_1.name.lower()

@@ -8,7 +8,7 @@ from typing import Any
 from sqlmodel import Session
 
 from domain.canonical import canonical_url, domain_of, is_google_news_article, story_key
-from domain.language import detect_language
+from domain.language import detect_language, detect_languages
 from domain.media import media_type
 from domain.query import BrandQuery, prepare_text
 from domain.sentiment import score_text
@@ -82,23 +82,30 @@ def _candidate(item: SourceItem, brand: BrandContext) -> _Candidate | None:
     return _Candidate(item, url, url_key[:2048], story[:600] if story else None)
 
 
-def build_row(
-    item: SourceItem, brand: BrandContext, *, source_id: int, source_kind: str, now: datetime
-) -> dict[str, Any] | None:
-    """The mention row for an item, or None when the brand's query or languages reject it."""
-    candidate = _candidate(item, brand)
-    if candidate is None:
-        return None
-    return _row(candidate, brand, source_id=source_id, source_kind=source_kind, now=now)
+def _languages(candidates: Sequence[_Candidate]) -> list[str | None]:
+    """The language each item's source gave, else the one detected, all in one go."""
+    detected = iter(
+        detect_languages([_full_text(c.item) for c in candidates if not c.item.language])
+    )
+    return [c.item.language or next(detected) for c in candidates]
+
+
+def _full_text(item: SourceItem) -> str:
+    return f"{item.title}\n{item.text}".strip()
 
 
 def _row(
-    candidate: _Candidate, brand: BrandContext, *, source_id: int, source_kind: str, now: datetime
+    candidate: _Candidate,
+    brand: BrandContext,
+    *,
+    language: str | None,
+    source_id: int,
+    source_kind: str,
+    now: datetime,
 ) -> dict[str, Any] | None:
-    """Language, sentiment and media type: the costly part, done only for new items."""
+    """Sentiment and media type: the costly part, done only for new items."""
     item, url = candidate.item, candidate.url
-    full_text = f"{item.title}\n{item.text}".strip()
-    language = item.language or detect_language(full_text)
+    full_text = _full_text(item)
     if brand.languages and language is not None and language not in brand.languages:
         return None
     sentiment = score_text(full_text, language)
@@ -175,13 +182,12 @@ def store_polls(
     pending: dict[tuple[int, str], dict[str, Any]] = {}
     seen_in: dict[int, list[dict[str, Any]]] = {}
     rows_of: list[list[dict[str, Any]]] = []
-    for poll, (candidates, _gone) in zip(polls, wanted, strict=True):
+    languages = _languages_of_unstored(polls, wanted, stored)
+    for position, (poll, (candidates, _gone)) in enumerate(zip(polls, wanted, strict=True)):
         rows: list[dict[str, Any]] = []
         brand_id = poll.brand.brand_id
         for candidate in candidates.values():
-            keys = [(brand_id, candidate.url_key)]
-            if candidate.story:
-                keys.append((brand_id, "story:" + candidate.story))
+            keys = _dedup_keys(brand_id, candidate)
             existing = next((stored[k] for k in keys if k in stored), None)
             if existing is not None:
                 _note_seen_in(seen_in, existing, poll.source_id, poll.source_kind)
@@ -193,6 +199,7 @@ def store_polls(
             row = _row(
                 candidate,
                 poll.brand,
+                language=languages[(position, candidate.url_key)],
                 source_id=poll.source_id,
                 source_kind=poll.source_kind,
                 now=now,
@@ -209,6 +216,28 @@ def store_polls(
         new = sum((row["brand_id"], row["url_key"]) in inserted for row in rows)
         results.append(IngestResult(matched=len(candidates), new=new, deleted=deleted))
     return results
+
+
+def _dedup_keys(brand_id: int, candidate: _Candidate) -> list[tuple[int, str]]:
+    keys = [(brand_id, candidate.url_key)]
+    if candidate.story:
+        keys.append((brand_id, "story:" + candidate.story))
+    return keys
+
+
+def _languages_of_unstored(
+    polls: Sequence[PolledItems],
+    wanted: list[tuple[dict[str, _Candidate], list[str]]],
+    stored: dict[tuple[int, str], StoredKeys],
+) -> dict[tuple[int, str], str | None]:
+    """The language of each candidate not stored yet, by (poll's position, url_key)."""
+    unstored = {
+        (position, candidate.url_key): candidate
+        for position, (poll, (candidates, _gone)) in enumerate(zip(polls, wanted, strict=True))
+        for candidate in candidates.values()
+        if not any(key in stored for key in _dedup_keys(poll.brand.brand_id, candidate))
+    }
+    return dict(zip(unstored, _languages(list(unstored.values())), strict=True))
 
 
 def _wanted(poll: PolledItems) -> tuple[dict[str, _Candidate], list[str]]:

@@ -4,7 +4,12 @@ from pathlib import Path
 
 import pytest
 
-from domain.language import clean_for_detection, detect_language, language_by_function_words
+from domain.language import (
+    clean_for_detection,
+    detect_language,
+    detect_languages,
+    language_by_function_words,
+)
 from tests.support.cassettes import SHARED
 
 SPANISH = [
@@ -135,3 +140,15 @@ def test_ascii_text_reads_as_the_same_text_with_a_non_ascii_character(text: str)
     """ASCII texts take a faster path to their words; it must find the same words."""
     assert language_by_function_words(text) == language_by_function_words(text + " ·")
     assert detect_language(text) == detect_language(text + " ·")
+
+
+def test_many_texts_at_once_each_get_their_own_language_in_order() -> None:
+    texts = [
+        "the service was great and the staff were very kind to us",
+        "le service était très bien et les gens de la boutique sont gentils",
+        "el servicio fue muy bueno y la gente de la tienda es muy amable",
+        "ok",
+        "der Service war sehr gut und die Leute im Laden sind freundlich",
+    ]
+    assert detect_languages(texts) == ["en", "fr", "es", None, "de"]
+    assert detect_languages([]) == []
