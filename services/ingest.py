@@ -8,7 +8,8 @@ from typing import Any
 from sqlmodel import Session
 
 from domain.canonical import canonical_url, domain_of, is_google_news_article, story_key
-from domain.language import detect_language, detect_languages
+from domain.language import detect_languages
+from domain.language import warm_up as warm_up_language_detector
 from domain.media import media_type
 from domain.query import BrandQuery, prepare_text
 from domain.sentiment import score_text
@@ -26,7 +27,8 @@ from sources.base import SourceItem
 def load_models() -> None:
     """Load the language detector and the sentiment models now: lazily, the first mention a
     worker process scores would wait ~0.3 s for them."""
-    score_text("warm the scorers up", detect_language("warm the detector up"))
+    warm_up_language_detector()
+    score_text("warm the scorers up", "en")
     score_text("calentar los modelos", "es")
 
 
