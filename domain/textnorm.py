@@ -33,6 +33,8 @@ _ASTRAL_CHARACTER = re.compile("[\U00010000-\U0010ffff]")
 # a word. (It starts with the literal "'" so that the regex engine can skip ahead fast.)
 _DROPPED_APOSTROPHE = re.compile(r"'(?<=[^\W_]')(?:s(?![^\W_])|(?=[^\W_]))")
 _WORD = re.compile(r"[^\W_]+")
+# ASCII letters and digits (the ASCII characters of _WORD) kept, anything else a space.
+_ASCII_WORD_BYTES = bytes(code if chr(code).isalnum() and code < 128 else 32 for code in range(256))
 
 
 def fold(text: str) -> str:
@@ -59,6 +61,8 @@ def words(text: str) -> list[str]:
     folded = fold(text)
     if "'" in folded:
         folded = _DROPPED_APOSTROPHE.sub("", folded)
+    if folded.isascii():  # most texts: the same words, split in C
+        return folded.encode("ascii").translate(_ASCII_WORD_BYTES).decode("ascii").split()
     found: list[str] = _WORD.findall(folded)
     return found
 

@@ -1,5 +1,6 @@
 import dataclasses
 import random
+import string
 from collections.abc import Callable
 
 import pytest
@@ -499,6 +500,16 @@ def test_empty_text_matches_nothing() -> None:
 )
 def test_words(text: str, expected: list[str]) -> None:
     assert words(text) == expected
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_ascii_text_gives_the_words_it_gives_beside_a_non_ascii_character(seed: int) -> None:
+    """ASCII texts take a faster path to their words; it must find the same words."""
+    rng = random.Random(seed)
+    alphabet = string.ascii_letters + string.digits + string.punctuation + " \t\n_'"
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        assert words(text) == words(text + " ·"), text
 
 
 def test_fold_is_idempotent_on_varied_text() -> None:
