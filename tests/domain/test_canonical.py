@@ -1,3 +1,5 @@
+import random
+
 import pytest
 
 from domain.canonical import (
@@ -106,3 +108,23 @@ def test_story_key_ignores_case_accents_punctuation_and_the_publisher_suffix() -
 
 def test_normalize_words() -> None:
     assert normalize_words("  Ñandú, São-Paulo_2026!! ") == "nandu sao paulo 2026"
+
+
+def random_url(rng: random.Random) -> tuple[str, str]:
+    """A random http(s) URL, and the same URL with its scheme and host in capitals."""
+    scheme = rng.choice(["http", "https"])
+    host = rng.choice(["example.org", "www.news.example", "a-b.example.co.uk", "x.example."])
+    pieces = ["/", "?", "#", "&", "=", "utm_source=x", "fbclid=1", "id=7", "a", "%20", "@", ":"]
+    tail = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+    tail = rng.choice("/?#") + tail if tail else tail  # the host ends where the tail starts
+    return f"{scheme}://{host}{tail}", f"{scheme.upper()}://{host.upper()}{tail}"
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_plain_urls_take_a_shortcut_to_the_same_canonical_form(seed: int) -> None:
+    """Lower-case URLs with plain hosts skip urlsplit; capitals take the long way."""
+    rng = random.Random(seed)
+    for _ in range(3000):
+        url, shouted = random_url(rng)
+        assert canonical_url(url) == canonical_url(shouted), url
+        assert domain_of(url) == domain_of(shouted), url
