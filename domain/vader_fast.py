@@ -11,7 +11,9 @@ score equals vaderSentiment's, on the ground-truth sets and on random texts buil
 words its rules look for; benchmarks/sentiment.py prints the speed of both.
 """
 
+import math
 import string
+from itertools import repeat
 from typing import Any
 
 from vaderSentiment.vaderSentiment import (
@@ -21,6 +23,7 @@ from vaderSentiment.vaderSentiment import (
     NEGATE,
     SPECIAL_CASES,
     SentimentIntensityAnalyzer,
+    normalize,
 )
 
 _NEGATE = frozenset(NEGATE)
@@ -114,34 +117,66 @@ class FastVader(SentimentIntensityAnalyzer):  # type: ignore[misc]
         super().__init__()
         # Only single characters can match in vaderSentiment's character walk.
         self._emoji_chars = frozenset(key for key in self.emojis if len(key) == 1)
+        # The words that score (boosters are in the lexicon too, but only boost).
+        self._scoring_words = frozenset(self.lexicon).difference(BOOSTER_DICT)
 
     def polarity_scores(self, text: str) -> dict[str, float]:
         has_emoji = not text.isascii() and not self._emoji_chars.isdisjoint(text)
         text = self._describe_emoji(text) if has_emoji else text.strip()
         # SentiText._strip_punc_if_word: short leftovers were emoticons, kept whole.
-        words = [
-            token if len(stripped := token.strip(_PUNCTUATION)) <= 2 else stripped
-            for token in text.split()
-        ]
+        tokens = text.split()
+        stripped = list(map(str.strip, tokens, repeat(_PUNCTUATION)))
+        words = [s if len(s) > 2 else token for token, s in zip(tokens, stripped, strict=True)]
         # One lower() for all words: they hold no space (split) and none is empty.
         lower = " ".join(words).lower().split(" ") if words else []
-        capitals = sum(map(str.isupper, words))
-        is_cap_diff = 0 < len(words) - capitals < len(words)  # allcap_differential
-        lexicon: dict[str, float] = self.lexicon
-        last = len(words) - 1
-        sentiments: list[Any] = []
-        for i, item_lower in enumerate(lower):
-            if item_lower in BOOSTER_DICT or item_lower not in lexicon:
-                sentiments.append(0)
-                continue
-            if i < last and item_lower == "kind" and lower[i + 1] == "of":
-                sentiments.append(0)
-                continue
-            sentiments.append(self._valence(words, lower, i, is_cap_diff))
+        sentiments: list[Any] = [0] * len(lower)
+        if not self._scoring_words.isdisjoint(lower):
+            capitals = sum(map(str.isupper, words))
+            is_cap_diff = 0 < len(words) - capitals < len(words)  # allcap_differential
+            last = len(words) - 1
+            for i, item_lower in enumerate(lower):
+                if item_lower not in self._scoring_words:
+                    continue
+                if i < last and item_lower == "kind" and lower[i + 1] == "of":
+                    continue
+                sentiments[i] = self._valence(words, lower, i, is_cap_diff)
         if "but" in lower:
             sentiments = self._but_check(words, sentiments)
-        result: dict[str, float] = self.score_valence(sentiments, text)
-        return result
+        return self._score_valence(sentiments, text)
+
+    def _score_valence(self, sentiments: list[Any], text: str) -> dict[str, float]:
+        """``score_valence`` and ``_sift_sentiment_scores``, the sums taken over the non-zero
+        scores only (in the same order: the same floats)."""
+        if not sentiments:
+            return {"neg": 0.0, "neu": 0.0, "pos": 0.0, "compound": 0.0}
+        sum_s = float(sum(sentiments))
+        punct_emph_amplifier: float = self._punctuation_emphasis(text)
+        if sum_s > 0:
+            sum_s += punct_emph_amplifier
+        elif sum_s < 0:
+            sum_s -= punct_emph_amplifier
+        compound = normalize(sum_s)
+        pos_sum = 0.0
+        neg_sum = 0.0
+        scored = 0
+        for score in filter(None, sentiments):
+            scored += 1
+            if score > 0:
+                pos_sum += float(score) + 1
+            else:
+                neg_sum += float(score) - 1
+        neu_count = len(sentiments) - scored
+        if pos_sum > math.fabs(neg_sum):
+            pos_sum += punct_emph_amplifier
+        elif pos_sum < math.fabs(neg_sum):
+            neg_sum -= punct_emph_amplifier
+        total = pos_sum + math.fabs(neg_sum) + neu_count
+        return {
+            "neg": round(math.fabs(neg_sum / total), 3),
+            "neu": round(math.fabs(neu_count / total), 3),
+            "pos": round(math.fabs(pos_sum / total), 3),
+            "compound": round(compound, 4),
+        }
 
     def _valence(self, words: list[str], lower: list[str], i: int, is_cap_diff: bool) -> float:
         """``sentiment_valence`` for a word of the lexicon."""

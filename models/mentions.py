@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import String, and_, bindparam, delete, func, or_, text, update
@@ -38,30 +39,32 @@ _SQLITE_ROWS_PER_INSERT = 1000  # 26 parameters a row, under SQLite's 32,766
 
 
 @cache
-def _sqlite_bind_processors(dialect: Dialect) -> list[tuple[str, Callable[[Any], Any] | None]]:
-    """Each inserted column with SQLAlchemy's own conversion of its values for SQLite."""
-    return [
-        (column.name, column.type.dialect_impl(dialect).bind_processor(dialect))
-        for column in _INSERTED
-    ]
+def _sqlite_bind_processors(dialect: Dialect) -> list[tuple[int, Callable[[Any], Any]]]:
+    """(position, conversion) of each inserted column that SQLAlchemy converts for SQLite."""
+    processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in _INSERTED]
+    return [(position, process) for position, process in enumerate(processors) if process]
+
+
+_INSERTED_VALUES = itemgetter(*(column.name for column in _INSERTED))
+_SQLITE_ONE_ROW = "(" + ", ".join("?" * len(_INSERTED)) + ")"
 
 
 def _sqlite_insert(session: Session, rows: Sequence[dict[str, Any]]) -> set[tuple[int, str]]:
     """Multi-row INSERT ... RETURNING through the driver, the values converted by the
     columns' own SQLAlchemy types: SQLAlchemy's executemany path costs ~5 us a row more."""
     processors = _sqlite_bind_processors(session.get_bind().dialect)
-    one_row = "(" + ", ".join("?" * len(processors)) + ")"
-    names = ", ".join(name for name, _ in processors)
+    names = ", ".join(column.name for column in _INSERTED)
     found: set[tuple[int, str]] = set()
     for start in range(0, len(rows), _SQLITE_ROWS_PER_INSERT):
         chunk = rows[start : start + _SQLITE_ROWS_PER_INSERT]
         values: list[Any] = []
         for row in chunk:
-            for name, process in processors:
-                value = row.get(name)
-                values.append(process(value) if process else value)
+            row_values = list(_INSERTED_VALUES(row))
+            for position, process in processors:
+                row_values[position] = process(row_values[position])
+            values += row_values
         statement = (
-            f"INSERT INTO mention ({names}) VALUES {', '.join([one_row] * len(chunk))} "
+            f"INSERT INTO mention ({names}) VALUES {', '.join([_SQLITE_ONE_ROW] * len(chunk))} "
             "ON CONFLICT (brand_id, url_key) DO NOTHING RETURNING brand_id, url_key"
         )
         result = session.connection().exec_driver_sql(statement, tuple(values))
@@ -76,8 +79,8 @@ def _json_value(value: object) -> str:
 
 
 def insert_new_mentions(session: Session, rows: Sequence[dict[str, Any]]) -> set[tuple[int, str]]:
-    """Insert rows whose (brand_id, url_key) is new; return the (brand_id, url_key) of those
-    inserted.
+    """Insert rows (each with every column but ``id``) whose (brand_id, url_key) is new;
+    return the (brand_id, url_key) of those inserted.
 
     ON CONFLICT DO NOTHING keeps this idempotent under retries and concurrent workers.
     SQLite: one INSERT ... RETURNING per 1,000 rows (``_sqlite_insert``). PostgreSQL: one
