@@ -1,6 +1,5 @@
 """Queries for mentions: idempotent insert, keyset pages, and the trend aggregation."""
 
-import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -8,6 +7,7 @@ from functools import cache
 from operator import itemgetter
 from typing import Any
 
+import orjson
 from sqlalchemy import String, and_, bindparam, delete, func, or_, text, update
 from sqlalchemy import select as select_columns
 from sqlalchemy.dialects import postgresql
@@ -72,12 +72,6 @@ def _sqlite_insert(session: Session, rows: Sequence[dict[str, Any]]) -> set[tupl
     return found
 
 
-def _json_value(value: object) -> str:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not a mention column value")
-
-
 def insert_new_mentions(session: Session, rows: Sequence[dict[str, Any]]) -> set[tuple[int, str]]:
     """Insert rows (each with every column but ``id``) whose (brand_id, url_key) is new;
     return the (brand_id, url_key) of those inserted.
@@ -91,7 +85,7 @@ def insert_new_mentions(session: Session, rows: Sequence[dict[str, Any]]) -> set
     if not rows:
         return set()
     if session.get_bind().dialect.name == "postgresql":
-        payload = json.dumps(list(rows), default=_json_value, ensure_ascii=False)
+        payload = orjson.dumps(list(rows)).decode()  # datetimes as RFC 3339, floats exact
         found = session.execute(_POSTGRES_BULK_INSERT, {"rows": payload})
         return {(brand_id, key) for brand_id, key in found}
     return _sqlite_insert(session, rows)
