@@ -11,9 +11,10 @@ a TCP_NODELAY socket; every feed has an ETag and Last-Modified, so a second roun
 entry naming the brand, so that Escucha matches, detects the language, scores and stores
 every one: its worst case.
 
-- Escucha: `--processes` worker processes, each a pool of `--threads` threads calling our
-  real `services.polling.poll_source` (lease, conditional GET, parse, match, canonical URL,
-  language, sentiment, dedup, store, attempt recorded) on its share of the sources, on
+- Escucha: `--processes` worker processes, each running its share of the sources in
+  batches of `--batch` through our real `services.polling.poll_sources`, what a
+  `sources.poll_batch` task runs (leases, conditional GETs on `--threads` threads, parse,
+  match, canonical URL, language, sentiment, dedup, store, attempts recorded), on
   PostgreSQL (`--postgres`, default the `bench` database) or SQLite (`--postgres ''`).
 - reader: `make_reader(...).update_feeds(workers=--reader-workers)` in its own process.
 
