@@ -1,6 +1,6 @@
 """Turn what a source returned into stored mentions: match, canonicalise, score, dedup."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -154,20 +154,6 @@ class PolledItems:
     source_kind: str
     brand: BrandContext
     items: Sequence[SourceItem]
-
-
-def store_items(
-    session: Session,
-    items: Iterable[SourceItem],
-    brand: BrandContext,
-    *,
-    source_id: int,
-    source_kind: str,
-    now: datetime,
-) -> IngestResult:
-    """``store_polls`` for the items of one poll."""
-    polled = PolledItems(source_id, source_kind, brand, list(items))
-    return store_polls(session, [polled], now=now)[0]
 
 
 def store_polls(

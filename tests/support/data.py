@@ -8,7 +8,7 @@ from core.db import session_scope
 from domain.query import parse_query
 from models.tables import Brand
 from models.types import utcnow
-from services.ingest import BrandContext, IngestResult, store_items
+from services.ingest import BrandContext, IngestResult, PolledItems, store_polls
 from sources.base import SourceItem
 
 
@@ -36,6 +36,5 @@ def ingest(
 ) -> IngestResult:
     with session_scope() as session:
         context = brand_context(session, brand_id)
-        return store_items(
-            session, items, context, source_id=source_id, source_kind=kind, now=utcnow()
-        )
+        polled = PolledItems(source_id, kind, context, items)
+        return store_polls(session, [polled], now=utcnow())[0]
