@@ -29,7 +29,7 @@ def _postgres_bulk_insert() -> Any:
     return text(
         f"INSERT INTO mention ({names}) SELECT {names} "
         "FROM json_populate_recordset(NULL::mention, CAST(:rows AS json)) "
-        "ON CONFLICT (brand_id, url_key) DO NOTHING RETURNING brand_id, url_key"
+        "ON CONFLICT DO NOTHING RETURNING brand_id, url_key"
     )
 
 
@@ -65,7 +65,7 @@ def _sqlite_insert(session: Session, rows: Sequence[dict[str, Any]]) -> set[tupl
             values += row_values
         statement = (
             f"INSERT INTO mention ({names}) VALUES {', '.join([_SQLITE_ONE_ROW] * len(chunk))} "
-            "ON CONFLICT (brand_id, url_key) DO NOTHING RETURNING brand_id, url_key"
+            "ON CONFLICT DO NOTHING RETURNING brand_id, url_key"
         )
         result = session.connection().exec_driver_sql(statement, tuple(values))
         found.update((brand_id, key) for brand_id, key in result)
@@ -73,10 +73,11 @@ def _sqlite_insert(session: Session, rows: Sequence[dict[str, Any]]) -> set[tupl
 
 
 def insert_new_mentions(session: Session, rows: Sequence[dict[str, Any]]) -> set[tuple[int, str]]:
-    """Insert rows (each with every column but ``id``) whose (brand_id, url_key) is new;
-    return the (brand_id, url_key) of those inserted.
+    """Insert rows (each with every column but ``id``) whose (brand_id, url_key) and
+    (brand_id, story_key) are new; return the (brand_id, url_key) of those inserted.
 
-    ON CONFLICT DO NOTHING keeps this idempotent under retries and concurrent workers.
+    ON CONFLICT DO NOTHING (on either unique key) keeps this idempotent under retries and
+    concurrent workers.
     SQLite: one INSERT ... RETURNING per 1,000 rows (``_sqlite_insert``). PostgreSQL: one
     INSERT of the rows sent as one JSON array: SQLAlchemy's multi-row INSERT is a new query
     text for every row count, which psycopg parses anew at ~150 us a row, and arrays (one

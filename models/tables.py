@@ -75,7 +75,7 @@ class Mention(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("brand_id", "url_key", name="uq_mention_brand_url_key"),
         Index("ix_mention_brand_published", "brand_id", "published_at", "id"),
-        Index("ix_mention_brand_story", "brand_id", "story_key"),
+        Index("uq_mention_brand_story", "brand_id", "story_key", unique=True),
     )
 
     id: int | None = Field(default=None, primary_key=True)

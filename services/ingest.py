@@ -197,7 +197,11 @@ def store_polls(
                 pending.update((key, row) for key in keys)
         rows_of.append(rows)
     add_seen_in(session, seen_in)
-    inserted = insert_new_mentions(session, [row for rows in rows_of for row in rows])
+    new_rows = [row for rows in rows_of for row in rows]
+    inserted = insert_new_mentions(session, new_rows)
+    lost = [row for row in new_rows if (row["brand_id"], row["url_key"]) not in inserted]
+    if lost:
+        _note_lost_races(session, lost)
     results = []
     for poll, (candidates, gone), rows in zip(polls, wanted, rows_of, strict=True):
         deleted = delete_by_keys(session, brand_id=poll.brand.brand_id, url_keys=gone)
@@ -272,18 +276,48 @@ def _stored_by_key(
         story_keys.setdefault(brand_id, set()).update(
             c.story for c in candidates.values() if c.story
         )
+    return _stored(session, url_keys, story_keys)
+
+
+def _stored(
+    session: Session, url_keys: dict[int, set[str]], story_keys: dict[int, set[str]]
+) -> dict[tuple[int, str], StoredKeys]:
     stored: dict[tuple[int, str], StoredKeys] = {}
     for brand_id in sorted(url_keys):  # one order in every worker: no deadlocks between them
         for mention in existing_by_keys(
             session,
             brand_id=brand_id,
             url_keys=sorted(url_keys[brand_id]),
-            story_keys=sorted(story_keys[brand_id]),
+            story_keys=sorted(story_keys.get(brand_id, ())),
         ):
             stored[(brand_id, mention.url_key)] = mention
             if mention.story_key:
                 stored.setdefault((brand_id, "story:" + mention.story_key), mention)
     return stored
+
+
+def _note_lost_races(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Rows the INSERT skipped: another worker stored the same URL or story between our
+    lookup and our INSERT. Their sources go to that mention's ``also_seen_in``."""
+    url_keys: dict[int, set[str]] = {}
+    story_keys: dict[int, set[str]] = {}
+    for row in rows:
+        url_keys.setdefault(row["brand_id"], set()).add(row["url_key"])
+        if row["story_key"]:
+            story_keys.setdefault(row["brand_id"], set()).add(row["story_key"])
+    stored = _stored(session, url_keys, story_keys)
+    additions: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        keys = [(row["brand_id"], row["url_key"])]
+        if row["story_key"]:
+            keys.append((row["brand_id"], "story:" + row["story_key"]))
+        winner = next((stored[k] for k in keys if k in stored), None)
+        if winner is None:
+            continue  # stored and deleted again meanwhile: nothing to add to
+        _note_seen_in(additions, winner, row["source_id"], row["source_kind"])
+        for seen in row["also_seen_in"]:
+            _note_seen_in(additions, winner, seen["source_id"], seen["source_kind"])
+    add_seen_in(session, additions)
 
 
 def _note_seen_in(

@@ -152,3 +152,43 @@ def test_a_poll_of_thousands_of_items_is_stored_whole_and_read_back_exactly(db: 
         assert len(stored) == sum(n % 60 >= 30 for n in range(2500))
         assert {m.published_at for m in stored} == {WHEN.replace(minute=m) for m in range(30, 60)}
         assert all(m.also_seen_in == [] and m.title.startswith("Lumbre") for m in stored)
+
+
+def test_one_story_stored_by_two_workers_at_once_is_one_mention(db: str) -> None:
+    """Google News and the publisher's own feed carry the same story; two workers store it
+    at the same moment. The second finds nothing stored yet (the first has not committed),
+    and must still not store it again: it adds its source to the first's also_seen_in."""
+    brand_id, [news, feed] = brand_with_sources(
+        ["http://127.0.0.1/news", "http://127.0.0.1/feed"], kind="rss"
+    )
+    title = "Lumbre abre su primera tienda en Monterrey"
+    google_link = "https://news.google.com/rss/articles/CBMiS2h0dHBzOi8vd3d3LmV4YW1wbGU"
+    first_wrote = threading.Event()
+    failures: list[BaseException] = []
+
+    def other_worker() -> None:
+        first_wrote.wait(10)
+        try:
+            ingest(
+                brand_id, feed, [item(f"{title} - El Norte", ARTICLE, WHEN, publisher="El Norte")]
+            )
+        except BaseException as exc:  # reported below, in the test's thread
+            failures.append(exc)
+
+    worker = threading.Thread(target=other_worker)
+    worker.start()
+    with session_scope() as session:
+        context = brand_context(session, brand_id)
+        polled = [
+            PolledItems(
+                news, "rss", context, [item(title, google_link, WHEN, publisher="El Norte")]
+            )
+        ]
+        assert store_polls(session, polled, now=WHEN)[0].new == 1
+        first_wrote.set()
+        time.sleep(0.5)  # the other worker looks the story up, finds nothing, inserts, waits
+    worker.join(30)
+    assert not failures
+    [mention] = mentions_of(brand_id)
+    assert mention.source_id == news
+    assert mention.also_seen_in == [{"source_id": feed, "source_kind": "rss"}]

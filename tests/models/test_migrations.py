@@ -1,0 +1,105 @@
+"""Migrations on a database that already holds data: what a deployed Escucha goes through."""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from alembic import command
+from sqlalchemy import Engine, create_engine, insert, text
+from sqlmodel import Session
+
+from core.db import normalize_database_url
+from core.migrate import alembic_config
+from models.tables import Brand, Mention, Source, Workspace
+from tests.conftest import DATA_DIR, TEST_DATABASE_URL
+from tests.models.test_reports import recomputed, rollup_rows
+
+SCRATCH_DATABASE = "escucha_migration_test"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A database of its own (the suite's test database stays at head meanwhile)."""
+    if request.param == "sqlite":
+        path = DATA_DIR / "migrations.db"
+        path.unlink(missing_ok=True)
+        yield f"sqlite:///{path}"
+        return
+    if not TEST_DATABASE_URL:
+        pytest.skip("ESCUCHA_TEST_DATABASE_URL is not set (CI sets it)")
+    admin = create_engine(normalize_database_url(TEST_DATABASE_URL), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE}"))
+        connection.execute(text(f"CREATE DATABASE {SCRATCH_DATABASE}"))
+    base, _, _ = TEST_DATABASE_URL.rpartition("/")
+    yield f"{base}/{SCRATCH_DATABASE}"
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE} WITH (FORCE)"))
+    admin.dispose()
+
+
+def mention(story: str | None, url: str, hour: int, compound: float) -> dict[str, Any]:
+    published = datetime(2026, 11, 20, hour, tzinfo=UTC)
+    label = "positive" if compound > 0 else "negative"
+    return {
+        "workspace_id": 1, "brand_id": 1, "source_id": 1, "source_kind": "rss",
+        "url_key": url, "story_key": story, "url": url, "domain": "example.org",
+        "title": "t", "text": "", "author": None, "published_at": published,
+        "fetched_at": published, "language": "es", "sentiment_compound": compound,
+        "sentiment_positive": 0.0, "sentiment_neutral": 0.0, "sentiment_negative": 0.0,
+        "sentiment_label": label, "sentiment_model": "vader", "engagement_score": None,
+        "engagement_comments": None, "also_seen_in": [], "media_type": "earned",
+    }  # fmt: skip
+
+
+def seed_at_0004(engine: Engine) -> None:
+    with Session(engine) as session:
+        session.add(Workspace(id=1, name="w"))
+        session.flush()
+        session.add(Brand(id=1, workspace_id=1, name="Lumbre", query="lumbre"))
+        session.flush()
+        session.add(Source(id=1, workspace_id=1, brand_id=1, kind="rss"))
+        session.commit()
+    with engine.begin() as connection:
+        connection.execute(
+            insert(Mention.__table__),  # type: ignore[attr-defined]
+            [
+                mention("lumbre abre|el norte", "https://a.example/1", 9, 0.5),
+                mention("lumbre abre|el norte", "https://b.example/1", 10, -0.4),  # a race's copy
+                mention("lumbre abre|el norte", "story:lumbre abre|el norte", 11, 0.3),  # again
+                mention("otra nota|el norte", "https://a.example/2", 9, 0.2),
+                mention(None, "https://a.example/3", 9, -0.1),
+                mention(None, "https://a.example/4", 9, 0.7),
+            ],
+        )
+
+
+def test_unique_stories_keep_each_storys_oldest_mention_and_exact_rollups(
+    empty_database: str,
+) -> None:
+    config = alembic_config(empty_database)
+    command.upgrade(config, "0004")
+    engine = create_engine(normalize_database_url(empty_database))
+    try:
+        seed_at_0004(engine)
+        command.upgrade(config, "0005")
+        with engine.connect() as connection:
+            kept = connection.execute(text("SELECT url_key FROM mention ORDER BY id")).scalars()
+            assert list(kept) == [
+                "https://a.example/1",
+                "https://a.example/2",
+                "https://a.example/3",
+                "https://a.example/4",
+            ]
+        with Session(engine) as session:
+            assert rollup_rows(session) == recomputed(session)
+        with engine.begin() as connection, pytest.raises(Exception, match=r"(?i)unique"):
+            connection.execute(
+                insert(Mention.__table__),  # type: ignore[attr-defined]
+                [mention("otra nota|el norte", "https://c.example/2", 12, 0.1)],
+            )
+        command.downgrade(config, "0004")
+        command.upgrade(config, "head")
+    finally:
+        engine.dispose()
