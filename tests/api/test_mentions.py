@@ -1,3 +1,4 @@
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -160,3 +161,20 @@ def test_export_streams_every_matching_mention(
         f"/v1/mentions/export?brand_id={brand_id}&format=csv", headers=tenant.headers
     ).text
     assert csv_text.splitlines()[0].startswith("id,brand_id") and len(csv_text.splitlines()) == 1206
+
+
+def test_export_lines_are_the_mentions_as_the_api_shows_them(
+    client: TestClient, tenant: Tenant, brand_and_source: tuple[int, int]
+) -> None:
+    brand_id, source_id = brand_and_source
+    when = T0.replace(microsecond=250_000)
+    items = [
+        item("Acme abre tienda ñandú “café”", "https://a.example/1", when, text="Precioso."),
+        item("Acme is awful", "https://a.example/2", T0, author="Ana", text="Rude staff."),
+    ]
+    ingest(brand_id, source_id, items)
+    page = client.get(f"/v1/mentions?brand_id={brand_id}", headers=tenant.headers).json()
+    export = client.get(f"/v1/mentions/export?brand_id={brand_id}", headers=tenant.headers)
+    lines = export.text.splitlines()
+    assert [json.loads(line) for line in lines] == page["items"]
+    assert '"published_at":"' + page["items"][0]["published_at"] + '"' in lines[0]
