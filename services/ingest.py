@@ -175,7 +175,7 @@ def store_polls(
         rows: list[dict[str, Any]] = []
         brand_id = poll.brand.brand_id
         for candidate in candidates.values():
-            keys = _dedup_keys(brand_id, candidate)
+            keys = _dedup_keys(brand_id, candidate.url_key, candidate.story)
             existing = next((stored[k] for k in keys if k in stored), None)
             if existing is not None:
                 _note_seen_in(seen_in, existing, poll.source_id, poll.source_kind)
@@ -210,10 +210,11 @@ def store_polls(
     return results
 
 
-def _dedup_keys(brand_id: int, candidate: _Candidate) -> list[tuple[int, str]]:
-    keys = [(brand_id, candidate.url_key)]
-    if candidate.story:
-        keys.append((brand_id, "story:" + candidate.story))
+def _dedup_keys(brand_id: int, url_key: str, story: str | None) -> list[tuple[int, str]]:
+    """The keys an item is known by in ``_stored``'s map: its URL key, and its story."""
+    keys = [(brand_id, url_key)]
+    if story:
+        keys.append((brand_id, "story:" + story))
     return keys
 
 
@@ -227,7 +228,10 @@ def _languages_of_unstored(
         (position, candidate.url_key): candidate
         for position, (poll, (candidates, _gone)) in enumerate(zip(polls, wanted, strict=True))
         for candidate in candidates.values()
-        if not any(key in stored for key in _dedup_keys(poll.brand.brand_id, candidate))
+        if not any(
+            key in stored
+            for key in _dedup_keys(poll.brand.brand_id, candidate.url_key, candidate.story)
+        )
     }
     return dict(zip(unstored, _languages(list(unstored.values())), strict=True))
 
@@ -308,9 +312,7 @@ def _note_lost_races(session: Session, rows: list[dict[str, Any]]) -> None:
     stored = _stored(session, url_keys, story_keys)
     additions: dict[int, list[dict[str, Any]]] = {}
     for row in rows:
-        keys = [(row["brand_id"], row["url_key"])]
-        if row["story_key"]:
-            keys.append((row["brand_id"], "story:" + row["story_key"]))
+        keys = _dedup_keys(row["brand_id"], row["url_key"], row["story_key"])
         winner = next((stored[k] for k in keys if k in stored), None)
         if winner is None:
             continue  # stored and deleted again meanwhile: nothing to add to
