@@ -9,12 +9,42 @@ from sqlmodel import col, select
 from core.db import session_scope
 from models.tables import Mention
 from services.ingest import PolledItems, store_polls
+from sources.base import SourceItem
 from tests.support.data import brand_context, ingest, item
 from tests.support.feeds import google_redirect
 from tests.support.scenario import brand_with_sources
 
 WHEN = datetime(2026, 11, 20, 12, tzinfo=UTC)
 ARTICLE = "https://www.elnorte.example/negocios/lumbre-tienda"
+
+
+def store_while_another_worker_stores(
+    brand_id: int, mine: tuple[int, SourceItem], theirs: tuple[int, SourceItem]
+) -> int:
+    """Store `mine` in a unit of work; once it is written, and before it commits, another
+    worker (a thread) stores `theirs`: it reads before our commit, then waits on our locks.
+    Returns how many of `mine` were new."""
+    first_wrote = threading.Event()
+    failures: list[BaseException] = []
+
+    def other_worker() -> None:
+        first_wrote.wait(10)
+        try:
+            ingest(brand_id, theirs[0], [theirs[1]])
+        except BaseException as exc:  # reported below, in the test's thread
+            failures.append(exc)
+
+    worker = threading.Thread(target=other_worker)
+    worker.start()
+    with session_scope() as session:
+        context = brand_context(session, brand_id)
+        polled = [PolledItems(mine[0], "rss", context, [mine[1]])]
+        new = store_polls(session, polled, now=WHEN)[0].new
+        first_wrote.set()
+        time.sleep(0.5)
+    worker.join(30)
+    assert not failures
+    return new
 
 
 def mentions_of(brand_id: int) -> list[Mention]:
@@ -108,26 +138,11 @@ def test_two_workers_adding_sources_to_one_mention_at_once_both_count(db: str) -
         ["http://127.0.0.1/a", "http://127.0.0.1/b", "http://127.0.0.1/c"], kind="rss"
     )
     ingest(brand_id, origin, [item("Lumbre abre", ARTICLE, WHEN)])
-    first_wrote = threading.Event()
-    failures: list[BaseException] = []
-
-    def other_worker() -> None:
-        first_wrote.wait(10)
-        try:
-            ingest(brand_id, third, [item("Lumbre abre", ARTICLE, WHEN)])
-        except BaseException as exc:  # reported below, in the test's thread
-            failures.append(exc)
-
-    worker = threading.Thread(target=other_worker)
-    worker.start()
-    with session_scope() as session:
-        context = brand_context(session, brand_id)
-        polled = [PolledItems(second, "rss", context, [item("Lumbre abre", ARTICLE, WHEN)])]
-        store_polls(session, polled, now=WHEN)
-        first_wrote.set()
-        time.sleep(0.5)  # the other worker reads, then waits for our lock
-    worker.join(30)
-    assert not failures
+    store_while_another_worker_stores(
+        brand_id,
+        (second, item("Lumbre abre", ARTICLE, WHEN)),
+        (third, item("Lumbre abre", ARTICLE, WHEN)),
+    )
     [mention] = mentions_of(brand_id)
     assert mention.also_seen_in == [
         {"source_id": second, "source_kind": "rss"},
@@ -163,32 +178,12 @@ def test_one_story_stored_by_two_workers_at_once_is_one_mention(db: str) -> None
     )
     title = "Lumbre abre su primera tienda en Monterrey"
     google_link = "https://news.google.com/rss/articles/CBMiS2h0dHBzOi8vd3d3LmV4YW1wbGU"
-    first_wrote = threading.Event()
-    failures: list[BaseException] = []
-
-    def other_worker() -> None:
-        first_wrote.wait(10)
-        try:
-            ingest(
-                brand_id, feed, [item(f"{title} - El Norte", ARTICLE, WHEN, publisher="El Norte")]
-            )
-        except BaseException as exc:  # reported below, in the test's thread
-            failures.append(exc)
-
-    worker = threading.Thread(target=other_worker)
-    worker.start()
-    with session_scope() as session:
-        context = brand_context(session, brand_id)
-        polled = [
-            PolledItems(
-                news, "rss", context, [item(title, google_link, WHEN, publisher="El Norte")]
-            )
-        ]
-        assert store_polls(session, polled, now=WHEN)[0].new == 1
-        first_wrote.set()
-        time.sleep(0.5)  # the other worker looks the story up, finds nothing, inserts, waits
-    worker.join(30)
-    assert not failures
+    new = store_while_another_worker_stores(
+        brand_id,
+        (news, item(title, google_link, WHEN, publisher="El Norte")),
+        (feed, item(f"{title} - El Norte", ARTICLE, WHEN, publisher="El Norte")),
+    )
+    assert new == 1
     [mention] = mentions_of(brand_id)
     assert mention.source_id == news
     assert mention.also_seen_in == [{"source_id": feed, "source_kind": "rss"}]
