@@ -222,6 +222,9 @@ class FeedServer:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
+    # socketserver's default backlog is 5: with dozens of clients connecting at once the
+    # kernel drops SYNs and each such client waits 1 s to retransmit (ListenOverflows).
+    request_queue_size = 1024
     feed_server: FeedServer
 
     def handle_error(self, request: Any, client_address: Any) -> None:
