@@ -21,20 +21,16 @@ _TABLE = Mention.__table__  # type: ignore[attr-defined]
 _KEYS = postgresql.ARRAY(String)
 
 
-def _postgres_bulk_insert() -> Any:
-    """One INSERT for any number of rows, from one JSON parameter: one query text whatever
-    the row count, one statement (so one firing of the rollup triggers), RETURNING the keys
-    of the rows that were new."""
-    names = ", ".join(column.name for column in _TABLE.columns if column.name != "id")
-    return text(
-        f"INSERT INTO mention ({names}) SELECT {names} "
-        "FROM json_populate_recordset(NULL::mention, CAST(:rows AS json)) "
-        "ON CONFLICT DO NOTHING RETURNING brand_id, url_key"
-    )
-
-
-_POSTGRES_BULK_INSERT = _postgres_bulk_insert()
 _INSERTED = [column for column in _TABLE.columns if column.name != "id"]
+_INSERTED_NAMES = ", ".join(column.name for column in _INSERTED)
+# PostgreSQL: one INSERT for any number of rows, from one JSON parameter: one query text
+# whatever the row count, one statement (so one firing of the rollup triggers), RETURNING
+# the keys of the rows that were new.
+_POSTGRES_BULK_INSERT = text(
+    f"INSERT INTO mention ({_INSERTED_NAMES}) SELECT {_INSERTED_NAMES} "
+    "FROM json_populate_recordset(NULL::mention, CAST(:rows AS json)) "
+    "ON CONFLICT DO NOTHING RETURNING brand_id, url_key"
+)
 _SQLITE_ROWS_PER_INSERT = 1000  # 26 parameters a row, under SQLite's 32,766
 
 
@@ -53,7 +49,6 @@ def _sqlite_insert(session: Session, rows: Sequence[dict[str, Any]]) -> set[tupl
     """Multi-row INSERT ... RETURNING through the driver, the values converted by the
     columns' own SQLAlchemy types: SQLAlchemy's executemany path costs ~5 us a row more."""
     processors = _sqlite_bind_processors(session.get_bind().dialect)
-    names = ", ".join(column.name for column in _INSERTED)
     found: set[tuple[int, str]] = set()
     for start in range(0, len(rows), _SQLITE_ROWS_PER_INSERT):
         chunk = rows[start : start + _SQLITE_ROWS_PER_INSERT]
@@ -64,7 +59,8 @@ def _sqlite_insert(session: Session, rows: Sequence[dict[str, Any]]) -> set[tupl
                 row_values[position] = process(row_values[position])
             values += row_values
         statement = (
-            f"INSERT INTO mention ({names}) VALUES {', '.join([_SQLITE_ONE_ROW] * len(chunk))} "
+            f"INSERT INTO mention ({_INSERTED_NAMES}) "
+            f"VALUES {', '.join([_SQLITE_ONE_ROW] * len(chunk))} "
             "ON CONFLICT DO NOTHING RETURNING brand_id, url_key"
         )
         result = session.connection().exec_driver_sql(statement, tuple(values))

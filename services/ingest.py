@@ -1,6 +1,6 @@
 """Turn what a source returned into stored mentions: match, canonicalise, score, dedup."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -272,20 +272,27 @@ def _stored_by_key(
 ) -> dict[tuple[int, str], StoredKeys]:
     """The stored mentions the batch's items may repeat, by (brand_id, url_key) and by
     (brand_id, "story:" + story_key)."""
-    url_keys: dict[int, set[str]] = {}
-    story_keys: dict[int, set[str]] = {}
-    for poll, (candidates, _gone) in zip(polls, wanted, strict=True):
-        brand_id = poll.brand.brand_id
-        url_keys.setdefault(brand_id, set()).update(candidates)
-        story_keys.setdefault(brand_id, set()).update(
-            c.story for c in candidates.values() if c.story
-        )
-    return _stored(session, url_keys, story_keys)
+    return _stored(
+        session,
+        (
+            (poll.brand.brand_id, candidate.url_key, candidate.story)
+            for poll, (candidates, _gone) in zip(polls, wanted, strict=True)
+            for candidate in candidates.values()
+        ),
+    )
 
 
 def _stored(
-    session: Session, url_keys: dict[int, set[str]], story_keys: dict[int, set[str]]
+    session: Session, identities: Iterable[tuple[int, str, str | None]]
 ) -> dict[tuple[int, str], StoredKeys]:
+    """The stored mentions known by any of these (brand_id, url_key, story), by the keys of
+    ``_dedup_keys``."""
+    url_keys: dict[int, set[str]] = {}
+    story_keys: dict[int, set[str]] = {}
+    for brand_id, url_key, story in identities:
+        url_keys.setdefault(brand_id, set()).add(url_key)
+        if story:
+            story_keys.setdefault(brand_id, set()).add(story)
     stored: dict[tuple[int, str], StoredKeys] = {}
     for brand_id in sorted(url_keys):  # one order in every worker: no deadlocks between them
         for mention in existing_by_keys(
@@ -303,17 +310,11 @@ def _stored(
 def _note_lost_races(session: Session, rows: list[dict[str, Any]]) -> None:
     """Rows the INSERT skipped: another worker stored the same URL or story between our
     lookup and our INSERT. Their sources go to that mention's ``also_seen_in``."""
-    url_keys: dict[int, set[str]] = {}
-    story_keys: dict[int, set[str]] = {}
-    for row in rows:
-        url_keys.setdefault(row["brand_id"], set()).add(row["url_key"])
-        if row["story_key"]:
-            story_keys.setdefault(row["brand_id"], set()).add(row["story_key"])
-    stored = _stored(session, url_keys, story_keys)
+    identities = [(row["brand_id"], row["url_key"], row["story_key"]) for row in rows]
+    stored = _stored(session, identities)
     additions: dict[int, list[dict[str, Any]]] = {}
-    for row in rows:
-        keys = _dedup_keys(row["brand_id"], row["url_key"], row["story_key"])
-        winner = next((stored[k] for k in keys if k in stored), None)
+    for row, identity in zip(rows, identities, strict=True):
+        winner = next((stored[k] for k in _dedup_keys(*identity) if k in stored), None)
         if winner is None:
             continue  # stored and deleted again meanwhile: nothing to add to
         _note_seen_in(additions, winner, row["source_id"], row["source_kind"])

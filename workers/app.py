@@ -10,7 +10,6 @@ from kombu.transport import redis as kombu_redis
 
 from core.db import reset_engine
 from core.settings import Settings, get_settings
-from services.ingest import load_models
 
 REDIS_SOCKET_TIMEOUT_SECONDS = 10.0
 
@@ -116,5 +115,7 @@ celery_app = create_app()
 
 @worker_process_init.connect
 def _fresh_pool_in_child(**_: Any) -> None:
+    from services.ingest import load_models  # the worker's models; the API never loads them
+
     reset_engine()
     load_models()
