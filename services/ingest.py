@@ -15,11 +15,11 @@ from domain.query import BrandQuery, prepare_text
 from domain.sentiment import score_text
 from domain.text import drop_controls
 from models.mentions import (
+    MentionInserts,
     StoredKeys,
     add_seen_in,
     delete_by_keys,
     existing_by_keys,
-    insert_new_mentions,
 )
 from sources.base import SourceItem
 
@@ -96,29 +96,34 @@ def _full_text(item: SourceItem) -> str:
     return f"{item.title}\n{item.text}".strip()
 
 
-def _row(
-    candidate: _Candidate,
-    brand: BrandContext,
-    *,
-    language: str | None,
-    source_id: int,
-    source_kind: str,
-    now: datetime,
-) -> dict[str, Any] | None:
+@dataclass
+class _New:
+    """A candidate stored by no one yet: it will be scored and inserted."""
+
+    candidate: _Candidate
+    poll: "PolledItems"
+    language: str | None
+    also_seen_in: list[dict[str, Any]]
+
+    @property
+    def key(self) -> tuple[int, str]:
+        """(brand_id, url_key): how ``MentionInserts.inserted`` names it."""
+        return self.poll.brand.brand_id, self.candidate.url_key
+
+
+def _row(new: _New, *, now: datetime) -> dict[str, Any]:
     """Sentiment and media type: the costly part, done only for new items."""
-    item, url = candidate.item, candidate.url
+    brand, item, url = new.poll.brand, new.candidate.item, new.candidate.url
     full_text = _full_text(item)
-    if brand.languages and language is not None and language not in brand.languages:
-        return None
-    sentiment = score_text(full_text, language)
+    sentiment = score_text(full_text, new.language)
     domain = domain_of(url) if url.startswith("http") else ""
     return {
         "workspace_id": brand.workspace_id,
         "brand_id": brand.brand_id,
-        "source_id": source_id,
-        "source_kind": source_kind,
-        "url_key": candidate.url_key,
-        "story_key": candidate.story,
+        "source_id": new.poll.source_id,
+        "source_kind": new.poll.source_kind,
+        "url_key": new.candidate.url_key,
+        "story_key": new.candidate.story,
         "url": url[:2048],
         "domain": domain[:255],
         "title": item.title,
@@ -126,7 +131,7 @@ def _row(
         "author": item.author[:300] if item.author else None,
         "published_at": item.published_at or now,
         "fetched_at": now,
-        "language": language,
+        "language": new.language,
         "sentiment_compound": sentiment.compound,
         "sentiment_positive": sentiment.positive,
         "sentiment_neutral": sentiment.neutral,
@@ -135,7 +140,7 @@ def _row(
         "sentiment_model": sentiment.model,
         "engagement_score": item.score,
         "engagement_comments": item.comments,
-        "also_seen_in": [],
+        "also_seen_in": new.also_seen_in,
         "media_type": media_type(
             domain=domain,
             author=item.author,
@@ -161,18 +166,19 @@ def store_polls(
 ) -> list[IngestResult]:
     """Match, then dedup against the stored mentions and within the batch, then score only
     what is new: a feed polled again mostly repeats itself, and its old entries cost no
-    language detection or sentiment. One lookup per brand and one INSERT for the batch.
+    language detection or sentiment. One lookup per brand; rows are inserted as they are
+    scored (``MentionInserts``).
 
     An item already stored (same canonical URL, or same story) from another source of the
     brand is not stored again: that source is added to the mention's ``also_seen_in``."""
     wanted = [_wanted(poll) for poll in polls]
     stored = _stored_by_key(session, polls, wanted)
-    pending: dict[tuple[int, str], dict[str, Any]] = {}
+    pending: dict[tuple[int, str], _New] = {}
     seen_in: dict[int, list[dict[str, Any]]] = {}
-    rows_of: list[list[dict[str, Any]]] = []
+    new_of: list[list[_New]] = []
     languages = _languages_of_unstored(polls, wanted, stored)
     for position, (poll, (candidates, _gone)) in enumerate(zip(polls, wanted, strict=True)):
-        rows: list[dict[str, Any]] = []
+        news: list[_New] = []
         brand_id = poll.brand.brand_id
         for candidate in candidates.values():
             keys = _dedup_keys(brand_id, candidate.url_key, candidate.story)
@@ -182,32 +188,35 @@ def store_polls(
                 continue
             earlier = next((pending[k] for k in keys if k in pending), None)
             if earlier is not None:
-                _note_seen_in_row(earlier, source_id=poll.source_id, source_kind=poll.source_kind)
+                _note_seen_in_new(earlier, source_id=poll.source_id, source_kind=poll.source_kind)
                 continue
-            row = _row(
-                candidate,
-                poll.brand,
-                language=languages[(position, candidate.url_key)],
-                source_id=poll.source_id,
-                source_kind=poll.source_kind,
-                now=now,
-            )
-            if row is not None:
-                rows.append(row)
-                pending.update((key, row) for key in keys)
-        rows_of.append(rows)
+            language = languages[(position, candidate.url_key)]
+            if not _speaks(poll.brand, language):
+                continue
+            new = _New(candidate, poll, language, also_seen_in=[])
+            news.append(new)
+            pending.update((key, new) for key in keys)
+        new_of.append(news)
     add_seen_in(session, seen_in)
-    new_rows = [row for rows in rows_of for row in rows]
-    inserted = insert_new_mentions(session, new_rows)
-    lost = [row for row in new_rows if (row["brand_id"], row["url_key"]) not in inserted]
+    with MentionInserts(session) as inserts:
+        for news in new_of:
+            for new in news:
+                inserts.add(_row(new, now=now))
+    inserted = inserts.inserted
+    lost = [new for news in new_of for new in news if new.key not in inserted]
     if lost:
         _note_lost_races(session, lost)
     results = []
-    for poll, (candidates, gone), rows in zip(polls, wanted, rows_of, strict=True):
+    for poll, (candidates, gone), news in zip(polls, wanted, new_of, strict=True):
         deleted = delete_by_keys(session, brand_id=poll.brand.brand_id, url_keys=gone)
-        new = sum((row["brand_id"], row["url_key"]) in inserted for row in rows)
-        results.append(IngestResult(matched=len(candidates), new=new, deleted=deleted))
+        stored_new = sum(new.key in inserted for new in news)
+        results.append(IngestResult(matched=len(candidates), new=stored_new, deleted=deleted))
     return results
+
+
+def _speaks(brand: BrandContext, language: str | None) -> bool:
+    """Whether the brand listens in this language (an unknown language always passes)."""
+    return not brand.languages or language is None or language in brand.languages
 
 
 def _dedup_keys(brand_id: int, url_key: str, story: str | None) -> list[tuple[int, str]]:
@@ -307,18 +316,20 @@ def _stored(
     return stored
 
 
-def _note_lost_races(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Rows the INSERT skipped: another worker stored the same URL or story between our
+def _note_lost_races(session: Session, lost: list[_New]) -> None:
+    """Items the INSERT skipped: another worker stored the same URL or story between our
     lookup and our INSERT. Their sources go to that mention's ``also_seen_in``."""
-    identities = [(row["brand_id"], row["url_key"], row["story_key"]) for row in rows]
+    identities = [
+        (new.poll.brand.brand_id, new.candidate.url_key, new.candidate.story) for new in lost
+    ]
     stored = _stored(session, identities)
     additions: dict[int, list[dict[str, Any]]] = {}
-    for row, identity in zip(rows, identities, strict=True):
+    for new, identity in zip(lost, identities, strict=True):
         winner = next((stored[k] for k in _dedup_keys(*identity) if k in stored), None)
         if winner is None:
             continue  # stored and deleted again meanwhile: nothing to add to
-        _note_seen_in(additions, winner, row["source_id"], row["source_kind"])
-        for seen in row["also_seen_in"]:
+        _note_seen_in(additions, winner, new.poll.source_id, new.poll.source_kind)
+        for seen in new.also_seen_in:
             _note_seen_in(additions, winner, seen["source_id"], seen["source_kind"])
     add_seen_in(session, additions)
 
@@ -339,10 +350,8 @@ def _note_seen_in(
         added.append({"source_id": source_id, "source_kind": source_kind})
 
 
-def _note_seen_in_row(row: dict[str, Any], *, source_id: int, source_kind: str) -> None:
-    if row["source_id"] == source_id:
+def _note_seen_in_new(new: _New, *, source_id: int, source_kind: str) -> None:
+    if new.poll.source_id == source_id:
         return
-    if any(entry.get("source_id") == source_id for entry in row["also_seen_in"]):
-        return
-    seen_in = {"source_id": source_id, "source_kind": source_kind}
-    row["also_seen_in"] = [*row["also_seen_in"], seen_in]
+    if all(entry["source_id"] != source_id for entry in new.also_seen_in):
+        new.also_seen_in.append({"source_id": source_id, "source_kind": source_kind})

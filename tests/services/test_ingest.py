@@ -4,10 +4,12 @@ import threading
 import time
 from datetime import UTC, datetime
 
+import pytest
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from core.db import session_scope
-from models.tables import Mention
+from models.tables import Mention, Source
 from services.ingest import PolledItems, store_polls
 from sources.base import SourceItem
 from tests.support.data import brand_context, ingest, item
@@ -113,6 +115,29 @@ def test_one_batch_carrying_a_url_twice_stores_it_once_also_seen_in_the_other(db
     [mention] = mentions_of(brand_id)
     assert mention.source_id == first
     assert mention.also_seen_in == [{"source_id": second, "source_kind": "rss"}]
+
+
+def test_a_batch_whose_insert_fails_stores_nothing_and_a_retry_stores_it_whole(db: str) -> None:
+    """The source of the batch's last item is deleted before the INSERT: the database refuses
+    that row after taking the first ones (sent ahead in pipeline mode on PostgreSQL). The
+    error reaches the caller as SQLAlchemy's, nothing of the batch stays, and the poll
+    repeated stores every item."""
+    brand_id, [kept, deleted] = brand_with_sources(
+        ["http://127.0.0.1/kept", "http://127.0.0.1/deleted"], kind="rss"
+    )
+    items = [item(f"Lumbre news {n}", f"https://news.example.org/{n}", WHEN) for n in range(120)]
+    with session_scope() as session:
+        session.delete(session.get(Source, deleted))
+    with pytest.raises(IntegrityError), session_scope() as session:
+        context = brand_context(session, brand_id)
+        polls = [
+            PolledItems(kept, "rss", context, items),
+            PolledItems(deleted, "rss", context, [item("Lumbre gone", ARTICLE, WHEN)]),
+        ]
+        store_polls(session, polls, now=WHEN)
+    assert mentions_of(brand_id) == []
+    assert ingest(brand_id, kept, items).new == 120
+    assert {m.url for m in mentions_of(brand_id)} == {i.url for i in items}
 
 
 def test_control_characters_from_a_source_are_dropped_not_refused(db: str) -> None:
