@@ -5,10 +5,11 @@ character of a text to look for emoji, and lower-cases the whole word list again
 negation and idiom check of each sentiment word. ``FastVader`` overrides only
 ``polarity_scores``: one emoji test over the text in C (the character walk runs only when an
 emoji is there), one lower-cased word list per text, and the same rules in the same order.
-Everything else (lexicons, booster words, ``but`` handling, ``least``, punctuation emphasis,
-rounding) is vaderSentiment's own code. tests/domain/test_vader_fast.py checks that every
-score equals vaderSentiment's, on the ground-truth sets and on random texts built from the
-words its rules look for; benchmarks/sentiment.py prints the speed of both.
+Everything else (lexicons, booster words, ``least``, punctuation emphasis, rounding) follows
+vaderSentiment's code line by line; ``but`` handling, quadratic there, is done in place.
+tests/domain/test_vader_fast.py checks that every score equals vaderSentiment's, on the
+ground-truth sets and on random texts built from the words its rules look for;
+benchmarks/sentiment.py prints the speed of both.
 """
 
 import math
@@ -112,6 +113,23 @@ def _least_check(valence: float, lower: list[str], i: int, lexicon: dict[str, fl
     return valence
 
 
+def _but_check(lower: list[str], sentiments: list[Any]) -> None:
+    """``SentimentIntensityAnalyzer._but_check``, in place, quirks included: each score is
+    looked up by value (``index``: the first equal one is the one changed), as there. Its
+    pop-and-insert is an assignment, and zeros are skipped: a zero times 0.5 or 1.5 is still
+    a zero, so they change nothing."""
+    but = lower.index("but")
+    for i in range(len(sentiments)):
+        value = sentiments[i]
+        if not value:
+            continue
+        first = sentiments.index(value)
+        if first < but:
+            sentiments[first] = value * 0.5
+        elif first > but:
+            sentiments[first] = value * 1.5
+
+
 class FastVader(SentimentIntensityAnalyzer):  # type: ignore[misc]
     def __init__(self) -> None:
         super().__init__()
@@ -141,7 +159,7 @@ class FastVader(SentimentIntensityAnalyzer):  # type: ignore[misc]
                     continue
                 sentiments[i] = self._valence(words, lower, i, is_cap_diff)
         if "but" in lower:
-            sentiments = self._but_check(words, sentiments)
+            _but_check(lower, sentiments)
         return self._score_valence(sentiments, text)
 
     def _score_valence(self, sentiments: list[Any], text: str) -> dict[str, float]:

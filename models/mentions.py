@@ -9,7 +9,7 @@ from operator import itemgetter
 from typing import Any
 
 import orjson
-from sqlalchemy import String, and_, bindparam, delete, func, or_, update
+from sqlalchemy import JSON, String, and_, bindparam, delete, func, or_, update
 from sqlalchemy import select as select_columns
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
@@ -39,9 +39,20 @@ _SQLITE_ROWS_PER_INSERT = 1000  # 26 parameters a row, under SQLite's 32,766
 
 @cache
 def _sqlite_bind_processors(dialect: Dialect) -> list[tuple[int, Callable[[Any], Any]]]:
-    """(position, conversion) of each inserted column that SQLAlchemy converts for SQLite."""
-    processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in _INSERTED]
+    """(position, conversion) of each inserted column that SQLAlchemy converts for SQLite.
+    The one JSON column (``also_seen_in``: source ids and kinds) is written by orjson, as on
+    PostgreSQL: SQLAlchemy's json.dumps path costs 1 us a row more."""
+    processors = [
+        _json_text
+        if isinstance(c.type, JSON)
+        else c.type.dialect_impl(dialect).bind_processor(dialect)
+        for c in _INSERTED
+    ]
     return [(position, process) for position, process in enumerate(processors) if process]
+
+
+def _json_text(value: Any) -> str:
+    return orjson.dumps(value).decode()
 
 
 _INSERTED_VALUES = itemgetter(*(column.name for column in _INSERTED))
