@@ -14,7 +14,8 @@ benchmarks/sentiment.py prints the speed of both.
 
 import math
 import string
-from itertools import repeat
+from itertools import compress, count, repeat
+from operator import ne
 from typing import Any
 
 from vaderSentiment.vaderSentiment import (
@@ -141,10 +142,13 @@ class FastVader(SentimentIntensityAnalyzer):  # type: ignore[misc]
     def polarity_scores(self, text: str) -> dict[str, float]:
         has_emoji = not text.isascii() and not self._emoji_chars.isdisjoint(text)
         text = self._describe_emoji(text) if has_emoji else text.strip()
-        # SentiText._strip_punc_if_word: short leftovers were emoticons, kept whole.
+        # SentiText._strip_punc_if_word: short leftovers were emoticons, kept whole. Only
+        # the words that lost punctuation are looked at (found in C).
         tokens = text.split()
-        stripped = list(map(str.strip, tokens, repeat(_PUNCTUATION)))
-        words = [s if len(s) > 2 else token for token, s in zip(tokens, stripped, strict=True)]
+        words = list(map(str.strip, tokens, repeat(_PUNCTUATION)))
+        for i in compress(count(), map(ne, words, tokens)):
+            if len(words[i]) <= 2:
+                words[i] = tokens[i]
         # One lower() for all words: they hold no space (split) and none is empty.
         lower = " ".join(words).lower().split(" ") if words else []
         sentiments: list[Any] = [0] * len(lower)
@@ -152,9 +156,8 @@ class FastVader(SentimentIntensityAnalyzer):  # type: ignore[misc]
             capitals = sum(map(str.isupper, words))
             is_cap_diff = 0 < len(words) - capitals < len(words)  # allcap_differential
             last = len(words) - 1
-            for i, item_lower in enumerate(lower):
-                if item_lower not in self._scoring_words:
-                    continue
+            for i in compress(count(), map(self._scoring_words.__contains__, lower)):
+                item_lower = lower[i]
                 if i < last and item_lower == "kind" and lower[i + 1] == "of":
                     continue
                 sentiments[i] = self._valence(words, lower, i, is_cap_diff)

@@ -79,7 +79,9 @@ class Mention(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    workspace_id: int = Field(foreign_key="workspace.id", index=True, ondelete="CASCADE")
+    # No foreign key of its own (migration 0006): the brand's, cascading from the workspace,
+    # covers it; ix_mention_workspace_published serves lookups by workspace.
+    workspace_id: int
     brand_id: int = Field(foreign_key="brand.id", ondelete="CASCADE")
     source_id: int | None = Field(
         default=None, foreign_key="source.id", index=True, ondelete="SET NULL"

@@ -198,7 +198,7 @@ def store_polls(
             pending.update((key, new) for key in keys)
         new_of.append(news)
     add_seen_in(session, seen_in)
-    with MentionInserts(session) as inserts:
+    with MentionInserts(session, expected=sum(map(len, new_of))) as inserts:
         for news in new_of:
             for new in news:
                 inserts.add(_row(new, now=now))

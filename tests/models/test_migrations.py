@@ -103,3 +103,27 @@ def test_unique_stories_keep_each_storys_oldest_mention_and_exact_rollups(
         command.upgrade(config, "head")
     finally:
         engine.dispose()
+
+
+def test_a_workspace_without_its_own_mention_key_still_takes_its_mentions_along(
+    empty_database: str,
+) -> None:
+    """0006 drops mention.workspace_id's index and (PostgreSQL) foreign key: deleting the
+    workspace still deletes its brands, their mentions and rollups; down and up again work."""
+    config = alembic_config(empty_database)
+    command.upgrade(config, "0004")
+    engine = create_engine(normalize_database_url(empty_database))
+    try:
+        seed_at_0004(engine)
+        command.upgrade(config, "head")
+        with engine.begin() as connection:
+            if connection.dialect.name == "sqlite":
+                connection.execute(text("PRAGMA foreign_keys=ON"))
+            connection.execute(text("DELETE FROM workspace WHERE id = 1"))
+            for table in ("mention", "mention_hourly", "brand", "source"):
+                count = connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+                assert count == 0, table
+        command.downgrade(config, "0005")
+        command.upgrade(config, "head")
+    finally:
+        engine.dispose()
