@@ -50,11 +50,12 @@ MAX_CHARS = 1000
 _NOISE = re.compile(r"https?://\S+|www\.\S+|[@#]\w+|&[a-zA-Z]+;|&#\d+;")
 _REPEATED = re.compile(r"([^\W\d_])\1{2,}")
 _WORD = re.compile(r"[^\W\d_]+")
-_NOISE_MARKS = ("http", "www.", "@", "#", "&")  # no match of _NOISE without one of them
-_Shares = tuple[tuple[str, float], ...]
-# Each function word: the languages it counts for, each with its share (1 / how many).
+_WORD_LANGUAGES = tuple(FUNCTION_WORDS)
+_Shares = tuple[float, ...]
+# Each function word: its share for each language of _WORD_LANGUAGES, in that order (1 / how
+# many lists hold it, 0 for the others), so that a text's scores are column sums, in C.
 _WORD_SHARES: dict[str, _Shares] = {
-    word: tuple((language, 1 / len(languages)) for language in languages)
+    word: tuple(1 / len(languages) if lang in languages else 0.0 for lang in _WORD_LANGUAGES)
     for word, languages in word_languages().items()
 }
 # For ASCII texts (most), split and lower-cased in C: bytes.translate turns A-Z to a-z and
@@ -82,14 +83,15 @@ def _function_words(text: str) -> tuple[int, int, list[_Shares]]:
     """Step 1's reading of ``text``: how many letters and words it has without its noise,
     and the shares of each function word among them. Repeated letters are not collapsed (a
     third of the cost of cleaning): such a word is no function word anyway."""
-    if any(mark in text for mark in _NOISE_MARKS):
-        text = _NOISE.sub(" ", text)
+    if "@" in text or "#" in text or "&" in text or "http" in text or "www." in text:
+        text = _NOISE.sub(" ", text)  # no match of _NOISE without one of these
     if text.isascii():
-        ascii_words = text.encode("ascii").translate(_ASCII_LOWER_LETTERS).split()
-        found = [hit for hit in map(_ASCII_WORD_SHARES.get, ascii_words) if hit]
-        return sum(map(len, ascii_words)), len(ascii_words), found
+        letters = text.encode("ascii").translate(_ASCII_LOWER_LETTERS)
+        ascii_words = letters.split()
+        found = list(filter(None, map(_ASCII_WORD_SHARES.get, ascii_words)))
+        return len(letters) - letters.count(b" "), len(ascii_words), found
     words = _WORD.findall(text.lower())
-    found = [hit for hit in map(_WORD_SHARES.get, words) if hit]
+    found = list(filter(None, map(_WORD_SHARES.get, words)))
     return sum(map(len, words)), len(words), found
 
 
@@ -99,15 +101,11 @@ def language_by_function_words(text: str) -> str | None:
 
 
 def _by_function_words(found: list[_Shares]) -> str | None:
-    scores: dict[str, float] = {}
-    for shares in found:
-        for language, share in shares:
-            scores[language] = scores.get(language, 0.0) + share
-    if not scores:
+    if not found:
         return None
-    best = max(scores, key=scores.__getitem__)
-    top = scores.pop(best)
-    runner_up = max(scores.values(), default=0.0)
+    scores = list(map(sum, zip(*found, strict=True)))
+    top, runner_up = sorted(scores)[-1:-3:-1]
+    best = _WORD_LANGUAGES[scores.index(top)]
     if best in QUICK_LANGUAGES and top >= MIN_WORD_SCORE and top >= 2 * runner_up:
         return best
     return None

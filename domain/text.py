@@ -111,7 +111,12 @@ def drop_controls(text: str) -> str:
     """``text`` without C0 control characters (tab and line breaks kept). JSON sources can
     send ``\\u0000``, which PostgreSQL refuses in text, and none of them means anything
     in a mention."""
-    return _C0_CONTROLS.sub("", text) if _C0_CONTROLS.search(text) else text
+    return _C0_CONTROLS.sub("", text) if has_controls(text) else text
+
+
+def has_controls(text: str) -> bool:
+    """Whether ``drop_controls`` would change ``text``."""
+    return _C0_CONTROLS.search(text) is not None
 
 
 def looks_like_html(text: str) -> bool:

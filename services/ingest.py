@@ -3,6 +3,7 @@
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 from sqlmodel import Session
@@ -13,7 +14,7 @@ from domain.language import warm_up as warm_up_language_detector
 from domain.media import media_type
 from domain.query import BrandQuery, prepare_text
 from domain.sentiment import score_text
-from domain.text import drop_controls
+from domain.text import drop_controls, has_controls
 from models.mentions import (
     MentionInserts,
     StoredKeys,
@@ -262,16 +263,21 @@ def _wanted(poll: PolledItems) -> tuple[dict[str, _Candidate], list[str]]:
 
 
 _TEXT_FIELDS = ("title", "text", "url", "author", "publisher", "guid")
+_TEXT_VALUES = attrgetter(*_TEXT_FIELDS)
 
 
 def _without_controls(item: SourceItem) -> SourceItem:
-    """The item with control characters dropped from its text fields (``drop_controls``)."""
-    cleaned: dict[str, Any] = {}
-    for name in _TEXT_FIELDS:
-        value = getattr(item, name)
-        if value and drop_controls(value) != value:
-            cleaned[name] = drop_controls(value)
-    return replace(item, **cleaned) if cleaned else item
+    """The item with control characters dropped from its text fields (``drop_controls``);
+    the item itself when it has none (nearly always: one look over all fields at once)."""
+    values = _TEXT_VALUES(item)
+    if not has_controls("".join(filter(None, values))):
+        return item
+    cleaned: dict[str, Any] = {
+        name: drop_controls(value)
+        for name, value in zip(_TEXT_FIELDS, values, strict=True)
+        if value and has_controls(value)
+    }
+    return replace(item, **cleaned)
 
 
 def _stored_by_key(

@@ -130,11 +130,15 @@ def _parse_common_rfc822(text: str) -> datetime | None:
     full_year = int(year)
     if len(year) == 2:
         full_year += 2000 if full_year < 50 else 1900
+    seconds = int(second or 0)
     try:
+        if seconds < 60 and not offset:  # most dates: no arithmetic needed
+            return datetime(
+                full_year, _MONTH_NUMBERS[month], int(day), int(hour), int(minute), seconds, 0, UTC
+            )
         naive = datetime(full_year, _MONTH_NUMBERS[month], int(day), int(hour), int(minute))
     except ValueError:
         return None
-    seconds = int(second or 0)
     return naive.replace(tzinfo=UTC) + timedelta(seconds=seconds - offset)
 
 

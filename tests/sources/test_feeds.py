@@ -198,6 +198,7 @@ def test_items_outside_channel_and_guid_as_permalink() -> None:
         ("Wed, 03 Jan 2018 14:11:52 GMT\r\n      ", datetime(2018, 1, 3, 14, 11, 52, tzinfo=UTC)),
         ("Mon, 24 Sep 2018 19:42 EST", datetime(2018, 9, 25, 0, 42, tzinfo=UTC)),
         ("Mon, 24 Sep 2018 19:42:40 CET", datetime(2018, 9, 24, 18, 42, 40, tzinfo=UTC)),
+        ("Sat, 31 Dec 2016 23:59:60 GMT", datetime(2017, 1, 1, tzinfo=UTC)),  # leap second
         ("Sunday, 06-Nov-94 08:49:37 GMT", datetime(1994, 11, 6, 8, 49, 37, tzinfo=UTC)),
         ("Sun Nov  6 08:49:37 1994", datetime(1994, 11, 6, 8, 49, 37, tzinfo=UTC)),
         ("12 Oct 2019", datetime(2019, 10, 12, tzinfo=UTC)),
