@@ -7,8 +7,19 @@ PAID_MARKERS = re.compile(
     r"|\b(?:sponsored|patrocinado|patrocinada|publirreportaje|paid partnership)\b",
     re.IGNORECASE,
 )
-# Every marker above holds one of these: texts with none of them skip the regular expression.
-_PAID_HINTS = ("#ad", "#publi", "sponsored", "patrocinad", "publirreportaje", "paid partnership")
+
+
+def _has_paid_hint(lowered: str) -> bool:
+    """Whether the lower-cased text holds a string every marker above holds: texts without
+    one skip the regular expression."""
+    return (
+        "#ad" in lowered
+        or "#publi" in lowered
+        or "sponsored" in lowered
+        or "patrocinad" in lowered
+        or "publirreportaje" in lowered
+        or "paid partnership" in lowered
+    )
 
 
 def _host_matches(domain: str, owned: str) -> bool:
@@ -29,7 +40,6 @@ def media_type(
     handle = (author or "").lower().lstrip("@")
     if handle and any(handle == h.lower().lstrip("@") for h in owned_handles if h):
         return "owned"
-    lowered = text.lower()
-    if any(hint in lowered for hint in _PAID_HINTS) and PAID_MARKERS.search(text):
+    if _has_paid_hint(text.lower()) and PAID_MARKERS.search(text):
         return "paid"
     return "earned"

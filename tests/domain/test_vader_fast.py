@@ -52,6 +52,9 @@ VOCABULARY = (
 )
 
 
+# Every negation and booster word, each with a sentiment word after it now and then.
+EVERY_MODIFIER = sorted(NEGATE) + sorted(BOOSTER_DICT) + words_of("good BAD love hate") * 20
+
 # The words of the positional rules alone, so that their rarer patterns come up often.
 RULE_WORDS = words_of("never so this without doubt no least at very kind of but or nor good BAD")
 
@@ -67,7 +70,7 @@ def test_same_scores_as_vader_sentiment(text: str) -> None:
 
 def test_same_scores_on_random_texts_made_of_the_words_vader_rules_look_for() -> None:
     chooser = random.Random(20261126)
-    for vocabulary in (VOCABULARY, RULE_WORDS):
+    for vocabulary in (VOCABULARY, RULE_WORDS, EVERY_MODIFIER):
         for _ in range(4000):
             words = chooser.choices(vocabulary, k=chooser.randint(1, 12))
             assert_same(" ".join(words))
