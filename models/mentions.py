@@ -1,6 +1,6 @@
 """Queries for mentions: idempotent insert, keyset pages, and the trend aggregation."""
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -9,9 +9,8 @@ from operator import itemgetter
 from typing import Any
 
 import orjson
-from sqlalchemy import JSON, String, and_, bindparam, delete, func, or_, update
+from sqlalchemy import JSON, and_, bindparam, delete, or_, text, update
 from sqlalchemy import select as select_columns
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import Select
@@ -20,7 +19,6 @@ from sqlmodel import Session, col, select
 from models.tables import Mention
 
 _TABLE = Mention.__table__  # type: ignore[attr-defined]
-_KEYS = postgresql.ARRAY(String)
 
 
 _INSERTED = [column for column in _TABLE.columns if column.name != "id"]
@@ -173,19 +171,21 @@ def delete_by_keys(session: Session, *, brand_id: int, url_keys: list[str]) -> i
     return int(result.rowcount or 0)
 
 
-def _with_key_in(session: Session, statement: Any, column: Any, keys: list[str]) -> Any:
-    """``statement`` narrowed to rows whose ``column`` is one of ``keys``. PostgreSQL: a join
-    with unnest(array), one query text for any count, and planned as a join: ``= ANY(array)``
-    is planned as a filter over all of the brand's rows whenever the statistics are stale
-    (say, after a first big poll), 10 times slower at 4,000 rows."""
-    if session.get_bind().dialect.name == "postgresql":
-        wanted = (
-            func.unnest(bindparam(None, value=keys, type_=_KEYS))
-            .table_valued("key")
-            .render_derived()
-        )
-        return statement.join_from(wanted, _TABLE, column == wanted.c.key)
-    return statement.where(column.in_(keys))
+_STORED_COLUMNS = ("id", "url_key", "story_key", "source_id", "also_seen_in")
+# PostgreSQL: each key probed in its own unique index, (url_key, brand_id) or (story_key,
+# brand_id) (migration 0007), both kinds in one query. LATERAL ... LIMIT 1 (a key is unique
+# per brand) makes the plan a loop of probes, and "brand_id + 0" keeps the brand test out of
+# the index conditions, so no index that starts with brand_id can compete: with stale
+# statistics PostgreSQL's costs tie, and such an index reads all of the brand's mentions for
+# every key (a join with unnest(array), or = ANY(array), reads them all once per lookup).
+_POSTGRES_STORED = text(
+    " UNION ALL ".join(
+        f"SELECT m.* FROM unnest(CAST(:{keys} AS varchar[])) AS wanted(key) CROSS JOIN LATERAL "
+        f"(SELECT {', '.join(_STORED_COLUMNS)} FROM mention "
+        f"WHERE {column} = wanted.key AND brand_id + 0 = :brand_id LIMIT 1) AS m"
+        for keys, column in (("url_keys", "url_key"), ("story_keys", "story_key"))
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -205,17 +205,22 @@ def existing_by_keys(
     """The brand's mentions with one of these URL or story keys; not locked (``add_seen_in``
     locks the few it changes), and only the columns dedup reads.
 
-    One query per key kind, so each is an index lookup on (brand_id, key): with an OR of
-    both, PostgreSQL scans all of the brand's mentions whenever its statistics are stale."""
-    found: dict[int, StoredKeys] = {}
-    columns = (_TABLE.c.id, _TABLE.c.url_key, _TABLE.c.story_key, _TABLE.c.source_id)
-    for column, keys in ((_TABLE.c.url_key, url_keys), (_TABLE.c.story_key, story_keys)):
-        if keys:
-            statement = select_columns(*columns, _TABLE.c.also_seen_in)
-            statement = _with_key_in(session, statement, column, keys)
-            statement = statement.where(_TABLE.c.brand_id == brand_id)
-            found.update((row[0], StoredKeys(*row)) for row in session.execute(statement))
-    return list(found.values())
+    PostgreSQL: one query, a probe of a unique index per key (``_POSTGRES_STORED``). SQLite:
+    one query per key kind, each an index lookup on (brand_id, key)."""
+    if session.get_bind().dialect.name == "postgresql":
+        parameters = {"brand_id": brand_id, "url_keys": url_keys, "story_keys": story_keys}
+        rows: Iterable[Any] = session.execute(_POSTGRES_STORED, parameters)
+    else:
+        columns = [_TABLE.c[name] for name in _STORED_COLUMNS]
+        rows = (
+            row
+            for column, keys in ((_TABLE.c.url_key, url_keys), (_TABLE.c.story_key, story_keys))
+            if keys
+            for row in session.execute(
+                select_columns(*columns).where(_TABLE.c.brand_id == brand_id, column.in_(keys))
+            )
+        )
+    return list({row[0]: StoredKeys(*row) for row in rows}.values())
 
 
 _SET_SEEN_IN = (

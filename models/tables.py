@@ -72,6 +72,8 @@ class Source(SQLModel, table=True):
 
 
 class Mention(SQLModel, table=True):
+    # The unique keys as SQLite has them; PostgreSQL indexes them key first, as
+    # (url_key, brand_id) and (story_key, brand_id) (migration 0007), for dedup's lookups.
     __table_args__ = (
         UniqueConstraint("brand_id", "url_key", name="uq_mention_brand_url_key"),
         Index("ix_mention_brand_published", "brand_id", "published_at", "id"),

@@ -12,10 +12,9 @@ from sqlmodel import Session
 from core.db import normalize_database_url
 from core.migrate import alembic_config
 from models.tables import Brand, Mention, Source, Workspace
-from tests.conftest import DATA_DIR, TEST_DATABASE_URL
+from tests.conftest import DATA_DIR
+from tests.models.scratch import scratch_postgres
 from tests.models.test_reports import recomputed, rollup_rows
-
-SCRATCH_DATABASE = "escucha_migration_test"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -26,17 +25,8 @@ def empty_database(request: pytest.FixtureRequest) -> Iterator[str]:
         path.unlink(missing_ok=True)
         yield f"sqlite:///{path}"
         return
-    if not TEST_DATABASE_URL:
-        pytest.skip("ESCUCHA_TEST_DATABASE_URL is not set (CI sets it)")
-    admin = create_engine(normalize_database_url(TEST_DATABASE_URL), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE}"))
-        connection.execute(text(f"CREATE DATABASE {SCRATCH_DATABASE}"))
-    base, _, _ = TEST_DATABASE_URL.rpartition("/")
-    yield f"{base}/{SCRATCH_DATABASE}"
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE} WITH (FORCE)"))
-    admin.dispose()
+    with scratch_postgres() as url:
+        yield url
 
 
 def mention(story: str | None, url: str, hour: int, compound: float) -> dict[str, Any]:
