@@ -180,7 +180,8 @@ _STORED_COLUMNS = ("id", "url_key", "story_key", "source_id", "also_seen_in")
 # every key (a join with unnest(array), or = ANY(array), reads them all once per lookup).
 _POSTGRES_STORED = text(
     " UNION ALL ".join(
-        f"SELECT m.* FROM unnest(CAST(:{keys} AS varchar[])) AS wanted(key) CROSS JOIN LATERAL "
+        f"SELECT m.* FROM json_array_elements_text(CAST(:{keys} AS json)) AS wanted(key) "
+        "CROSS JOIN LATERAL "
         f"(SELECT {', '.join(_STORED_COLUMNS)} FROM mention "
         f"WHERE {column} = wanted.key AND brand_id + 0 = :brand_id LIMIT 1) AS m"
         for keys, column in (("url_keys", "url_key"), ("story_keys", "story_key"))
@@ -199,6 +200,18 @@ class StoredKeys:
     also_seen_in: list[dict[str, Any]]
 
 
+def postgres_stored_parameters(
+    brand_id: int, url_keys: list[str], story_keys: list[str]
+) -> dict[str, Any]:
+    """The parameters of ``_POSTGRES_STORED``: the keys as JSON arrays, which psycopg sends
+    in half the time it takes for arrays of text (1.5 ms against 2.6 for 400 keys)."""
+    return {
+        "brand_id": brand_id,
+        "url_keys": orjson.dumps(url_keys).decode(),
+        "story_keys": orjson.dumps(story_keys).decode(),
+    }
+
+
 def existing_by_keys(
     session: Session, *, brand_id: int, url_keys: list[str], story_keys: list[str]
 ) -> list[StoredKeys]:
@@ -208,7 +221,7 @@ def existing_by_keys(
     PostgreSQL: one query, a probe of a unique index per key (``_POSTGRES_STORED``). SQLite:
     one query per key kind, each an index lookup on (brand_id, key)."""
     if session.get_bind().dialect.name == "postgresql":
-        parameters = {"brand_id": brand_id, "url_keys": url_keys, "story_keys": story_keys}
+        parameters = postgres_stored_parameters(brand_id, url_keys, story_keys)
         rows: Iterable[Any] = session.execute(_POSTGRES_STORED, parameters)
     else:
         columns = [_TABLE.c[name] for name in _STORED_COLUMNS]

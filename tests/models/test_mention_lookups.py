@@ -9,7 +9,12 @@ from sqlmodel import Session
 
 from core.db import normalize_database_url
 from core.migrate import alembic_config
-from models.mentions import _POSTGRES_STORED, MentionInserts, existing_by_keys
+from models.mentions import (
+    _POSTGRES_STORED,
+    MentionInserts,
+    existing_by_keys,
+    postgres_stored_parameters,
+)
 from models.tables import Brand, Source, Workspace
 from tests.models.scratch import scratch_postgres
 
@@ -50,7 +55,7 @@ def test_a_lookup_probes_the_key_indexes_in_a_new_fast_growing_table() -> None:
                 session.commit()
             url_keys = [f"https://news.example.org/{n}" for n in range(2800, 3200)]
             story_keys = [f"lumbre {n}|el norte" for n in range(0, 400, 2)]
-            parameters = {"brand_id": 1, "url_keys": url_keys, "story_keys": story_keys}
+            parameters = postgres_stored_parameters(1, url_keys, story_keys)
             with Session(engine) as session:
                 explained = session.execute(text(f"EXPLAIN {_POSTGRES_STORED}"), parameters)
                 plan = "\n".join(line for (line,) in explained)
