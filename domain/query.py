@@ -35,18 +35,30 @@ class PreparedText:
     """A text folded and split into words once, to be checked against many queries."""
 
     tokens: tuple[str, ...]
-    vocabulary: frozenset[str]
+
+    @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        return frozenset(self.tokens)
 
     @cached_property
     def sorted_vocabulary(self) -> tuple[str, ...]:
         """For prefix terms (``lumbre*``), sorted only when a query has one."""
         return tuple(sorted(self.vocabulary))
 
+    def has(self, word: str) -> bool:
+        """Whether ``word`` is one of the tokens. A short text (most mentions) is scanned,
+        which costs less than building its vocabulary (a set) to look up a few words."""
+        if len(self.tokens) <= _SCANNED_TOKENS:
+            return word in self.tokens
+        return word in self.vocabulary
+
+
+_SCANNED_TOKENS = 48
+
 
 def prepare_text(text: str) -> PreparedText:
     """Prepare `text` (for an item: its title and body joined by a newline) for matching."""
-    tokens = tuple(words(text))
-    return PreparedText(tokens, frozenset(tokens))
+    return PreparedText(tuple(words(text)))
 
 
 _Matcher = Callable[[PreparedText], bool]
@@ -111,12 +123,11 @@ def _compile(node: Node) -> _Matcher:
 
 
 def _has_word(word: str, prepared: PreparedText) -> bool:
-    return word in prepared.vocabulary
+    return prepared.has(word)
 
 
 def _has_phrase(phrase: tuple[str, ...], prepared: PreparedText) -> bool:
-    vocabulary = prepared.vocabulary
-    if not all(word in vocabulary for word in phrase):
+    if not all(map(prepared.has, phrase)):
         return False
     tokens, first, length = prepared.tokens, phrase[0], len(phrase)
     start = tokens.index(first)

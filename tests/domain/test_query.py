@@ -536,8 +536,10 @@ SEPARATORS = [" ", "  ", ", ", "-", " — ", "\n", "! ", " 🔥 "]
 
 
 def random_text(rng: random.Random) -> tuple[str, list[str]]:
-    """A text in varied spellings, and the folded words a correct matcher must see."""
-    chosen = [rng.choice(VOCABULARY) for _ in range(rng.randint(0, 8))]
+    """A text in varied spellings, and the folded words a correct matcher must see. Most
+    are short, some longer than the texts the matcher scans instead of indexing."""
+    length = rng.randint(0, 8) if rng.random() < 0.7 else rng.randint(45, 70)
+    chosen = [rng.choice(VOCABULARY) for _ in range(length)]
     parts: list[str] = []
     for index, word in enumerate(chosen):
         if index:
