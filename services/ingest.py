@@ -65,7 +65,7 @@ def _keys(item: SourceItem) -> tuple[str, str, str | None] | None:
     return None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass takes 3 times as long to build
 class _Candidate:
     """An item the brand's query matched, with its identity; not yet scored."""
 
@@ -97,7 +97,7 @@ def _full_text(item: SourceItem) -> str:
     return f"{item.title}\n{item.text}".strip()
 
 
-@dataclass
+@dataclass(slots=True)
 class _New:
     """A candidate stored by no one yet: it will be scored and inserted."""
 
