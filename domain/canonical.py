@@ -24,6 +24,20 @@ _REMOVED_BY_URLSPLIT = re.compile(r"[\t\r\n]")
 def canonical_url(url: str) -> str:
     """The canonical form of `url`; a string that is not an absolute http(s) URL comes back
     stripped but otherwise unchanged."""
+    return _canonical(url)[0]
+
+
+def canonical_url_with_domain(url: str) -> tuple[str, str]:
+    """`canonical_url(url)` and the `domain_of` it, found together: most URLs are split
+    once for both."""
+    canonical, plain_host = _canonical(url)
+    if plain_host is not None:
+        return canonical, _bare_host(plain_host)
+    return canonical, domain_of(canonical) if canonical.startswith("http") else ""
+
+
+def _canonical(url: str) -> tuple[str, str | None]:
+    """The canonical URL, and its host when `_simple_parts` could split it."""
     url = url.strip()
     for _ in range(_MAX_UNWRAP):
         target = _redirect_target(url)
@@ -34,9 +48,12 @@ def canonical_url(url: str) -> str:
     if simple is not None:
         scheme, host, path, query = simple
         kept = _clean_query(query)
-        return (
-            f"{scheme}://{host}{path or '/'}?{kept}" if kept else f"{scheme}://{host}{path or '/'}"
-        )
+        base = f"{scheme}://{host}{path or '/'}"
+        return (f"{base}?{kept}" if kept else base), host
+    return _canonical_general(url), None
+
+
+def _canonical_general(url: str) -> str:
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -66,7 +83,11 @@ def domain_of(url: str) -> str:
             host = urlsplit(url).hostname or ""
         except ValueError:
             return ""
-    host = host.lower().rstrip(".")
+    return _bare_host(host.lower())
+
+
+def _bare_host(host: str) -> str:
+    host = host.rstrip(".")
     return host[4:] if host.startswith("www.") else host
 
 

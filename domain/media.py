@@ -1,6 +1,7 @@
 """Owned, paid or earned: the spec's media-type rule, as a pure function."""
 
 import re
+from collections.abc import Sequence
 
 PAID_MARKERS = re.compile(
     r"(?:^|[\s(\[])(?:#ad|#ads|#publicidad|#sponsored|#patrocinado|#publi)\b"
@@ -32,8 +33,8 @@ def media_type(
     domain: str,
     author: str | None,
     text: str,
-    owned_domains: list[str],
-    owned_handles: list[str],
+    owned_domains: Sequence[str],
+    owned_handles: Sequence[str],
 ) -> str:
     if any(_host_matches(domain, owned) for owned in owned_domains if owned):
         return "owned"

@@ -8,7 +8,12 @@ from typing import Any
 
 from sqlmodel import Session
 
-from domain.canonical import canonical_url, domain_of, is_google_news_article, story_key
+from domain.canonical import (
+    canonical_url_with_domain,
+    domain_of,
+    is_google_news_article,
+    story_key,
+)
 from domain.language import detect_languages
 from domain.language import warm_up as warm_up_language_detector
 from domain.media import media_type
@@ -52,17 +57,22 @@ class IngestResult:
     deleted: int = 0
 
 
-def _keys(item: SourceItem) -> tuple[str, str, str | None] | None:
-    """(url, url_key, story_key) for an item, or None when it has no identity at all."""
+def _keys(item: SourceItem) -> tuple[str, str, str | None, str] | None:
+    """(url, url_key, story_key, domain) for an item, or None when it has no identity."""
     story = story_key(item.title, item.publisher) if item.title and item.publisher else None
     if item.url and not is_google_news_article(item.url):
-        url = canonical_url(item.url)
-        return url, url, story
+        url, domain = canonical_url_with_domain(item.url)
+        return url, url, story, domain
     if story is not None:
-        return item.url or "", "story:" + story, story
+        url = item.url or ""
+        return url, "story:" + story, story, _domain(url)
     if item.url:
-        return item.url, item.url, None
+        return item.url, item.url, None, _domain(item.url)
     return None
+
+
+def _domain(url: str) -> str:
+    return domain_of(url) if url.startswith("http") else ""
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass takes 3 times as long to build
@@ -73,6 +83,7 @@ class _Candidate:
     url: str
     url_key: str
     story: str | None
+    domain: str
 
 
 def _candidate(item: SourceItem, brand: BrandContext) -> _Candidate | None:
@@ -81,8 +92,8 @@ def _candidate(item: SourceItem, brand: BrandContext) -> _Candidate | None:
     keys = _keys(item)
     if keys is None:
         return None
-    url, url_key, story = keys
-    return _Candidate(item, url, url_key[:2048], story[:600] if story else None)
+    url, url_key, story, domain = keys
+    return _Candidate(item, url, url_key[:2048], story[:600] if story else None, domain[:255])
 
 
 def _languages(candidates: Sequence[_Candidate]) -> list[str | None]:
@@ -117,7 +128,7 @@ def _row(new: _New, *, now: datetime) -> dict[str, Any]:
     brand, item, url = new.poll.brand, new.candidate.item, new.candidate.url
     full_text = _full_text(item)
     sentiment = score_text(full_text, new.language)
-    domain = domain_of(url) if url.startswith("http") else ""
+    domain = new.candidate.domain
     return {
         "workspace_id": brand.workspace_id,
         "brand_id": brand.brand_id,
@@ -126,7 +137,7 @@ def _row(new: _New, *, now: datetime) -> dict[str, Any]:
         "url_key": new.candidate.url_key,
         "story_key": new.candidate.story,
         "url": url[:2048],
-        "domain": domain[:255],
+        "domain": domain,
         "title": item.title,
         "text": item.text,
         "author": item.author[:300] if item.author else None,
@@ -146,8 +157,8 @@ def _row(new: _New, *, now: datetime) -> dict[str, Any]:
             domain=domain,
             author=item.author,
             text=full_text,
-            owned_domains=list(brand.owned_domains),
-            owned_handles=list(brand.owned_handles),
+            owned_domains=brand.owned_domains,
+            owned_handles=brand.owned_handles,
         ),
     }
 

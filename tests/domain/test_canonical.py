@@ -4,6 +4,7 @@ import pytest
 
 from domain.canonical import (
     canonical_url,
+    canonical_url_with_domain,
     domain_of,
     is_google_news_article,
     normalize_words,
@@ -128,3 +129,7 @@ def test_plain_urls_take_a_shortcut_to_the_same_canonical_form(seed: int) -> Non
         url, shouted = random_url(rng)
         assert canonical_url(url) == canonical_url(shouted), url
         assert domain_of(url) == domain_of(shouted), url
+        for spelling in (url, shouted, f" {url}", "not a url", url.replace("//", "/", 1)):
+            canonical = canonical_url(spelling)
+            domain = domain_of(canonical) if canonical.startswith("http") else ""
+            assert canonical_url_with_domain(spelling) == (canonical, domain), spelling
