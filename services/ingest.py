@@ -84,6 +84,7 @@ class _Candidate:
     url_key: str
     story: str | None
     domain: str
+    dedup_keys: list[tuple[int, str]]  # _dedup_keys
 
 
 def _candidate(item: SourceItem, brand: BrandContext) -> _Candidate | None:
@@ -93,7 +94,9 @@ def _candidate(item: SourceItem, brand: BrandContext) -> _Candidate | None:
     if keys is None:
         return None
     url, url_key, story, domain = keys
-    return _Candidate(item, url, url_key[:2048], story[:600] if story else None, domain[:255])
+    url_key, story = url_key[:2048], story[:600] if story else None
+    dedup_keys = _dedup_keys(brand.brand_id, url_key, story)
+    return _Candidate(item, url, url_key, story, domain[:255], dedup_keys)
 
 
 def _languages(candidates: Sequence[_Candidate]) -> list[str | None]:
@@ -188,12 +191,11 @@ def store_polls(
     pending: dict[tuple[int, str], _New] = {}
     seen_in: dict[int, list[dict[str, Any]]] = {}
     new_of: list[list[_New]] = []
-    languages = _languages_of_unstored(polls, wanted, stored)
+    languages = _languages_of_unstored(wanted, stored)
     for position, (poll, (candidates, _gone)) in enumerate(zip(polls, wanted, strict=True)):
         news: list[_New] = []
-        brand_id = poll.brand.brand_id
         for candidate in candidates.values():
-            keys = _dedup_keys(brand_id, candidate.url_key, candidate.story)
+            keys = candidate.dedup_keys
             existing = next((stored[k] for k in keys if k in stored), None)
             if existing is not None:
                 _note_seen_in(seen_in, existing, poll.source_id, poll.source_kind)
@@ -240,19 +242,15 @@ def _dedup_keys(brand_id: int, url_key: str, story: str | None) -> list[tuple[in
 
 
 def _languages_of_unstored(
-    polls: Sequence[PolledItems],
     wanted: list[tuple[dict[str, _Candidate], list[str]]],
     stored: dict[tuple[int, str], StoredKeys],
 ) -> dict[tuple[int, str], str | None]:
     """The language of each candidate not stored yet, by (poll's position, url_key)."""
     unstored = {
         (position, candidate.url_key): candidate
-        for position, (poll, (candidates, _gone)) in enumerate(zip(polls, wanted, strict=True))
+        for position, (candidates, _gone) in enumerate(wanted)
         for candidate in candidates.values()
-        if not any(
-            key in stored
-            for key in _dedup_keys(poll.brand.brand_id, candidate.url_key, candidate.story)
-        )
+        if not any(key in stored for key in candidate.dedup_keys)
     }
     return dict(zip(unstored, _languages(list(unstored.values())), strict=True))
 
