@@ -1,12 +1,15 @@
-"""A PostgreSQL database of a test's own, created empty and dropped after."""
+"""Databases of a test's own: a scratch PostgreSQL database, and the one brand and source
+the model tests put in one."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlmodel import Session
 
 from core.db import normalize_database_url
+from models.tables import Brand, Source, Workspace
 from tests.conftest import TEST_DATABASE_URL
 
 SCRATCH_DATABASE = "escucha_scratch_test"
@@ -28,3 +31,13 @@ def scratch_postgres() -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE} WITH (FORCE)"))
         admin.dispose()
+
+
+def add_brand_with_source(session: Session) -> None:
+    """Workspace 1, its brand 1 (Lumbre) and that brand's RSS source 1, flushed."""
+    session.add(Workspace(id=1, name="w"))
+    session.flush()
+    session.add(Brand(id=1, workspace_id=1, name="Lumbre", query="lumbre"))
+    session.flush()
+    session.add(Source(id=1, workspace_id=1, brand_id=1, kind="rss"))
+    session.flush()

@@ -15,8 +15,7 @@ from models.mentions import (
     existing_by_keys,
     postgres_stored_parameters,
 )
-from models.tables import Brand, Source, Workspace
-from tests.models.scratch import scratch_postgres
+from tests.models.scratch import add_brand_with_source, scratch_postgres
 
 WHEN = datetime(2026, 11, 20, tzinfo=UTC)
 
@@ -43,12 +42,7 @@ def test_a_lookup_probes_the_key_indexes_in_a_new_fast_growing_table() -> None:
         engine = create_engine(normalize_database_url(url))
         try:
             with Session(engine) as session:
-                session.add(Workspace(id=1, name="w"))
-                session.flush()
-                session.add(Brand(id=1, workspace_id=1, name="Lumbre", query="lumbre"))
-                session.flush()
-                session.add(Source(id=1, workspace_id=1, brand_id=1, kind="rss"))
-                session.flush()
+                add_brand_with_source(session)
                 with MentionInserts(session, expected=3000) as inserts:
                     for n in range(3000):
                         inserts.add(row(n))

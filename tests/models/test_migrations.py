@@ -1,19 +1,21 @@
 """Migrations on a database that already holds data: what a deployed Escucha goes through."""
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from alembic import command
+from alembic.config import Config
 from sqlalchemy import Engine, create_engine, insert, text
 from sqlmodel import Session
 
 from core.db import normalize_database_url
 from core.migrate import alembic_config
-from models.tables import Brand, Mention, Source, Workspace
+from models.tables import Mention
 from tests.conftest import DATA_DIR
-from tests.models.scratch import scratch_postgres
+from tests.models.scratch import add_brand_with_source, scratch_postgres
 from tests.models.test_reports import recomputed, rollup_rows
 
 
@@ -45,11 +47,7 @@ def mention(story: str | None, url: str, hour: int, compound: float) -> dict[str
 
 def seed_at_0004(engine: Engine) -> None:
     with Session(engine) as session:
-        session.add(Workspace(id=1, name="w"))
-        session.flush()
-        session.add(Brand(id=1, workspace_id=1, name="Lumbre", query="lumbre"))
-        session.flush()
-        session.add(Source(id=1, workspace_id=1, brand_id=1, kind="rss"))
+        add_brand_with_source(session)
         session.commit()
     with engine.begin() as connection:
         connection.execute(
@@ -65,14 +63,23 @@ def seed_at_0004(engine: Engine) -> None:
         )
 
 
+@contextmanager
+def seeded_at_0004(database: str) -> Iterator[tuple[Config, Engine]]:
+    """``database`` migrated to 0004 and seeded there; its Alembic config and an engine."""
+    config = alembic_config(database)
+    command.upgrade(config, "0004")
+    engine = create_engine(normalize_database_url(database))
+    try:
+        seed_at_0004(engine)
+        yield config, engine
+    finally:
+        engine.dispose()
+
+
 def test_unique_stories_keep_each_storys_oldest_mention_and_exact_rollups(
     empty_database: str,
 ) -> None:
-    config = alembic_config(empty_database)
-    command.upgrade(config, "0004")
-    engine = create_engine(normalize_database_url(empty_database))
-    try:
-        seed_at_0004(engine)
+    with seeded_at_0004(empty_database) as (config, engine):
         command.upgrade(config, "0005")
         with engine.connect() as connection:
             kept = connection.execute(text("SELECT url_key FROM mention ORDER BY id")).scalars()
@@ -91,8 +98,6 @@ def test_unique_stories_keep_each_storys_oldest_mention_and_exact_rollups(
             )
         command.downgrade(config, "0004")
         command.upgrade(config, "head")
-    finally:
-        engine.dispose()
 
 
 def test_a_workspace_without_its_own_mention_key_still_takes_its_mentions_along(
@@ -100,11 +105,7 @@ def test_a_workspace_without_its_own_mention_key_still_takes_its_mentions_along(
 ) -> None:
     """0006 drops mention.workspace_id's index and (PostgreSQL) foreign key: deleting the
     workspace still deletes its brands, their mentions and rollups; down and up again work."""
-    config = alembic_config(empty_database)
-    command.upgrade(config, "0004")
-    engine = create_engine(normalize_database_url(empty_database))
-    try:
-        seed_at_0004(engine)
+    with seeded_at_0004(empty_database) as (config, engine):
         command.upgrade(config, "head")
         with engine.begin() as connection:
             if connection.dialect.name == "sqlite":
@@ -115,5 +116,3 @@ def test_a_workspace_without_its_own_mention_key_still_takes_its_mentions_along(
                 assert count == 0, table
         command.downgrade(config, "0005")
         command.upgrade(config, "head")
-    finally:
-        engine.dispose()
