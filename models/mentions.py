@@ -95,8 +95,8 @@ class MentionInserts:
     last 50 go 10 at a time: what the server still has to do when we wait is small.
     (SQLAlchemy's multi-row INSERT is a new query text for every row count, which psycopg
     parses anew at ~150 us a row; arrays, one per column, for unnest, cost psycopg ~45 us a
-    row to quote.) SQLite works in our own
-    process, so nothing is gained by sending early: one INSERT per 1,000 rows at the end.
+    row to quote.) SQLite works in our own process, so nothing is gained by sending early:
+    one INSERT per 1,000 rows at the end.
     """
 
     def __init__(self, session: Session, *, expected: int = 0) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from core.db import session_scope
-from models.tables import Mention, Source
+from models.tables import Brand, Mention, Source
 from services.ingest import PolledItems, store_polls
 from sources.base import SourceItem
 from tests.support.data import brand_context, ingest, item
@@ -138,6 +138,26 @@ def test_a_batch_whose_insert_fails_stores_nothing_and_a_retry_stores_it_whole(d
     assert mentions_of(brand_id) == []
     assert ingest(brand_id, kept, items).new == 120
     assert {m.url for m in mentions_of(brand_id)} == {i.url for i in items}
+
+
+def test_a_brand_listening_in_spanish_keeps_spanish_and_unknown_mentions_only(db: str) -> None:
+    brand_id, [source_id] = brand_with_sources(["http://127.0.0.1/feed"], kind="rss")
+    with session_scope() as session:
+        brand = session.get(Brand, brand_id)
+        assert brand is not None
+        brand.languages = ["es"]
+    items = [
+        item("Lumbre abre su nueva tienda en Monterrey y los clientes están felices",
+             "https://a.example/es", WHEN),
+        item("Lumbre opens a new store and the customers are very happy with it",
+             "https://a.example/en", WHEN),
+        item("Lumbre", "https://a.example/unknown", WHEN),
+    ]  # fmt: skip
+    result = ingest(brand_id, source_id, items)
+    assert (result.matched, result.new) == (3, 2)
+    stored = {m.url: m.language for m in mentions_of(brand_id)}
+    assert stored == {"https://a.example/es": "es", "https://a.example/unknown": None}
+    assert ingest(brand_id, source_id, items).new == 0  # the English one stays out
 
 
 def test_control_characters_from_a_source_are_dropped_not_refused(db: str) -> None:
