@@ -27,13 +27,10 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
-
-from services.ingest import BrandContext
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("ESCUCHA_SHARED_DIR") or ROOT.parent / "shared") / "fixtures"
@@ -111,41 +108,35 @@ def reset_postgres(url: str) -> str | None:
     return None
 
 
-@dataclass
-class Seconds:
-    """Time spent by each side of the comparison, over the same items."""
-
-    vader: float = 0.0
-    new: float = 0.0
-    again: float = 0.0
-
-
-def paired_round(documents: list[bytes], texts: list[str], batch: int) -> Seconds:
+def paired_round(documents: list[bytes], texts: list[str], batch: int) -> dict[str, float]:
     """One round for a new brand with `batch` sources. Unit by unit of work (`batch` feeds,
     20 x `batch` items): raw VADER over the unit's texts, then the pipeline storing the unit
     new; then, unit by unit again, raw VADER and the pipeline finding the unit stored. The
     two sides alternate every few tens of milliseconds, so a change in the machine's speed
-    (here, between two passes of a second: up to 1.7x) weighs on both alike."""
+    (here, between two passes of a second: up to 1.7x) weighs on both alike. Returns the
+    seconds of each side: "vader" (over the items once), "new" and "again"."""
     from core.db import session_scope
     from domain.sentiment import vader_analyzer
     from models.types import utcnow
     from services.ingest import PolledItems, store_polls
     from sources.feeds import parse_feed
     from sources.rss import feed_items
+    from tests.support.data import brand_context
     from tests.support.scenario import brand_with_sources
 
     analyzer = vader_analyzer()
     urls = [f"https://news.example.org/{n}.xml" for n in range(batch)]
     brand_id, source_ids = brand_with_sources(urls, kind="rss")
-    context = _context(brand_id)
-    spent = Seconds()
+    with session_scope() as session:
+        context = brand_context(session, brand_id)
+    spent = {"vader": 0.0, "new": 0.0, "again": 0.0}
     for side in ("new", "again"):
         for start in range(0, len(documents), batch):
             unit_texts = texts[start * ENTRIES : (start + batch) * ENTRIES]
             began = time.perf_counter()
             for item in unit_texts:
                 analyzer.polarity_scores(item)
-            spent.vader += time.perf_counter() - began
+            spent["vader"] += time.perf_counter() - began
             began = time.perf_counter()
             polls = []
             unit = documents[start : start + batch]
@@ -156,27 +147,9 @@ def paired_round(documents: list[bytes], texts: list[str], batch: int) -> Second
                 polls.append(PolledItems(source_id, "rss", context, found))
             with session_scope() as session:
                 store_polls(session, polls, now=utcnow())
-            setattr(spent, side, getattr(spent, side) + time.perf_counter() - began)
-    spent.vader /= 2  # VADER ran over the items once per side
+            spent[side] += time.perf_counter() - began
+    spent["vader"] /= 2  # VADER ran over the items once per side
     return spent
-
-
-def _context(brand_id: int) -> "BrandContext":
-    from core.db import session_scope
-    from domain.query import parse_query
-    from models.tables import Brand
-
-    with session_scope() as session:
-        brand = session.get(Brand, brand_id)
-        assert brand is not None and brand.id is not None
-        return BrandContext(
-            workspace_id=brand.workspace_id,
-            brand_id=brand.id,
-            query=parse_query(brand.query),
-            languages=tuple(brand.languages),
-            owned_domains=tuple(brand.owned_domains),
-            owned_handles=tuple(brand.owned_handles),
-        )
 
 
 def stored_count() -> int:
@@ -221,12 +194,13 @@ def main() -> None:
         for round_number in range(1, args.rounds + 1):
             spent = paired_round(documents, texts, args.batch)
             items = len(texts)
-            new_ratios.append(spent.vader / spent.new)
-            again_ratios.append(spent.vader / spent.again)
+            new_ratios.append(spent["vader"] / spent["new"])
+            again_ratios.append(spent["vader"] / spent["again"])
             print(
-                f"{name:>10} round {round_number}: raw VADER {items / spent.vader:>7,.0f} items/s"
-                f" | new {items / spent.new:>7,.0f} items/s (ratio {new_ratios[-1]:.2f})"
-                f" | again (dedup) {items / spent.again:>7,.0f} items/s"
+                f"{name:>10} round {round_number}:"
+                f" raw VADER {items / spent['vader']:>7,.0f} items/s"
+                f" | new {items / spent['new']:>7,.0f} items/s (ratio {new_ratios[-1]:.2f})"
+                f" | again (dedup) {items / spent['again']:>7,.0f} items/s"
                 f" (ratio {again_ratios[-1]:.2f})"
             )
         assert stored_count() == len(texts) * args.rounds, "every item stored once"

@@ -57,7 +57,7 @@ _LAST_WORD = re.compile(r"[\w.]+$")
 _LINES = re.compile(r"[\r\n]+")
 
 
-@dataclass(slots=True)  # not frozen: built for every mention, three times faster so
+@dataclass(slots=True)  # not frozen: one is built per mention, and frozen builds 3x slower
 class SentimentScore:
     """A text's sentiment: VADER's four figures, our label and the model that produced them."""
 
@@ -172,11 +172,13 @@ def _spanish_scores(text: str) -> dict[str, float]:
 
 def is_spanish(language: str | None) -> bool:
     """Whether ``language`` (ISO 639-1, maybe with a region) is Spanish."""
-    return language is not None and language.lower().replace("_", "-").split("-")[0] == "es"
+    if language is None or language == "en":  # most mentions: no string work
+        return False
+    return language.lower().replace("_", "-").split("-")[0] == "es"
 
 
 def score_text(text: str, language: str | None) -> SentimentScore:
     """Sentiment of a mention's plain text in ``language`` (ISO 639-1, None when unknown)."""
-    if language != "en" and is_spanish(language):
+    if is_spanish(language):
         return score_with(_spanish_scores, text, EMO_MODEL)
     return score_with(_vader_scores, text, VADER_MODEL)

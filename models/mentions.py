@@ -105,6 +105,7 @@ class MentionInserts:
         self._postgres = session.get_bind().dialect.name == "postgresql"
         self._rows: list[dict[str, Any]] = []
         self._pipeline: ExitStack | None = None
+        self._connection: Any = None  # psycopg's, once the pipeline is open
         self._cursors: list[Any] = []
         self.inserted: set[tuple[int, str]] = set()
 
@@ -124,13 +125,12 @@ class MentionInserts:
             self._send_to_postgres()
 
     def _send_to_postgres(self) -> None:
-        connection = self._session.connection().connection.driver_connection
-        assert connection is not None
         with self._as_sqlalchemy_errors():
             if self._pipeline is None:
+                self._connection = self._session.connection().connection.driver_connection
                 self._pipeline = ExitStack()
-                self._pipeline.enter_context(connection.pipeline())
-            cursor = connection.cursor()
+                self._pipeline.enter_context(self._connection.pipeline())
+            cursor = self._connection.cursor()
             payload = orjson.dumps(self._rows).decode()  # datetimes as RFC 3339, floats exact
             cursor.execute(_POSTGRES_BULK_INSERT, (payload,))
         self._cursors.append(cursor)

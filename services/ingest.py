@@ -17,7 +17,7 @@ from domain.canonical import (
 from domain.language import detect_languages
 from domain.language import warm_up as warm_up_language_detector
 from domain.media import media_type
-from domain.query import BrandQuery, prepare_text
+from domain.query import BrandQuery, parse_query, prepare_text
 from domain.sentiment import score_text
 from domain.text import drop_controls, has_controls
 from models.mentions import (
@@ -27,6 +27,7 @@ from models.mentions import (
     delete_by_keys,
     existing_by_keys,
 )
+from models.tables import Brand
 from sources.base import SourceItem
 
 
@@ -48,6 +49,18 @@ class BrandContext:
     languages: tuple[str, ...]
     owned_domains: tuple[str, ...]
     owned_handles: tuple[str, ...]
+
+    @classmethod
+    def of(cls, brand: Brand) -> "BrandContext":
+        assert brand.id is not None
+        return cls(
+            workspace_id=brand.workspace_id,
+            brand_id=brand.id,
+            query=parse_query(brand.query),
+            languages=tuple(brand.languages),
+            owned_domains=tuple(brand.owned_domains),
+            owned_handles=tuple(brand.owned_handles),
+        )
 
 
 @dataclass(frozen=True)
@@ -85,10 +98,12 @@ class _Candidate:
     story: str | None
     domain: str
     dedup_keys: list[tuple[int, str]]  # _dedup_keys
+    full_text: str  # title and text: what is matched, detected and scored
 
 
 def _candidate(item: SourceItem, brand: BrandContext) -> _Candidate | None:
-    if not brand.query.matches_prepared(prepare_text(f"{item.title}\n{item.text}")):
+    full_text = f"{item.title}\n{item.text}".strip()
+    if not brand.query.matches_prepared(prepare_text(full_text)):
         return None
     keys = _keys(item)
     if keys is None:
@@ -96,19 +111,13 @@ def _candidate(item: SourceItem, brand: BrandContext) -> _Candidate | None:
     url, url_key, story, domain = keys
     url_key, story = url_key[:2048], story[:600] if story else None
     dedup_keys = _dedup_keys(brand.brand_id, url_key, story)
-    return _Candidate(item, url, url_key, story, domain[:255], dedup_keys)
+    return _Candidate(item, url, url_key, story, domain[:255], dedup_keys, full_text)
 
 
 def _languages(candidates: Sequence[_Candidate]) -> list[str | None]:
     """The language each item's source gave, else the one detected, all in one go."""
-    detected = iter(
-        detect_languages([_full_text(c.item) for c in candidates if not c.item.language])
-    )
+    detected = iter(detect_languages([c.full_text for c in candidates if not c.item.language]))
     return [c.item.language or next(detected) for c in candidates]
-
-
-def _full_text(item: SourceItem) -> str:
-    return f"{item.title}\n{item.text}".strip()
 
 
 @dataclass(slots=True)
@@ -129,7 +138,7 @@ class _New:
 def _row(new: _New, *, now: datetime) -> dict[str, Any]:
     """Sentiment and media type: the costly part, done only for new items."""
     brand, item, url = new.poll.brand, new.candidate.item, new.candidate.url
-    full_text = _full_text(item)
+    full_text = new.candidate.full_text
     sentiment = score_text(full_text, new.language)
     domain = new.candidate.domain
     return {
@@ -334,13 +343,14 @@ def _stored(
 def _note_lost_races(session: Session, lost: list[_New]) -> None:
     """Items the INSERT skipped: another worker stored the same URL or story between our
     lookup and our INSERT. Their sources go to that mention's ``also_seen_in``."""
-    identities = [
-        (new.poll.brand.brand_id, new.candidate.url_key, new.candidate.story) for new in lost
-    ]
-    stored = _stored(session, identities)
+    stored = _stored(
+        session,
+        ((new.poll.brand.brand_id, new.candidate.url_key, new.candidate.story) for new in lost),
+    )
     additions: dict[int, list[dict[str, Any]]] = {}
-    for new, identity in zip(lost, identities, strict=True):
-        winner = next((stored[k] for k in _dedup_keys(*identity) if k in stored), None)
+    for new in lost:
+        keys = new.candidate.dedup_keys
+        winner = next((stored[k] for k in keys if k in stored), None)
         if winner is None:
             continue  # stored and deleted again meanwhile: nothing to add to
         _note_seen_in(additions, winner, new.poll.source_id, new.poll.source_kind)

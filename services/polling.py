@@ -22,7 +22,6 @@ from sqlmodel import col, select
 from core.db import session_scope
 from core.logging import get_logger
 from core.settings import Settings, get_settings
-from domain.query import parse_query
 from domain.scheduling import next_poll_after_failure, next_poll_after_success
 from models.sources import (
     SourcePolled,
@@ -168,7 +167,7 @@ def _claim(
                 reports[source_id] = PollReport(source_id, "busy", retry_after=left)
         brand_ids = {sources[source_id].brand_id for source_id in leased}
         brands = {
-            brand.id: _brand_context(brand)
+            brand.id: BrandContext.of(brand)
             for brand in session.exec(select(Brand).where(col(Brand.id).in_(brand_ids)))
         }
         claims = [
@@ -177,18 +176,6 @@ def _claim(
             if source_id in leased
         ]
     return claims, reports
-
-
-def _brand_context(brand: Brand) -> BrandContext:
-    assert brand.id is not None
-    return BrandContext(
-        workspace_id=brand.workspace_id,
-        brand_id=brand.id,
-        query=parse_query(brand.query),
-        languages=tuple(brand.languages),
-        owned_domains=tuple(brand.owned_domains),
-        owned_handles=tuple(brand.owned_handles),
-    )
 
 
 def _claim_of(source: Source, brand: BrandContext) -> _Claim:

@@ -5,7 +5,6 @@ from datetime import datetime
 from sqlmodel import Session
 
 from core.db import session_scope
-from domain.query import parse_query
 from models.tables import Brand
 from models.types import utcnow
 from services.ingest import BrandContext, IngestResult, PolledItems, store_polls
@@ -20,15 +19,8 @@ def item(
 
 def brand_context(session: Session, brand_id: int) -> BrandContext:
     brand = session.get(Brand, brand_id)
-    assert brand is not None and brand.id is not None
-    return BrandContext(
-        workspace_id=brand.workspace_id,
-        brand_id=brand.id,
-        query=parse_query(brand.query),
-        languages=tuple(brand.languages),
-        owned_domains=tuple(brand.owned_domains),
-        owned_handles=tuple(brand.owned_handles),
-    )
+    assert brand is not None
+    return BrandContext.of(brand)
 
 
 def ingest(
