@@ -112,6 +112,11 @@ class MentionInserts:
     def __enter__(self) -> "MentionInserts":
         return self
 
+    @property
+    def sends_early(self) -> bool:
+        """Whether rows added early are stored while the later ones are made (PostgreSQL)."""
+        return self._postgres
+
     def add(self, row: dict[str, Any]) -> None:
         """Queue a row (every column but ``id``)."""
         self._rows.append(row)

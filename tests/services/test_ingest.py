@@ -214,6 +214,34 @@ def test_a_poll_of_thousands_of_items_is_stored_whole_and_read_back_exactly(db: 
         assert all(m.also_seen_in == [] and m.title.startswith("Lumbre") for m in stored)
 
 
+def test_every_item_of_a_large_poll_gets_its_language_and_its_scorer(db: str) -> None:
+    """Languages are detected a chunk at a time as items are scored and stored: across
+    chunks each mention keeps its own; a language the source gave is kept as it is."""
+    brand_id, [source_id] = brand_with_sources(["http://127.0.0.1/feed"], kind="rss")
+    texts = {
+        "es": "los clientes están muy contentos con el servicio de la tienda y con el precio",
+        "en": "the customers are very happy with the service of the store and with the price",
+    }
+    pattern = ["es", "es", "en", "en", "es", "pt", "en"]  # pt: given by the source
+    items = [
+        item(
+            f"Lumbre {n}",
+            f"https://news.example.org/{n}",
+            WHEN,
+            text=texts.get(pattern[n % 7], texts["en"]),
+            **({"language": "pt"} if pattern[n % 7] == "pt" else {}),
+        )
+        for n in range(250)
+    ]
+    assert ingest(brand_id, source_id, items).new == 250
+    stored = {m.url: (m.language, m.sentiment_model) for m in mentions_of(brand_id)}
+    scorer = {"es": "escucha-es-v2", "en": "vader", "pt": "vader"}
+    assert stored == {
+        f"https://news.example.org/{n}": (pattern[n % 7], scorer[pattern[n % 7]])
+        for n in range(250)
+    }
+
+
 def test_one_story_stored_by_two_workers_at_once_is_one_mention(db: str) -> None:
     """Google News and the publisher's own feed carry the same story; two workers store it
     at the same moment. The second finds nothing stored yet (the first has not committed),
