@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, case, insert, or_, update
+from sqlalchemy import and_, bindparam, case, insert, or_, update
 from sqlmodel import Session, col, select
 
 from models.tables import PollAttempt, Source
@@ -47,23 +47,55 @@ def claim_due_sources(session: Session, *, now: datetime, limit: int) -> list[So
     return due
 
 
+@dataclass(slots=True)
+class LeasedSource:
+    """What a poll needs of a source row, as the lease statement returned it."""
+
+    id: int
+    brand_id: int
+    kind: str
+    url: str | None
+    search: str | None
+    locale: str | None
+    subreddit: str | None
+    instance: str | None
+    hashtag: str | None
+    cursor: dict[str, Any]
+    interval_seconds: int
+
+
+_SOURCE = Source.__table__  # type: ignore[attr-defined]
+_LEASED_COLUMNS = [_SOURCE.c[name] for name in LeasedSource.__slots__]
+
+
 def take_leases(
-    session: Session, *, source_ids: list[int], now: datetime, seconds: float
-) -> set[int]:
-    """Lease every source of `source_ids` that no live lease holds; return those leased."""
+    session: Session, *, source_ids: list[int], now: datetime, seconds: float, only_ok: bool
+) -> list[LeasedSource]:
+    """Lease every source of `source_ids` that no live lease holds (and, with `only_ok`,
+    that is not failing or disabled), in one statement; return those leased."""
     if not source_ids:
-        return set()
-    statement = (
-        update(Source)
-        .where(
-            col(Source.id).in_(source_ids),
-            or_(col(Source.lease_until).is_(None), col(Source.lease_until) < now),
-        )
-        .values(lease_until=now + timedelta(seconds=seconds))
-        .returning(col(Source.id))
-        .execution_options(synchronize_session=False)
+        return []
+    condition = and_(
+        _SOURCE.c.id.in_(source_ids),
+        or_(_SOURCE.c.lease_until.is_(None), _SOURCE.c.lease_until < now),
     )
-    return {row[0] for row in session.execute(statement)}
+    if only_ok:
+        condition = and_(condition, _SOURCE.c.status == "ok")
+    statement = (
+        update(_SOURCE)
+        .where(condition)
+        .values(lease_until=now + timedelta(seconds=seconds))
+        .returning(*_LEASED_COLUMNS)
+    )
+    return [LeasedSource(*row) for row in session.execute(statement)]
+
+
+def lease_states(session: Session, source_ids: list[int]) -> dict[int, tuple[str, datetime | None]]:
+    """(status, lease_until) of each of `source_ids` still there."""
+    statement = select(_SOURCE.c.id, _SOURCE.c.status, _SOURCE.c.lease_until).where(
+        _SOURCE.c.id.in_(source_ids)
+    )
+    return {row.id: (row.status, row.lease_until) for row in session.execute(statement)}
 
 
 def existing_source_ids(session: Session, source_ids: list[int]) -> set[int]:
@@ -81,7 +113,6 @@ class SourcePolled:
     new_mentions: int
 
 
-_SOURCE = Source.__table__  # type: ignore[attr-defined]
 _MARK_POLLED = (
     update(_SOURCE)
     .where(_SOURCE.c.id == bindparam("p_id"))
@@ -117,16 +148,42 @@ def mark_sources_polled(session: Session, polled: list[SourcePolled]) -> None:
     )
 
 
-def record_attempt(session: Session, attempt: PollAttempt) -> None:
-    session.add(attempt)
+@dataclass(slots=True)
+class Attempt:
+    """One poll attempt, as `poll_attempt` stores it (built without the ORM: a batch
+    records many, and an ORM object costs ten times as much to build)."""
+
+    source_id: int
+    started_at: datetime
+    finished_at: datetime
+    ok: bool
+    not_modified: bool = False
+    items: int = 0
+    new_mentions: int = 0
+    error: str | None = None
 
 
-def record_attempts(session: Session, attempts: list[PollAttempt]) -> None:
+_INSERT_ATTEMPT = insert(PollAttempt.__table__)  # type: ignore[attr-defined]
+
+
+def record_attempts(session: Session, attempts: list[Attempt]) -> None:
     if attempts:
-        table = PollAttempt.__table__  # type: ignore[attr-defined]
-        columns = [column.name for column in table.columns if column.name != "id"]
-        rows = [{name: getattr(attempt, name) for name in columns} for attempt in attempts]
-        session.execute(insert(table), rows)
+        session.execute(
+            _INSERT_ATTEMPT,
+            [
+                {
+                    "source_id": one.source_id,
+                    "started_at": one.started_at,
+                    "finished_at": one.finished_at,
+                    "ok": one.ok,
+                    "not_modified": one.not_modified,
+                    "items": one.items,
+                    "new_mentions": one.new_mentions,
+                    "error": one.error,
+                }
+                for one in attempts
+            ],
+        )
 
 
 def all_source_ids(

@@ -24,14 +24,16 @@ from core.logging import get_logger
 from core.settings import Settings, get_settings
 from domain.scheduling import next_poll_after_failure, next_poll_after_success
 from models.sources import (
+    Attempt,
+    LeasedSource,
     SourcePolled,
     existing_source_ids,
+    lease_states,
     mark_sources_polled,
-    record_attempt,
     record_attempts,
     take_leases,
 )
-from models.tables import Brand, PollAttempt, Source
+from models.tables import Brand, Source
 from models.types import utcnow
 from services.ingest import BrandContext, PolledItems, store_polls
 from sources.base import PollOutcome, SourceConfig, SourceError
@@ -143,43 +145,44 @@ def _claim(
 ) -> tuple[list[_Claim], dict[int, PollReport]]:
     """Take the leases of the sources that may be polled now, in one unit of work."""
     reports: dict[int, PollReport] = {}
+    lease = _lease_seconds(settings)
     with session_scope() as session:
-        sources = {
+        leased = {
             source.id: source
-            for source in session.exec(select(Source).where(col(Source.id).in_(source_ids)))
+            for source in take_leases(
+                session, source_ids=source_ids, now=now, seconds=lease, only_ok=not force
+            )
         }
-        wanted = []
-        for source_id in source_ids:
-            source = sources.get(source_id)
-            if source is None:
+        left = [source_id for source_id in source_ids if source_id not in leased]
+        states = lease_states(session, left) if left else {}
+        for source_id in left:
+            if source_id not in states:
                 reports[source_id] = PollReport(source_id, "missing")
-            elif not force and source.status != "ok":
-                error = f"source is {source.status}"
-                reports[source_id] = PollReport(source_id, "skipped", error=error)
+                continue
+            status, held = states[source_id]
+            if not force and status != "ok":
+                reports[source_id] = PollReport(source_id, "skipped", error=f"source is {status}")
             else:
-                wanted.append(source_id)
-        lease = _lease_seconds(settings)
-        leased = take_leases(session, source_ids=wanted, now=now, seconds=lease)
-        for source_id in wanted:
-            if source_id not in leased:
-                held = sources[source_id].lease_until
-                left = (held - now).total_seconds() if held and held > now else lease
-                reports[source_id] = PollReport(source_id, "busy", retry_after=left)
-        brand_ids = {sources[source_id].brand_id for source_id in leased}
-        brands = {
-            brand.id: BrandContext.of(brand)
-            for brand in session.exec(select(Brand).where(col(Brand.id).in_(brand_ids)))
-        }
+                left_seconds = (held - now).total_seconds() if held and held > now else lease
+                reports[source_id] = PollReport(source_id, "busy", retry_after=left_seconds)
+        brand_ids = {source.brand_id for source in leased.values()}
+        brands = (
+            {
+                brand.id: BrandContext.of(brand)
+                for brand in session.exec(select(Brand).where(col(Brand.id).in_(brand_ids)))
+            }
+            if brand_ids
+            else {}
+        )
         claims = [
-            _claim_of(sources[source_id], brands[sources[source_id].brand_id])
+            _claim_of(leased[source_id], brands[leased[source_id].brand_id])
             for source_id in source_ids
             if source_id in leased
         ]
     return claims, reports
 
 
-def _claim_of(source: Source, brand: BrandContext) -> _Claim:
-    assert source.id is not None
+def _claim_of(source: LeasedSource, brand: BrandContext) -> _Claim:
     config = SourceConfig(
         kind=source.kind,
         brand_query=brand.query.source,
@@ -300,7 +303,7 @@ def _record_successes(successes: list[_Fetched]) -> dict[int, PollReport]:
         record_attempts(
             session,
             [
-                PollAttempt(
+                Attempt(
                     source_id=one.claim.source_id,
                     started_at=one.started,
                     finished_at=finished,
@@ -363,15 +366,17 @@ def _record_failure(
         )
         if source.consecutive_failures >= settings.max_consecutive_failures:
             source.status = "failing"
-        record_attempt(
+        record_attempts(
             session,
-            PollAttempt(
-                source_id=source_id,
-                started_at=started,
-                finished_at=finished,
-                ok=False,
-                error=message[:2000],
-            ),
+            [
+                Attempt(
+                    source_id=source_id,
+                    started_at=started,
+                    finished_at=finished,
+                    ok=False,
+                    error=message[:2000],
+                )
+            ],
         )
     log.warning("poll.failed", source_id=source_id, error=message)
     return PollReport(source_id, "failed", error=message)
