@@ -26,7 +26,7 @@ from typing import Any
 import httpx
 
 from sources.base import SourceError
-from sources.http import CONNECT_TIMEOUT_SECONDS, FetchLimits, parse_retry_after
+from sources.http import CONNECT_TIMEOUT_SECONDS, FetchLimits, host_of, parse_retry_after
 
 JSON_ACCEPT = "application/json"
 DEFAULT_OVERLAP_SECONDS = 900.0
@@ -86,7 +86,7 @@ def request_json(
     A 2xx answer that is not JSON (an HTML error page, a truncated body) is a SourceError;
     a non-2xx answer whose body is not JSON comes back with `data` None.
     """
-    host = _host_of(url)
+    host = host_of(url)
     sent = {"Accept": JSON_ACCEPT, **(headers or {})}
     deadline = time.monotonic() + limits.deadline_seconds
     timeout = httpx.Timeout(
@@ -190,13 +190,6 @@ def _too_large(limits: FetchLimits, host: str) -> str:
 
 def _too_slow(limits: FetchLimits, host: str) -> str:
     return f"no complete response within {limits.deadline_seconds:g} s from {host}"
-
-
-def _host_of(url: str) -> str:
-    try:
-        return httpx.URL(url).host or url
-    except httpx.InvalidURL:
-        return url
 
 
 def _number(value: str | None) -> float | None:

@@ -12,6 +12,7 @@ import ipaddress
 import re
 import socket
 import ssl
+import threading
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -205,6 +206,10 @@ class GuardedTransport(httpx.HTTPTransport):
     """An HTTP transport that refuses private targets on every request and connection.
 
     `trusted_origins` are URLs whose (host, port) is exempt: the operator's base URLs.
+
+    Each thread has its own connection pool (`limits` apply per thread), all sharing one TLS
+    context: httpcore's pool scans every connection it holds under one lock for each request,
+    which with the 16 fetch threads of a worker cost a sixth of a request's CPU.
     """
 
     def __init__(
@@ -216,18 +221,49 @@ class GuardedTransport(httpx.HTTPTransport):
         limits: httpx.Limits = httpx.Limits(),
         retries: int = 0,
     ) -> None:
-        super().__init__(verify=verify, limits=limits, retries=retries, trust_env=False)
         self.allow_private = allow_private
         self.trusted = frozenset(origin_key(url) for url in trusted_origins)
-        if not allow_private:
-            self._pool = httpcore.ConnectionPool(
-                ssl_context=httpx.create_ssl_context(verify=verify, trust_env=False),
-                max_connections=limits.max_connections,
-                max_keepalive_connections=limits.max_keepalive_connections,
-                keepalive_expiry=limits.keepalive_expiry,
-                retries=retries,
-                network_backend=GuardedBackend(self.trusted),
+        self._tls = (
+            verify
+            if isinstance(verify, ssl.SSLContext)
+            else httpx.create_ssl_context(verify=verify, trust_env=False)
+        )
+        self._limits = limits
+        self._retries = retries
+        self._backend = None if allow_private else GuardedBackend(self.trusted)
+        self._local = threading.local()
+        self._pools: list[httpcore.ConnectionPool] = []
+        self._pools_lock = threading.Lock()
+        super().__init__(verify=self._tls, limits=limits, retries=retries, trust_env=False)
+
+    @property
+    def _pool(self) -> httpcore.ConnectionPool:
+        """The calling thread's pool (HTTPTransport sends every request through `_pool`)."""
+        pool: httpcore.ConnectionPool | None = getattr(self._local, "pool", None)
+        if pool is None:
+            pool = httpcore.ConnectionPool(
+                ssl_context=self._tls,
+                max_connections=self._limits.max_connections,
+                max_keepalive_connections=self._limits.max_keepalive_connections,
+                keepalive_expiry=self._limits.keepalive_expiry,
+                retries=self._retries,
+                network_backend=self._backend,
             )
+            with self._pools_lock:
+                self._pools.append(pool)
+            self._local.pool = pool
+        return pool
+
+    @_pool.setter
+    def _pool(self, _shared: httpcore.ConnectionPool) -> None:
+        """HTTPTransport.__init__ builds one pool for all threads: not used."""
+
+    def close(self) -> None:
+        with self._pools_lock:
+            pools, self._pools = self._pools, []
+        self._local = threading.local()
+        for pool in pools:
+            pool.close()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         if not self.allow_private and not self.is_trusted(request.url):

@@ -1,7 +1,9 @@
 import socket
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -251,3 +253,40 @@ def test_the_feed_server_runs_in_its_own_process(client: httpx.Client) -> None:
             process.terminate()
             process.wait(timeout=10)
         assert process.returncode == 0
+
+
+def test_no_cookie_a_host_sets_is_sent_back(server: FeedServer) -> None:
+    """One client serves every workspace's sources: a cookie must not follow them around."""
+    server.set_route("/feed", Route(FEED, headers={"Set-Cookie": "visitor=abc123; Path=/"}))
+    server.serve("/other", FEED)
+    with make_client(Settings(allow_private_hosts=True)) as client:
+        for path in ("/feed", "/feed", "/other"):
+            fetch(client, server.url(path), cursor={}, max_bytes=10_000, deadline_seconds=5)
+    assert [recorded.headers.get("cookie") for recorded in server.log("/feed")] == [None, None]
+    assert "cookie" not in server.last_headers("/other")
+
+
+def test_each_fetch_thread_keeps_its_connection_alive_and_close_ends_them_all(
+    server: FeedServer,
+) -> None:
+    server.serve("/feed", FEED)
+    threads, fetches = 4, 5
+    started = threading.Barrier(threads)
+
+    def fetch_a_few(_: int) -> int:
+        started.wait(timeout=5)  # every thread takes part, each with its own connection
+        for _ in range(fetches):
+            fetch(client, server.url("/feed"), cursor={}, max_bytes=10_000, deadline_seconds=5)
+        return fetches
+
+    client = make_client(Settings(allow_private_hosts=True))
+    with ThreadPoolExecutor(threads) as pool:
+        assert sum(pool.map(fetch_a_few, range(threads))) == threads * fetches
+    assert server.requests("/feed") == threads * fetches
+    opened, closed = server.connections()
+    assert (opened, closed) == (threads, 0)  # one connection per thread, reused
+    client.close()
+    deadline = time.monotonic() + 5
+    while server.connections()[1] < threads and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.connections() == (threads, threads)

@@ -69,6 +69,7 @@ class FeedServer:
         self._when: dict[str, list[tuple[dict[str, str], Route]]] = {}
         self._queues: dict[str, list[Route]] = {}
         self._log: dict[str, list[Recorded]] = {}
+        self._connections = Counter[str]()
         self._lock = threading.Lock()
         self.stopping = threading.Event()
         self._httpd = _Server((host, port), _Handler)
@@ -178,6 +179,15 @@ class FeedServer:
         with self._lock:
             return dict(self._headers.get(path, {}))
 
+    def connections(self) -> tuple[int, int]:
+        """(TCP connections accepted, of which closed) so far."""
+        with self._lock:
+            return self._connections["opened"], self._connections["closed"]
+
+    def count_connection(self, event: str) -> None:
+        with self._lock:
+            self._connections[event] += 1
+
     def log(self, path: str) -> list[Recorded]:
         """Every request to `path` so far, oldest first."""
         with self._lock:
@@ -241,6 +251,13 @@ class _Handler(BaseHTTPRequestHandler):
     def setup(self) -> None:
         super().setup()
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.server.feed_server.count_connection("opened")
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            self.server.feed_server.count_connection("closed")
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
