@@ -29,8 +29,8 @@ from models.sources import (
     SourcePolled,
     existing_source_ids,
     lease_states,
-    mark_sources_polled,
     record_attempts,
+    record_polls,
     take_leases,
 )
 from models.tables import Brand, Source
@@ -276,38 +276,27 @@ def _record_successes(successes: list[_Fetched]) -> dict[int, PollReport]:
     finished = utcnow()
     reports: dict[int, PollReport] = {}
     with session_scope() as session:
-        present = existing_source_ids(session, [one.claim.source_id for one in successes])
-        for one in successes:
-            if one.claim.source_id not in present:  # deleted while we polled it
-                reports[one.claim.source_id] = PollReport(one.claim.source_id, "missing")
-        stored = [one for one in successes if one.claim.source_id in present]
+        if any(_outcome(one).items for one in successes):
+            # Lock the rows before mentions refer to them: a source deleted meanwhile gets none.
+            present = existing_source_ids(session, [one.claim.source_id for one in successes])
+            stored = [one for one in successes if one.claim.source_id in present]
+        else:
+            stored = successes
         outcomes = [_outcome(one) for one in stored]
         polls = [
             PolledItems(one.claim.source_id, one.claim.kind, one.claim.brand, outcome.items)
             for one, outcome in zip(stored, outcomes, strict=True)
         ]
         results = store_polls(session, polls, now=finished)
-        mark_sources_polled(
+        recorded = record_polls(
             session,
             [
                 SourcePolled(
                     source_id=one.claim.source_id,
                     cursor=outcome.cursor,
+                    started_at=one.started,
                     polled_at=finished,
                     next_poll_at=next_poll_after_success(finished, one.claim.interval_seconds),
-                    new_mentions=result.new,
-                )
-                for one, outcome, result in zip(stored, outcomes, results, strict=True)
-            ],
-        )
-        record_attempts(
-            session,
-            [
-                Attempt(
-                    source_id=one.claim.source_id,
-                    started_at=one.started,
-                    finished_at=finished,
-                    ok=True,
                     not_modified=outcome.not_modified,
                     items=len(outcome.items),
                     new_mentions=result.new,
@@ -315,15 +304,19 @@ def _record_successes(successes: list[_Fetched]) -> dict[int, PollReport]:
                 for one, outcome, result in zip(stored, outcomes, results, strict=True)
             ],
         )
+    for one in successes:
+        if one.claim.source_id not in recorded:  # deleted while we polled it
+            reports[one.claim.source_id] = PollReport(one.claim.source_id, "missing")
     for one, outcome, result in zip(stored, outcomes, results, strict=True):
-        reports[one.claim.source_id] = PollReport(
-            one.claim.source_id,
-            "ok",
-            items=len(outcome.items),
-            matched=result.matched,
-            new=result.new,
-            not_modified=outcome.not_modified,
-        )
+        if one.claim.source_id in recorded:
+            reports[one.claim.source_id] = PollReport(
+                one.claim.source_id,
+                "ok",
+                items=len(outcome.items),
+                matched=result.matched,
+                new=result.new,
+                not_modified=outcome.not_modified,
+            )
     return reports
 
 

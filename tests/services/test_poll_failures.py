@@ -1,6 +1,8 @@
 """Polling through the real service against a real local HTTP server: the happy path,
 idempotence, and feeds that fail in the ways real ones do."""
 
+import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -12,7 +14,7 @@ from core.settings import get_settings
 from models.tables import Mention, PollAttempt, Source
 from models.types import utcnow
 from services.polling import poll_source, poll_sources
-from tests.support.feed_server import FeedServer
+from tests.support.feed_server import FeedServer, Route
 from tests.support.scenario import MATCHING, alerts_feed, brand_with_sources
 
 
@@ -167,3 +169,41 @@ def test_one_batch_stores_the_good_sources_and_records_each_failure(
     assert sorted((a.source_id, a.ok) for a in attempts) == sorted(
         [(ids[0], True), (ids[1], False), (ids[2], False), (ids[3], True)]
     )
+
+
+@pytest.mark.parametrize("second_poll", [False, True], ids=["new items", "answered by 304"])
+def test_a_source_deleted_while_it_is_polled_gets_nothing_recorded(
+    db: str, server: FeedServer, second_poll: bool
+) -> None:
+    """The rest of its batch is stored as usual; the deleted one is reported missing."""
+    feed = alerts_feed()
+    for path in ("/kept", "/deleted"):
+        server.serve(path, feed, content_type="application/atom+xml", etag='"v1"')
+    brand_id, [kept, deleted] = brand_with_sources([server.url("/kept"), server.url("/deleted")])
+    if second_poll:
+        assert [r.new for r in poll_sources([kept, deleted])] == [MATCHING, 0]
+    slow = Route(feed, "application/atom+xml", etag='"v1"', delay=0.6)
+    server.set_route("/deleted", slow)
+
+    def delete_mid_poll() -> None:
+        deadline = time.monotonic() + 5
+        while server.requests("/deleted") < 1 + second_poll and time.monotonic() < deadline:
+            time.sleep(0.01)
+        with session_scope() as session:
+            session.delete(session.get(Source, deleted))
+
+    deleting = threading.Thread(target=delete_mid_poll)
+    deleting.start()
+    reports = poll_sources([kept, deleted])
+    deleting.join()
+
+    assert [r.status for r in reports] == ["ok", "missing"]
+    assert reports[0].not_modified is second_poll
+    assert len(mentions_of(brand_id)) == MATCHING
+    assert all(m.source_id == kept for m in mentions_of(brand_id))
+    with session_scope() as session:
+        attempts = session.exec(select(PollAttempt)).all()
+    assert sorted((a.source_id, a.not_modified) for a in attempts) == [(kept, False)] + (
+        [(kept, True)] if second_poll else []
+    )
+    assert source_row(kept).lease_until is None
