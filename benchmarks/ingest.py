@@ -3,7 +3,7 @@ score, dedup and store, against raw VADER on the same texts, in the same run.
 
 Run from the repository root:
 
-    .venv/bin/python -m benchmarks.ingest [--feeds 200] [--postgres URL]
+    .venv/bin/python -m benchmarks.ingest [--feeds 400] [--rounds 9] [--postgres URL]
 
 The corpus: `--feeds` RSS feeds of 20 entries, each entry a real text of the VADER ground
 truth (tweets, Amazon, movie and NYT snippets; ../shared/fixtures) or of our Spanish brand
@@ -12,7 +12,7 @@ Timed per store (a fresh SQLite file; PostgreSQL when `--postgres` names a datab
 default the `bench` database on 127.0.0.1, skipped if unreachable):
 
 - new: every feed parsed and stored the first time, one unit of work per `--batch` feeds as
-  a `sources.poll_batch` task does (ESCUCHA_POLL_BATCH_SIZE, default 20);
+  a `sources.poll_batch` task does (ESCUCHA_POLL_BATCH_SIZE, default 50);
 - again: the same feeds once more: parsed, matched, every item found already stored (dedup).
 
 Raw VADER: `SentimentIntensityAnalyzer.polarity_scores(title + "\\n" + text)` over the same
@@ -32,9 +32,12 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
+from core.settings import Settings
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("ESCUCHA_SHARED_DIR") or ROOT.parent / "shared") / "fixtures"
 ENTRIES = 20
+DEFAULT_BATCH = Settings.model_fields["poll_batch_size"].default  # what workers use
 BRAND = "Lumbre"
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/bench"
 
@@ -165,10 +168,10 @@ def stored_count() -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--feeds", type=int, default=200)
+    parser.add_argument("--feeds", type=int, default=400)  # 8 units of work of 50 feeds
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="'' to skip")
-    parser.add_argument("--batch", type=int, default=20, help="feeds per unit of work")
-    parser.add_argument("--rounds", type=int, default=5, help="paired measurements per store")
+    parser.add_argument("--batch", type=int, default=DEFAULT_BATCH, help="feeds per unit of work")
+    parser.add_argument("--rounds", type=int, default=9, help="paired measurements per store")
     args = parser.parse_args()
     os.environ.setdefault("ESCUCHA_DATA_DIR", tempfile.mkdtemp(prefix="escucha-bench-"))
     documents, texts = build_feeds(args.feeds)

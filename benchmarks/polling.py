@@ -34,8 +34,11 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
+from core.settings import Settings
+
 ROOT = Path(__file__).resolve().parents[1]
 ENTRIES = 20
+DEFAULT_BATCH = Settings.model_fields["poll_batch_size"].default  # what workers use
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/bench"
 
 
@@ -229,7 +232,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feeds", type=int, default=1000)
     parser.add_argument("--processes", type=int, default=2)
-    parser.add_argument("--batch", type=int, default=20, help="ESCUCHA_POLL_BATCH_SIZE")
+    parser.add_argument("--batch", type=int, default=DEFAULT_BATCH, help="ESCUCHA_POLL_BATCH_SIZE")
     parser.add_argument("--threads", type=int, default=16, help="ESCUCHA_POLL_FETCH_THREADS")
     parser.add_argument("--reader-workers", type=int, default=16)
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="'' for SQLite")
