@@ -68,9 +68,12 @@ def operator_base_urls(settings: Settings) -> list[str]:
 
 
 class _NoCookies(httpx.Cookies):
-    """A cookie jar that keeps nothing."""
+    """A cookie jar that keeps nothing and sends nothing."""
 
     def extract_cookies(self, response: httpx.Response) -> None:
+        return None
+
+    def set_cookie_header(self, request: httpx.Request) -> None:
         return None
 
 
