@@ -106,6 +106,29 @@ def existing_source_ids(session: Session, source_ids: list[int]) -> set[int]:
 
 
 @dataclass(slots=True)
+class Attempt:
+    """One poll attempt, as `poll_attempt` stores it (built without the ORM: a batch
+    records many, and an ORM object costs ten times as much to build)."""
+
+    source_id: int
+    started_at: datetime
+    finished_at: datetime
+    ok: bool
+    not_modified: bool = False
+    items: int = 0
+    new_mentions: int = 0
+    error: str | None = None
+
+
+_INSERT_ATTEMPT = insert(PollAttempt.__table__)  # type: ignore[attr-defined]
+
+
+def record_attempts(session: Session, attempts: list[Attempt]) -> None:
+    if attempts:
+        session.execute(_INSERT_ATTEMPT, [_fields(one) for one in attempts])
+
+
+@dataclass(slots=True)
 class SourcePolled:
     """A successful poll: the source's new state, and the attempt to record."""
 
@@ -118,62 +141,60 @@ class SourcePolled:
     items: int
     new_mentions: int
 
+    def attempt(self) -> Attempt:
+        return Attempt(
+            self.source_id,
+            self.started_at,
+            self.polled_at,
+            ok=True,
+            not_modified=self.not_modified,
+            items=self.items,
+            new_mentions=self.new_mentions,
+        )
 
-def record_polls(session: Session, polled: list[SourcePolled]) -> set[int]:
+
+def _fields(one: Attempt | SourcePolled) -> dict[str, Any]:
+    """A slotted dataclass's fields by name, not copied (``dataclasses.asdict`` deep-copies)."""
+    return {name: getattr(one, name) for name in one.__slots__}
+
+
+def record_polls(
+    session: Session, polled: list[SourcePolled], *, locked: set[int] | None = None
+) -> set[int]:
     """Record each success: a success ends a failing streak and frees the lease, and every
     attempt is kept. Returns the ids of the sources recorded: one deleted while it was being
-    polled is not there any more, and gets nothing recorded."""
+    polled is not there any more, and gets nothing recorded. ``locked``: the ids the caller
+    already found and locked (``existing_source_ids``), so they are not looked up again."""
     if not polled:
         return set()
     if session.get_bind().dialect.name == "postgresql":
         return _record_polls_postgres(session, polled)
-    present = existing_source_ids(session, [one.source_id for one in polled])
+    present = (
+        locked
+        if locked is not None
+        else existing_source_ids(session, [one.source_id for one in polled])
+    )
     kept = [one for one in polled if one.source_id in present]
     if kept:
-        session.execute(_MARK_POLLED, [_mark_polled_parameters(one) for one in kept])
-        record_attempts(
-            session,
-            [
-                Attempt(
-                    source_id=one.source_id,
-                    started_at=one.started_at,
-                    finished_at=one.polled_at,
-                    ok=True,
-                    not_modified=one.not_modified,
-                    items=one.items,
-                    new_mentions=one.new_mentions,
-                )
-                for one in kept
-            ],
-        )
-    return present
+        session.execute(_MARK_POLLED, [_fields(one) for one in kept])
+        record_attempts(session, [one.attempt() for one in kept])
+    return {one.source_id for one in kept}
 
 
 _MARK_POLLED = (
     update(_SOURCE)
-    .where(_SOURCE.c.id == bindparam("p_id"))
+    .where(_SOURCE.c.id == bindparam("source_id"))
     .values(
-        cursor=bindparam("p_cursor", type_=_SOURCE.c.cursor.type),
-        last_polled_at=bindparam("p_polled_at", type_=_SOURCE.c.last_polled_at.type),
-        next_poll_at=bindparam("p_next_poll_at", type_=_SOURCE.c.next_poll_at.type),
+        cursor=bindparam("cursor", type_=_SOURCE.c.cursor.type),
+        last_polled_at=bindparam("polled_at", type_=_SOURCE.c.last_polled_at.type),
+        next_poll_at=bindparam("next_poll_at", type_=_SOURCE.c.next_poll_at.type),
         lease_until=None,
         consecutive_failures=0,
         last_error=None,
         status=case((_SOURCE.c.status == "failing", "ok"), else_=_SOURCE.c.status),
-        mentions_found=_SOURCE.c.mentions_found + bindparam("p_new"),
+        mentions_found=_SOURCE.c.mentions_found + bindparam("new_mentions"),
     )
 )
-
-
-def _mark_polled_parameters(one: SourcePolled) -> dict[str, Any]:
-    return {
-        "p_id": one.source_id,
-        "p_cursor": one.cursor,
-        "p_polled_at": one.polled_at,
-        "p_next_poll_at": one.next_poll_at,
-        "p_new": one.new_mentions,
-    }
-
 
 # PostgreSQL: the whole batch in one statement from one JSON parameter (the UPDATE locks the
 # rows it finds; attempts are inserted for those only): one round trip instead of three,
@@ -210,60 +231,8 @@ _RECORD_POLLS_POSTGRES = text(
 
 
 def _record_polls_postgres(session: Session, polled: list[SourcePolled]) -> set[int]:
-    payload = orjson.dumps(
-        [
-            {
-                "source_id": one.source_id,
-                "cursor": one.cursor,
-                "started_at": one.started_at,
-                "polled_at": one.polled_at,
-                "next_poll_at": one.next_poll_at,
-                "not_modified": one.not_modified,
-                "items": one.items,
-                "new_mentions": one.new_mentions,
-            }
-            for one in polled
-        ]
-    ).decode()
+    payload = orjson.dumps([_fields(one) for one in polled]).decode()
     return set(session.execute(_RECORD_POLLS_POSTGRES, {"polls": payload}).scalars())
-
-
-@dataclass(slots=True)
-class Attempt:
-    """One poll attempt, as `poll_attempt` stores it (built without the ORM: a batch
-    records many, and an ORM object costs ten times as much to build)."""
-
-    source_id: int
-    started_at: datetime
-    finished_at: datetime
-    ok: bool
-    not_modified: bool = False
-    items: int = 0
-    new_mentions: int = 0
-    error: str | None = None
-
-
-_INSERT_ATTEMPT = insert(PollAttempt.__table__)  # type: ignore[attr-defined]
-
-
-def record_attempts(session: Session, attempts: list[Attempt]) -> None:
-    if attempts:
-        session.execute(
-            _INSERT_ATTEMPT,
-            [
-                {
-                    "source_id": one.source_id,
-                    "started_at": one.started_at,
-                    "finished_at": one.finished_at,
-                    "ok": one.ok,
-                    "not_modified": one.not_modified,
-                    "items": one.items,
-                    "new_mentions": one.new_mentions,
-                    "error": one.error,
-                }
-                for one in attempts
-            ],
-        )
 
 
 def all_source_ids(

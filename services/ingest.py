@@ -126,8 +126,7 @@ class _New:
 
     candidate: _Candidate
     poll: "PolledItems"
-    language: str | None
-    settled: bool  # the language is the source's or detected (False: detect it first)
+    language: str | None  # the source's, or detected: up front if the brand filters by it
     also_seen_in: list[dict[str, Any]]
 
     @property
@@ -217,8 +216,7 @@ def store_polls(
             language = languages.get((position, candidate.url_key), candidate.item.language)
             if not _speaks(poll.brand, language):
                 continue
-            settled = bool(poll.brand.languages or language)
-            new = _New(candidate, poll, language, settled, also_seen_in=[])
+            new = _New(candidate, poll, language, also_seen_in=[])
             news.append(new)
             pending.update((key, new) for key in keys)
         new_of.append(news)
@@ -282,11 +280,13 @@ _DETECTED_TOGETHER = 100
 
 
 def _settle_languages(news: list[_New]) -> None:
-    """Detect the language of those whose source gave none (their brand keeps every one)."""
-    unsettled = [new for new in news if not new.settled]
+    """Detect the language of those whose source gave none and whose brand keeps every
+    language (a brand that keeps some had them detected up front, to filter by). Each item
+    goes through here once, so one detected as None is not detected again."""
+    unsettled = [new for new in news if not new.language and not new.poll.brand.languages]
     found = detect_languages([new.candidate.full_text for new in unsettled])
     for new, language in zip(unsettled, found, strict=True):
-        new.language, new.settled = language, True
+        new.language = language
 
 
 def _wanted(poll: PolledItems) -> tuple[dict[str, _Candidate], list[str]]:

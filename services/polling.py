@@ -165,15 +165,13 @@ def _claim(
             else:
                 left_seconds = (held - now).total_seconds() if held and held > now else lease
                 reports[source_id] = PollReport(source_id, "busy", retry_after=left_seconds)
+        if not leased:
+            return [], reports
         brand_ids = {source.brand_id for source in leased.values()}
-        brands = (
-            {
-                brand.id: BrandContext.of(brand)
-                for brand in session.exec(select(Brand).where(col(Brand.id).in_(brand_ids)))
-            }
-            if brand_ids
-            else {}
-        )
+        brands = {
+            brand.id: BrandContext.of(brand)
+            for brand in session.exec(select(Brand).where(col(Brand.id).in_(brand_ids)))
+        }
         claims = [
             _claim_of(leased[source_id], brands[leased[source_id].brand_id])
             for source_id in source_ids
@@ -276,12 +274,12 @@ def _record_successes(successes: list[_Fetched]) -> dict[int, PollReport]:
     finished = utcnow()
     reports: dict[int, PollReport] = {}
     with session_scope() as session:
+        locked: set[int] | None = None
+        stored = successes
         if any(_outcome(one).items for one in successes):
             # Lock the rows before mentions refer to them: a source deleted meanwhile gets none.
-            present = existing_source_ids(session, [one.claim.source_id for one in successes])
-            stored = [one for one in successes if one.claim.source_id in present]
-        else:
-            stored = successes
+            locked = existing_source_ids(session, [one.claim.source_id for one in successes])
+            stored = [one for one in successes if one.claim.source_id in locked]
         outcomes = [_outcome(one) for one in stored]
         polls = [
             PolledItems(one.claim.source_id, one.claim.kind, one.claim.brand, outcome.items)
@@ -303,6 +301,7 @@ def _record_successes(successes: list[_Fetched]) -> dict[int, PollReport]:
                 )
                 for one, outcome, result in zip(stored, outcomes, results, strict=True)
             ],
+            locked=locked,
         )
     for one in successes:
         if one.claim.source_id not in recorded:  # deleted while we polled it
