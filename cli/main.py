@@ -136,6 +136,7 @@ def poll(
         if report.status == "ok":
             line += f", {report.items} items, {report.matched} matched, {report.new} new"
             line += " (not modified)" if report.not_modified else ""
+            line += f", {report.skipped} unreadable skipped" if report.skipped else ""
         elif report.error:
             line += f": {report.error}"
         failed += report.status == "failed"

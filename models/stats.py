@@ -40,6 +40,16 @@ def poll_counts(session: Session) -> list[tuple[str, bool, bool, int, float]]:
     ]
 
 
+def skipped_by_kind(session: Session) -> list[tuple[str, int]]:
+    """(kind, items skipped as unreadable) over every recorded attempt."""
+    statement: Any = (
+        sa_select(col(Source.kind), func.coalesce(func.sum(col(PollAttempt.items_skipped)), 0))
+        .join(Source, col(Source.id) == col(PollAttempt.source_id))
+        .group_by(col(Source.kind))
+    )
+    return [(r[0], int(r[1])) for r in session.execute(statement)]
+
+
 def mentions_by_kind(session: Session) -> list[tuple[str, int]]:
     statement: Any = select(Mention.source_kind, func.count()).group_by(col(Mention.source_kind))
     return [(r[0], int(r[1])) for r in session.execute(statement)]

@@ -127,4 +127,6 @@ class PollAttempt(SQLModel, table=True):
     not_modified: bool = False
     items: int = 0
     new_mentions: int = 0
+    # Items the source sent that could not be read: left out, the rest stored (0008).
+    items_skipped: int = 0
     error: str | None = Field(default=None, max_length=2000)

@@ -8,7 +8,13 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.registry import Collector
 from sqlmodel import Session
 
-from models.stats import mentions_by_kind, poll_counts, source_health, sources_by_status
+from models.stats import (
+    mentions_by_kind,
+    poll_counts,
+    skipped_by_kind,
+    source_health,
+    sources_by_status,
+)
 from models.tables import Source
 
 SOURCE_LABELS = ["source_id", "brand_id", "workspace_id", "kind"]
@@ -50,7 +56,14 @@ class _DatabaseCollector(Collector):
         )
         for kind, status, count in sources_by_status(self.session):
             sources.add_metric([kind, status], count)
-        yield from (polls, failures, seconds, mentions, sources)
+        skipped = CounterMetricFamily(
+            "escucha_poll_items_skipped",
+            "Items sources sent that could not be read (left out; the rest was stored)",
+            labels=["kind"],
+        )
+        for kind, count in skipped_by_kind(self.session):
+            skipped.add_metric([kind], count)
+        yield from (polls, failures, seconds, skipped, mentions, sources)
         yield from source_metrics(source_health(self.session))
 
 

@@ -25,6 +25,7 @@ from sources.base import PollOutcome, SourceConfig, SourceError, SourceItem
 from sources.feed_entries import RawEntry
 from sources.feeds import ParsedFeed, parse_feed
 from sources.http import FetchLimits, fetch
+from sources.items import read_each
 
 FUTURE_TOLERANCE = timedelta(days=1)
 _EMAIL_THEN_NAME = re.compile(r"^\S+@\S+\s*\((.+)\)$")
@@ -64,14 +65,24 @@ def poll_feed(
     if result.not_modified:
         return PollOutcome(items=[], cursor=result.next_cursor, not_modified=True)
     feed = parse_feed(result.content, content_type=result.content_type)
-    items = feed_items(feed, base_url=result.final_url, now=datetime.now(UTC))
+    items, skipped = read_feed_items(feed, base_url=result.final_url, now=datetime.now(UTC))
     extra = {"feed_title": feed.title, "final_url": result.final_url, "entries": len(feed.entries)}
-    return PollOutcome(items=items, cursor=result.next_cursor, extra=extra)
+    return PollOutcome(items=items, cursor=result.next_cursor, extra=extra, skipped=skipped)
 
 
 def feed_items(feed: ParsedFeed, *, base_url: str, now: datetime) -> list[SourceItem]:
-    items = (entry_item(entry, base_url=base_url, now=now) for entry in feed.entries)
-    return [item for item in items if item is not None]
+    return read_feed_items(feed, base_url=base_url, now=now)[0]
+
+
+def read_feed_items(
+    feed: ParsedFeed, *, base_url: str, now: datetime
+) -> tuple[list[SourceItem], int]:
+    """The feed's items, and how many of its entries could not be read (by the parser or
+    here): those are skipped, the others kept."""
+    items, skipped = read_each(
+        feed.entries, lambda entry: entry_item(entry, base_url=base_url, now=now), kind="feed"
+    )
+    return items, feed.skipped + skipped
 
 
 def entry_item(entry: RawEntry, *, base_url: str, now: datetime) -> SourceItem | None:
