@@ -21,6 +21,7 @@ class ErrorBody(BaseModel):
 
 
 ERRORS = {
+    "400": "The body is not JSON (or not UTF-8)",
     "401": "Without an API key, or with a bad one",
     "404": "No such object in this workspace (or an id no object can have)",
     "409": "Conflicts with what is stored (a brand name in use)",
@@ -30,6 +31,11 @@ ERRORS = {
     "503": "The database or the task queue is unreachable",
 }
 _REF = {"$ref": "#/components/schemas/ErrorBody"}
+# Pages for people (the unsubscribe link) answer a refused token with an HTML page.
+_HTML_400 = {
+    "description": "The link is not valid (an HTML page)",
+    "content": {"text/html": {"schema": {"type": "string"}}},
+}
 _WRITES = {"post", "put", "patch"}
 
 
@@ -39,6 +45,8 @@ def _errors_for(path: str, method: str, operation: dict[str, Any]) -> list[str]:
     codes = ["422", "503"]
     if operation.get("security"):
         codes += ["401", "404", "429"]
+    if "requestBody" in operation:
+        codes.append("400")
     if "requestBody" in operation or method in _WRITES:
         codes.append("413")
     if method in _WRITES and path.startswith("/v1/brands"):
@@ -59,6 +67,8 @@ def document(app: FastAPI) -> dict[str, Any]:
     for path, operations in schema.get("paths", {}).items():
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
+            if path == "/v1/unsubscribe":
+                responses.setdefault("400", _HTML_400)
             for code in _errors_for(path, method, operation):
                 responses[code] = {
                     "description": ERRORS[code],
