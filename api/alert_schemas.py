@@ -5,6 +5,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from api.params import MAX_ID, Id
 from domain.schedule import WEEKDAYS, parse_hhmm
 
 RuleKind = Literal["spike", "negative_surge", "digest"]
@@ -52,7 +53,7 @@ class AlertRuleCreate(RuleFields):
     `sensitivity`, `window_minutes` and `cooldown_minutes`; digests `schedule`, a local
     `time` (HH:MM in the brand's timezone) and, for weekly ones, a `weekday`."""
 
-    brand_id: int
+    brand_id: Id
     kind: RuleKind
     email: list[str] = Field(default_factory=list, max_length=50)
     webhook_url: str | None = Field(default=None, max_length=2048)
@@ -140,15 +141,22 @@ class AlertPage(BaseModel):
 class AlertQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    brand_id: int | None = None
-    rule_id: int | None = None
+    brand_id: Id | None = None
+    rule_id: Id | None = None
     kind: RuleKind | None = None
     test: bool | None = None
     limit: int = Field(default=50, ge=1, le=500)
-    cursor: str | None = Field(default=None, max_length=20, pattern=r"^[0-9]+$")
+    cursor: str | None = Field(default=None, max_length=19, pattern=r"^[0-9]+$")
+
+    @field_validator("cursor")
+    @classmethod
+    def cursor_is_an_id(cls, value: str | None) -> str | None:
+        if value is not None and int(value) > MAX_ID:
+            raise ValueError("cursor is not one this API returned")
+        return value
 
 
 class AlertRuleQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    brand_id: int | None = None
+    brand_id: Id | None = None

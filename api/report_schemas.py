@@ -1,11 +1,12 @@
 """Request and response schemas of the Situation and Control reports and of objectives."""
 
 import math
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from api.params import Moment
 from api.schemas import MentionPublic, StrictModel
 
 Metric = Literal["mentions", "net_sentiment", "avg_sentiment", "positive_share", "share_of_voice"]
@@ -13,21 +14,9 @@ Direction = Literal["at_least", "at_most"]
 Status = Literal["achieved", "on_track", "at_risk", "off_track"]
 
 
-def as_utc(value: datetime | None) -> datetime | None:
-    """A datetime without an offset is read as UTC."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 class SituationQuery(StrictModel):
-    since: datetime | None = Field(default=None, description="Inclusive; default until - 30 days")
-    until: datetime | None = Field(default=None, description="Exclusive; default now")
-
-    @field_validator("since", "until")
-    @classmethod
-    def utc(cls, value: datetime | None) -> datetime | None:
-        return as_utc(value)
+    since: Moment | None = Field(default=None, description="Inclusive; default until - 30 days")
+    until: Moment | None = Field(default=None, description="Exclusive; default now")
 
 
 class GapPublic(BaseModel):
@@ -158,11 +147,6 @@ def _finite(value: object) -> object:
 
 
 class ObjectiveFields(StrictModel):
-    @field_validator("start", "deadline", check_fields=False)
-    @classmethod
-    def utc(cls, value: datetime | None) -> datetime | None:
-        return as_utc(value)
-
     @field_validator("target", mode="before", check_fields=False)
     @classmethod
     def finite(cls, value: object) -> object:
@@ -174,8 +158,8 @@ class ObjectiveCreate(ObjectiveFields):
     metric: Metric
     target: float
     direction: Direction = "at_least"
-    start: datetime
-    deadline: datetime
+    start: Moment
+    deadline: Moment
 
 
 class ObjectiveUpdate(ObjectiveFields):
@@ -183,8 +167,8 @@ class ObjectiveUpdate(ObjectiveFields):
     metric: Metric | None = None
     target: float | None = None
     direction: Direction | None = None
-    start: datetime | None = None
-    deadline: datetime | None = None
+    start: Moment | None = None
+    deadline: Moment | None = None
 
 
 class ObjectivePublic(BaseModel):
@@ -200,12 +184,12 @@ class ObjectivePublic(BaseModel):
 
 
 class ControlQuery(StrictModel):
-    as_of: datetime | None = Field(default=None, description="Default now; not in the future")
-
-    @field_validator("as_of")
-    @classmethod
-    def utc(cls, value: datetime | None) -> datetime | None:
-        return as_utc(value)
+    as_of: Moment | None = Field(default=None, description="Default now; not in the future")
+    known_at: Moment | None = Field(
+        default=None,
+        description="Count only mentions fetched by then (default: all, whenever fetched); "
+        "not after as_of",
+    )
 
 
 class SeriesPointPublic(BaseModel):

@@ -1,17 +1,19 @@
 """Request and response schemas (XCreate, XUpdate, XPublic), named as in the spec."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from api.params import Id, Moment
 from domain.query import QuerySyntaxError, parse_query
 
 SourceKind = Literal[
     "google_alerts", "rss", "reddit", "google_news", "hackernews", "mastodon", "bluesky"
 ]
 Label = Literal["positive", "neutral", "negative"]
+MAX_TEXT_LENGTH = 10_000  # characters of one sample text (sentiment scoring, query checks)
 
 
 class StrictModel(BaseModel):
@@ -65,7 +67,7 @@ class BrandCreate(BrandFields):
     languages: list[str] = Field(default_factory=list, max_length=20)
     owned_domains: list[str] = Field(default_factory=list, max_length=100)
     owned_handles: list[str] = Field(default_factory=list, max_length=100)
-    competitor_ids: list[int] = Field(default_factory=list, max_length=50)
+    competitor_ids: list[Id] = Field(default_factory=list, max_length=50)
 
 
 class BrandUpdate(BrandFields):
@@ -75,7 +77,7 @@ class BrandUpdate(BrandFields):
     languages: list[str] | None = Field(default=None, max_length=20)
     owned_domains: list[str] | None = Field(default=None, max_length=100)
     owned_handles: list[str] | None = Field(default=None, max_length=100)
-    competitor_ids: list[int] | None = Field(default=None, max_length=50)
+    competitor_ids: list[Id] | None = Field(default=None, max_length=50)
 
 
 class BrandPublic(BaseModel):
@@ -176,15 +178,15 @@ class MentionPage(BaseModel):
     next_cursor: str | None
 
 
-class MentionQuery(StrictModel):
-    brand_id: int | None = None
-    since: datetime | None = None
-    until: datetime | None = None
+class MentionFilterQuery(StrictModel):
+    """The filters of the mention list and of the export."""
+
+    brand_id: Id | None = None
+    since: Moment | None = None
+    until: Moment | None = None
     source_kind: SourceKind | None = None
     label: Label | None = None
     q: str | None = Field(default=None, max_length=1000)
-    limit: int = Field(default=50, ge=1, le=500)
-    cursor: str | None = Field(default=None, max_length=200)
 
     @field_validator("q")
     @classmethod
@@ -192,9 +194,14 @@ class MentionQuery(StrictModel):
         return None if value is None else _check_query(value)
 
 
+class MentionQuery(MentionFilterQuery):
+    limit: int = Field(default=50, ge=1, le=500)
+    cursor: str | None = Field(default=None, max_length=200)
+
+
 class TrendsQuery(StrictModel):
-    since: datetime | None = None
-    until: datetime | None = None
+    since: Moment | None = None
+    until: Moment | None = None
     interval: Literal["hour", "day", "week"] = "day"
     source_kind: SourceKind | None = None
     label: Label | None = None
@@ -206,7 +213,7 @@ class TrendBucket(BaseModel):
     positive: int
     neutral: int
     negative: int
-    avg_sentiment: float
+    avg_sentiment: float | None = Field(description="Mean compound; null in an empty bucket")
     net_sentiment: float
 
 
@@ -220,7 +227,7 @@ class TrendsPublic(BaseModel):
 
 class QueryCheck(StrictModel):
     query: str = Field(min_length=1, max_length=1000)
-    texts: list[str] = Field(max_length=1000)
+    texts: list[Annotated[str, Field(max_length=MAX_TEXT_LENGTH)]] = Field(max_length=1000)
 
     @field_validator("query")
     @classmethod

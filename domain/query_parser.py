@@ -21,6 +21,7 @@ from domain.textnorm import words
 
 MAX_QUERY_LENGTH = 1000
 MIN_PREFIX_LENGTH = 2
+MAX_NESTING = 32  # parentheses in parentheses: past any real query, well within Python's stack
 
 _QUOTES = frozenset('"“”„«»')
 _WORD_STOPS = _QUOTES | frozenset("()|")
@@ -190,6 +191,7 @@ class _Parser:
         self._tokens = [*tokens, _Token(_Kind.END, "", length)]
         self._index = 0
         self._negation: _Token | None = None
+        self._depth = 0
 
     def parse(self) -> Node:
         root = self._and_expr()
@@ -253,6 +255,19 @@ class _Parser:
 
     def _group(self) -> Node:
         opening = self._advance()
+        if self._depth >= MAX_NESTING:
+            raise QuerySyntaxError(
+                opening.position,
+                f"the parenthesis at position {opening.position} is nested more than "
+                f"{MAX_NESTING} levels deep; simplify the query",
+            )
+        self._depth += 1
+        try:
+            return self._group_body(opening)
+        finally:
+            self._depth -= 1
+
+    def _group_body(self, opening: _Token) -> Node:
         if self._peek().kind is _Kind.CLOSE:
             raise QuerySyntaxError(
                 opening.position, f"empty parentheses at position {opening.position}"

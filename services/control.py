@@ -1,6 +1,8 @@
 """SOSTAC's Control: each SMART objective of a brand measured as of a moment (rules in
-domain.control). With `as_of` in the past, the report is what it said then: only mentions
-published before `as_of` and fetched by then count (late arrivals are left out)."""
+domain.control). With `as_of` in the past, the figures are those of the period up to
+`as_of`, counted by publication time whenever the mentions were fetched (read from the
+rollup, as for `as_of` now); `known_at` gives the report as it could be computed then: only
+mentions fetched by `known_at` count."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -35,15 +37,36 @@ def control_as_of(as_of: datetime | None, now: datetime) -> datetime:
     return as_of
 
 
+def control_known_at(known_at: datetime | None, now: datetime) -> datetime | None:
+    """None: every stored mention counts, whenever it was fetched."""
+    if known_at is None:
+        return None
+    if known_at > now:
+        raise InvalidInputError("known_at cannot be in the future")
+    return known_at
+
+
 def build_control(
-    session: Session, brand: Brand, *, as_of: datetime, now: datetime
+    session: Session,
+    brand: Brand,
+    *,
+    as_of: datetime,
+    now: datetime,
+    known_at: datetime | None = None,
 ) -> list[ObjectiveReport]:
     assert brand.id is not None
     competitors = existing_brand_ids(
         session, workspace_id=brand.workspace_id, ids=brand.competitor_ids
     )
     return [
-        evaluate(session, brand, objective, competitors=sorted(competitors), as_of=as_of, now=now)
+        evaluate(
+            session,
+            brand,
+            objective,
+            competitors=sorted(competitors),
+            as_of=as_of,
+            known_at=known_at,
+        )
         for objective in list_objectives(
             session, workspace_id=brand.workspace_id, brand_id=brand.id
         )
@@ -68,15 +91,16 @@ def evaluate(
     *,
     competitors: list[int],
     as_of: datetime,
-    now: datetime,
+    known_at: datetime | None = None,
 ) -> ObjectiveReport:
     assert brand.id is not None
     metric: rules.Metric = objective.metric  # type: ignore[assignment]
     direction: rules.Direction = objective.direction  # type: ignore[assignment]
     ids = (brand.id, *competitors) if metric == "share_of_voice" else (brand.id,)
-    fetched_by = as_of if as_of < now else None  # `now`: every stored mention counts
+    fetched_by = known_at  # None: by publication time alone, from the rollup
     start, deadline = objective.start, objective.deadline
     baseline_since, baseline_until = rules.baseline_window(start, deadline)
+    baseline_until = min(baseline_until, as_of)  # nothing published after as_of counts
     baseline_totals = brand_totals(
         session, Window(ids, baseline_since, baseline_until, as_of=fetched_by)
     )

@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Query
 
 from api.deps import SessionDep, WorkspaceIdDep
+from api.params import window_in
 from api.report_schemas import (
     AuthorCount,
     DomainCount,
@@ -86,7 +87,8 @@ def get_situation(
     """
     brand = get_brand_or_404(session, workspace_id=workspace_id, brand_id=brand_id)
     now = utcnow()
-    since, until = service.situation_window(params.since, params.until, now)
+    since, until = window_in(params.since, params.until, brand.timezone)
+    since, until = service.situation_window(since, until, now)
     report = service.build_situation(session, brand, since=since, until=until, now=now)
     zone = ZoneInfo(brand.timezone)
     return SituationPublic(
