@@ -134,12 +134,18 @@ def test_the_spike_email_is_multipart_escaped_and_header_safe(smtp: SmtpSink) ->
 
     from api.app import create_app
 
+    target = urlsplit(link).path + "?" + urlsplit(link).query
     with TestClient(create_app()) as client:
-        page = client.get(urlsplit(link).path + "?" + urlsplit(link).query)
-        assert page.status_code == 200 and "Unsubscribed" in page.text
-        assert "pr@acme.test" in page.text
-        again = client.post(urlsplit(link).path + "?" + urlsplit(link).query)
+        page = client.get(target)  # what a mail scanner does: nothing changes
+        assert page.status_code == 200 and "Unsubscribe?" in page.text
+        assert "pr@acme.test" in page.text and '<form method="post"' in page.text
+        assert rule_row(rule_id).email == ["pr@acme.test"]
+        one_click = {"List-Unsubscribe": "One-Click"}  # RFC 8058, as mail clients send it
+        done = client.post(target, data=one_click)
+        assert done.status_code == 200 and "Unsubscribed" in done.text
+        again = client.post(target, data=one_click)
         assert again.status_code == 200 and "Already unsubscribed" in again.text
+        assert "Already unsubscribed" in client.get(target).text
         forged = client.get("/v1/unsubscribe?token=" + link.rpartition("=")[2][:-4] + "0000")
         assert forged.status_code == 400
     assert rule_row(rule_id).email == []
@@ -350,3 +356,23 @@ def test_header_text_leaves_nothing_a_mail_parser_could_decode_into_a_line(value
     decoded = str(make_header(decode_header(safe)))
     assert not any(c in decoded for c in "\r\n\x00\u2028\u2029\x85")
     assert "=?" not in safe
+
+
+def test_following_the_unsubscribe_link_changes_nothing_until_the_button(smtp: SmtpSink) -> None:
+    """Mail scanners GET (and HEAD) every link, again and again; only a POST (the page's
+    button, or a mail client's one-click) takes the address off."""
+    _, rule_id, (delivery_id,) = spike_with_hostile_data()
+    assert deliver(delivery_id).outcome == "sent"
+    link = smtp.messages[0].parsed()["List-Unsubscribe"].strip("<>")
+    target = urlsplit(link).path + "?" + urlsplit(link).query
+    from api.app import create_app
+
+    with TestClient(create_app()) as client:
+        for _ in range(3):
+            assert client.get(target).status_code == 200
+            assert client.head(target).status_code in (200, 405)
+        assert rule_row(rule_id).email == ["pr@acme.test"]
+        page = client.get(target).text
+        action = page.split('action="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+        assert client.post(action, data={"List-Unsubscribe": "One-Click"}).status_code == 200
+    assert rule_row(rule_id).email == []
