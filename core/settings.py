@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     log_json: bool = False
 
     secret_key: SecretStr = SecretStr(DEVELOPMENT_SECRET_KEY)
+    # When set, GET /metrics answers only `Authorization: Bearer <this>`.
+    metrics_token: SecretStr = SecretStr("")
     public_url: str = "http://127.0.0.1:8000"
     alert_delivery_max_attempts: int = Field(default=6, ge=1)
     alert_retry_base_seconds: float = Field(default=30.0, gt=0)
