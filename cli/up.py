@@ -5,13 +5,14 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 from types import FrameType
 
 import typer
 
 from core.db import session_scope
 from core.migrate import upgrade_to_head
-from core.settings import get_settings
+from core.settings import UP_ENV_FILE, Settings, get_settings
 from services.workspaces import ensure_default_workspace
 
 CHILD_STOP_SECONDS = 15
@@ -44,6 +45,27 @@ def _spawn(*args: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-m", "cli.main", *args])
 
 
+def _quote(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+def write_up_env(settings: Settings) -> Path:
+    """Keep the ESCUCHA_ variables up was started with where other shells' commands read
+    them (core.settings); only the owner may read the file (it may hold secrets)."""
+    path = settings.data_dir / UP_ENV_FILE
+    lines = [
+        f"{name}={_quote(value)}"
+        for name, value in sorted(os.environ.items())
+        if name.startswith("ESCUCHA_")
+    ]
+    header = "# Written by `escucha up` while it runs; removed when it stops. Do not edit.\n"
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(header + "".join(f"{line}\n" for line in lines))
+    return path
+
+
 def run_up(*, host: str, port: int) -> int:
     settings = get_settings()
     upgrade_to_head(settings.resolved_database_url())
@@ -51,10 +73,18 @@ def run_up(*, host: str, port: int) -> int:
         new = ensure_default_workspace(session)
     if new is not None:
         typer.echo(_welcome(new.api_key, new.workspace_id, f"http://{host}:{port}"))
+    up_env = write_up_env(settings)
+    try:
+        return _run_children(host, port)
+    finally:
+        up_env.unlink(missing_ok=True)
+
+
+def _run_children(host: str, port: int) -> int:
     children = [
         _spawn("api", "--host", host, "--port", str(port)),
-        _spawn("worker", "--pool", "threads"),
-        _spawn("beat"),
+        _spawn("worker", "--pool", "threads", "--quiet"),
+        _spawn("beat", "--quiet"),
     ]
     stopping = False
 

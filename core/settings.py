@@ -1,4 +1,9 @@
-"""The one configuration object. Every value comes from an ESCUCHA_ environment variable."""
+"""The one configuration object. Every value comes from an ESCUCHA_ environment variable,
+or from a `.env` file of such lines: in the working folder, or beside the data folder
+(`<ESCUCHA_DATA_DIR>/../.env`). While `escucha up` runs, the ESCUCHA_ variables it was
+started with are kept in `<data folder>/up.env`, so a command from another shell (`escucha
+poll`) runs with up's settings. The environment wins over up.env, which wins over .env.
+"""
 
 from functools import lru_cache
 from pathlib import Path
@@ -9,6 +14,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEFAULT_DATA_DIR = Path(".escucha")
 # Signs unsubscribe links. Fine on a laptop; refused outside development (see below).
 DEVELOPMENT_SECRET_KEY = "escucha-development-secret-change-me"
+ENV_FILE = Path(".env")
+UP_ENV_FILE = "up.env"
 
 
 class Settings(BaseSettings):
@@ -108,6 +115,17 @@ class Settings(BaseSettings):
         return self.resolved_broker_url().startswith("filesystem://")
 
 
+def env_files() -> tuple[Path, ...]:
+    """The files settings are read from, lowest priority first: ./.env, the .env beside
+    the data folder, and the running `escucha up`'s up.env."""
+    data_dir = Settings(_env_file=ENV_FILE).data_dir  # type: ignore[call-arg]
+    files = [ENV_FILE, data_dir.parent / ".env", data_dir / UP_ENV_FILE]
+    unique: dict[Path, None] = {}
+    for path in files:
+        unique.setdefault(path.resolve(), None)
+    return tuple(unique)
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    return Settings(_env_file=env_files())  # type: ignore[call-arg]
