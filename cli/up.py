@@ -1,5 +1,6 @@
 """`escucha up`: the API, a worker and the scheduler as child processes, stopped together."""
 
+import json
 import os
 import signal
 import subprocess
@@ -12,7 +13,7 @@ import typer
 
 from core.db import session_scope
 from core.migrate import upgrade_to_head
-from core.settings import UP_ENV_FILE, Settings, get_settings
+from core.settings import UP_JSON_FILE, Settings, get_settings
 from services.workspaces import ensure_default_workspace
 
 CHILD_STOP_SECONDS = 15
@@ -45,24 +46,14 @@ def _spawn(*args: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-m", "cli.main", *args])
 
 
-def _quote(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return f'"{escaped}"'
-
-
-def write_up_env(settings: Settings) -> Path:
+def write_up_json(settings: Settings) -> Path:
     """Keep the ESCUCHA_ variables up was started with where other shells' commands read
     them (core.settings); only the owner may read the file (it may hold secrets)."""
-    path = settings.data_dir / UP_ENV_FILE
-    lines = [
-        f"{name}={_quote(value)}"
-        for name, value in sorted(os.environ.items())
-        if name.startswith("ESCUCHA_")
-    ]
-    header = "# Written by `escucha up` while it runs; removed when it stops. Do not edit.\n"
+    path = settings.data_dir / UP_JSON_FILE
+    values = {k: v for k, v in sorted(os.environ.items()) if k.startswith("ESCUCHA_")}
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(header + "".join(f"{line}\n" for line in lines))
+        json.dump(values, handle, indent=1)
     return path
 
 
@@ -73,11 +64,11 @@ def run_up(*, host: str, port: int) -> int:
         new = ensure_default_workspace(session)
     if new is not None:
         typer.echo(_welcome(new.api_key, new.workspace_id, f"http://{host}:{port}"))
-    up_env = write_up_env(settings)
+    up_json = write_up_json(settings)
     try:
         return _run_children(host, port)
     finally:
-        up_env.unlink(missing_ok=True)
+        up_json.unlink(missing_ok=True)
 
 
 def _run_children(host: str, port: int) -> int:

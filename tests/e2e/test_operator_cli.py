@@ -88,7 +88,7 @@ def test_up_stays_quiet_and_a_second_shell_polls_with_its_settings(
                 f"/v1/brands/{brand['id']}/sources",
                 json={"kind": "google_alerts", "url": feeds.url(FEED)},
             ).json()
-        assert (tmp_path / ".escucha" / "up.env").stat().st_mode & 0o077 == 0
+        assert (tmp_path / ".escucha" / "up.json").stat().st_mode & 0o077 == 0
         # Another shell: none of up's variables, the same folder.
         second = run_cli("poll", "--source", str(source["id"]), cwd=tmp_path)
         assert second.returncode == 0, second.stdout + second.stderr
@@ -104,7 +104,7 @@ def test_up_stays_quiet_and_a_second_shell_polls_with_its_settings(
         assert not any("Sending due task" in line or "succeeded in" in line for line in lines)
     finally:
         assert up.stop(timeout=40) == 0, up.output()[-3000:]
-    assert not (tmp_path / ".escucha" / "up.env").exists()
+    assert not (tmp_path / ".escucha" / "up.json").exists()
     before = source_state(tmp_path, source["id"])
     assert before[0] == 0 and before[1] is None
     # up has stopped: this shell alone does not allow loopback feeds.
