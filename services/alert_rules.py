@@ -149,6 +149,14 @@ def read_unsubscribe_token(settings: Settings, token: str) -> tuple[int, str]:
         raise InvalidInputError("this unsubscribe link is not valid") from exc
 
 
+def unsubscribe_preview(session: Session, *, token: str) -> tuple[str, bool]:
+    """What `unsubscribe` would do, changing nothing: (address, whether it is on the rule)."""
+    rule_id, address = read_unsubscribe_token(get_settings(), token)
+    rule = session.get(AlertRule, rule_id)
+    on_rule = rule is not None and any(a.lower() == address.lower() for a in rule.email)
+    return address, on_rule
+
+
 def unsubscribe(session: Session, *, token: str) -> tuple[str, bool]:
     """Take the address off the rule; (address, whether it was still on it)."""
     rule_id, address = read_unsubscribe_token(get_settings(), token)

@@ -6,11 +6,20 @@ from a mention or a user (titles, authors, URLs, the brand's name) is HTML-escap
 http(s) links become links. Header values are built from single-line text (CR, LF and other
 control characters become spaces) and set through `email.message.EmailMessage`, whose
 header registry refuses anything that would start a new header.
+
+That registry also decodes RFC 2047 encoded words (`=?utf-8?q?=0D=0A...?=`) in the values
+it is given, and some interpreters (CVE-2024-6923) then write the decoded CR/LF out as is.
+So `header_text` decodes encoded words itself first, strips what they held, and breaks any
+`=?` left over: what reaches the registry decodes to itself. `render_email` then checks the
+serialised header block for lines we did not set, whatever the interpreter does.
 """
 
 import html
 import re
 from datetime import datetime
+from email import policy
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -20,15 +29,53 @@ from services.alert_message import AlertMessage, MentionLine
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
 MAX_HEADER_CHARS = 250
+# An encoded word inside an encoded word decodes in two steps; past this many, give up.
+_MAX_DECODE_ROUNDS = 4
 ACCENT = {"spike": "#0b5cad", "negative_surge": "#b42318", "digest": "#1a7f37"}
 LABEL_COLOR = {"positive": "#1a7f37", "negative": "#b42318", "neutral": "#57606a"}
 MUTED = "color:#57606a;"
 CELL = "padding:6px 8px 6px 0;border-bottom:1px solid #eaecef;vertical-align:top;"
 
 
+class HeaderInjectionError(ValueError):
+    """The serialised email has a header line that `render_email` did not set."""
+
+
 def header_text(value: str, limit: int = MAX_HEADER_CHARS) -> str:
-    """One line of text, safe as a header value: no CR/LF or other controls, bounded."""
-    return " ".join(_CONTROL.sub(" ", value).split())[:limit]
+    """One line of text, safe as a header value: encoded words decoded, no CR/LF or other
+    controls, no `=?` that a mail parser could decode again, bounded."""
+    text = _single_line(_decoded_words(value))
+    return text.replace("=?", "= ?")[:limit]
+
+
+def _single_line(value: str) -> str:
+    return " ".join(_CONTROL.sub(" ", value).split())
+
+
+def _decoded_words(value: str) -> str:
+    """`value` with its RFC 2047 encoded words decoded, until none is left (or a word
+    cannot be decoded: then the caller's `=?` breaking keeps it inert)."""
+    for _ in range(_MAX_DECODE_ROUNDS):
+        if "=?" not in value:
+            break
+        try:
+            decoded = str(make_header(decode_header(_single_line(value))))
+        except (HeaderParseError, LookupError, UnicodeError, ValueError):
+            break
+        if decoded == value:
+            break
+        value = decoded
+    return value
+
+
+def _check_header_lines(email: EmailMessage) -> None:
+    """Refuse to hand over an email whose bytes hold a header we did not set."""
+    expected = [name.lower() for name in email]
+    block = email.as_bytes(policy=policy.SMTP).split(b"\r\n\r\n", 1)[0]
+    lines = block.decode("ascii", errors="replace").split("\r\n")
+    written = [line.split(":", 1)[0].lower() for line in lines if line[:1] not in (" ", "\t")]
+    if written != expected:
+        raise HeaderInjectionError(f"unexpected header lines in the email: {written}")
 
 
 def render_email(
@@ -55,6 +102,7 @@ def render_email(
         render_html(message, unsubscribe_url=unsubscribe_url, recipient=recipient),
         subtype="html",
     )
+    _check_header_lines(email)
     return email
 
 

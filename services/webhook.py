@@ -49,11 +49,19 @@ def verify(secret: str, body: bytes, signature: str) -> bool:
     return hmac.compare_digest(sign(secret, body), signature)
 
 
+# Slack and Mattermost read `<url|label>` as a link and `<!channel>` as a mention: text we
+# did not write gets look-alikes for the three characters, URLs get them percent-encoded.
+_SLACK_TEXT = str.maketrans({"<": "‹", ">": "›", "|": "¦"})
+_SLACK_URL = str.maketrans({"<": "%3C", ">": "%3E", "|": "%7C", " ": "%20"})
+
+
 def slack_text(message: AlertMessage) -> str:
     lines = [f"*{message.subject}*", message.window_text, message.summary]
+    lines = [line.translate(_SLACK_TEXT) for line in lines]
     for m in message.mentions[:3]:
-        title = m.title.replace("<", "‹").replace(">", "›").replace("|", "¦")
-        lines.append(f"• <{m.url}|{title}>" if m.url.startswith("http") else f"• {title}")
+        title = m.title.translate(_SLACK_TEXT)
+        is_link = m.url.lower().startswith(("http://", "https://"))
+        lines.append(f"• <{m.url.translate(_SLACK_URL)}|{title}>" if is_link else f"• {title}")
     return "\n".join(lines)
 
 

@@ -134,12 +134,18 @@ def test_the_spike_email_is_multipart_escaped_and_header_safe(smtp: SmtpSink) ->
 
     from api.app import create_app
 
+    target = urlsplit(link).path + "?" + urlsplit(link).query
     with TestClient(create_app()) as client:
-        page = client.get(urlsplit(link).path + "?" + urlsplit(link).query)
-        assert page.status_code == 200 and "Unsubscribed" in page.text
-        assert "pr@acme.test" in page.text
-        again = client.post(urlsplit(link).path + "?" + urlsplit(link).query)
+        page = client.get(target)  # what a mail scanner does: nothing changes
+        assert page.status_code == 200 and "Unsubscribe?" in page.text
+        assert "pr@acme.test" in page.text and '<form method="post"' in page.text
+        assert rule_row(rule_id).email == ["pr@acme.test"]
+        one_click = {"List-Unsubscribe": "One-Click"}  # RFC 8058, as mail clients send it
+        done = client.post(target, data=one_click)
+        assert done.status_code == 200 and "Unsubscribed" in done.text
+        again = client.post(target, data=one_click)
         assert again.status_code == 200 and "Already unsubscribed" in again.text
+        assert "Already unsubscribed" in client.get(target).text
         forged = client.get("/v1/unsubscribe?token=" + link.rpartition("=")[2][:-4] + "0000")
         assert forged.status_code == 400
     assert rule_row(rule_id).email == []
@@ -302,3 +308,71 @@ def test_the_development_secret_is_refused_outside_development() -> None:
         == "production"
     )
     assert Settings().secret_key.get_secret_value()  # development keeps its default
+
+
+ENCODED_WORD_NAME = "Acme =?utf-8?q?=0D=0ABcc=3A_victim=40evil.test=0D=0AX-Injected=3A_yes?="
+
+
+def _header_names(raw: bytes) -> list[str]:
+    block = raw.split(b"\r\n\r\n", 1)[0].decode("ascii")
+    return [line.split(":", 1)[0].lower() for line in block.split("\r\n") if line[:1] not in " \t"]
+
+
+def test_an_encoded_word_in_the_brand_name_injects_no_header(smtp: SmtpSink) -> None:
+    acme = make_brand(name=ENCODED_WORD_NAME)
+    rule_id = make_rule(acme, now=NOW, kind="spike", email=["pr@acme.test"])
+    burst(acme, start=NOW - timedelta(minutes=50), count=12, minutes=40)
+    (delivery_id,) = evaluate_due(now=NOW)
+    assert deliver(delivery_id).outcome == "sent"
+    (received,) = smtp.messages
+    assert received.rcpt_tos == ["pr@acme.test"]
+    names = _header_names(received.data)
+    assert "bcc" not in names and "x-injected" not in names
+    assert names.count("subject") == 1 and names.count("to") == 1
+    message = received.parsed()
+    assert message["Bcc"] is None and message["X-Injected"] is None
+    subject = str(message["Subject"])
+    assert "\r" not in subject and "\n" not in subject
+    assert subject.startswith("[Escucha] Spike: 12 mentions of Acme Bcc: victim@evil.test")
+    assert rule_row(rule_id).email == ["pr@acme.test"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        ENCODED_WORD_NAME,
+        "=?utf-8?b?QWNtZQ0KQmNjOiB2aWN0aW1AZXZpbC50ZXN0?=",  # base64 "Acme\r\nBcc: victim@..."
+        "=?utf-8?q?=3D=3Futf-8=3Fq=3F=0D=0ABcc=3A_x=40evil.test=3F=3D?=",  # a word in a word
+        "=?x-unknown?q?=0D=0ABcc=3A_x?=",
+        "Acme\u2028Bcc: x@evil.test",
+    ],
+)
+def test_header_text_leaves_nothing_a_mail_parser_could_decode_into_a_line(value: str) -> None:
+    from email.header import decode_header, make_header
+
+    from services.email_render import header_text
+
+    safe = header_text(value)
+    decoded = str(make_header(decode_header(safe)))
+    assert not any(c in decoded for c in "\r\n\x00\u2028\u2029\x85")
+    assert "=?" not in safe
+
+
+def test_following_the_unsubscribe_link_changes_nothing_until_the_button(smtp: SmtpSink) -> None:
+    """Mail scanners GET (and HEAD) every link, again and again; only a POST (the page's
+    button, or a mail client's one-click) takes the address off."""
+    _, rule_id, (delivery_id,) = spike_with_hostile_data()
+    assert deliver(delivery_id).outcome == "sent"
+    link = smtp.messages[0].parsed()["List-Unsubscribe"].strip("<>")
+    target = urlsplit(link).path + "?" + urlsplit(link).query
+    from api.app import create_app
+
+    with TestClient(create_app()) as client:
+        for _ in range(3):
+            assert client.get(target).status_code == 200
+            assert client.head(target).status_code in (200, 405)
+        assert rule_row(rule_id).email == ["pr@acme.test"]
+        page = client.get(target).text
+        action = page.split('action="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+        assert client.post(action, data={"List-Unsubscribe": "One-Click"}).status_code == 200
+    assert rule_row(rule_id).email == []
