@@ -1,5 +1,6 @@
 """Alert email through a real SMTP server on loopback, parsed with the standard library."""
 
+import base64
 import ssl
 import subprocess
 import threading
@@ -30,7 +31,7 @@ from tests.support.alerts import (
     rule_row,
     utc,
 )
-from tests.support.chromium import screenshot
+from tests.support.chromium import png_size, screenshot
 from tests.support.data import ingest, item
 from tests.support.smtp_server import SmtpSink, smtp_server
 
@@ -89,6 +90,37 @@ def tags_and_attributes(markup: str) -> tuple[set[str], set[str]]:
     return collector.tags, collector.attributes
 
 
+class _Images(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.sources: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.sources += [value or "" for name, value in attrs if name == "src"]
+
+
+def image_sources(markup: str) -> list[str]:
+    collector = _Images()
+    collector.feed(markup)
+    return collector.sources
+
+
+def chart_part(message: EmailMessage) -> tuple[str, bytes]:
+    """The Content-ID (without <>) and bytes of the email's one PNG part, inline."""
+    (image,) = [p for p in message.walk() if p.get_content_type() == "image/png"]
+    assert image.get_content_disposition() == "inline"
+    payload = image.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return str(image["Content-ID"]).strip("<>"), payload
+
+
+def inline_chart(message: EmailMessage, rich: str) -> str:
+    """The HTML with its cid: chart as a data: URI, so Chromium draws what a mail client
+    draws from the attached part."""
+    cid, png = chart_part(message)
+    return rich.replace(f"cid:{cid}", "data:image/png;base64," + base64.b64encode(png).decode())
+
+
 def parts(message: EmailMessage) -> tuple[str, str]:
     plain = message.get_body(preferencelist=("plain",))
     rich = message.get_body(preferencelist=("html",))
@@ -114,13 +146,17 @@ def test_the_spike_email_is_multipart_escaped_and_header_safe(smtp: SmtpSink) ->
     assert message["Auto-Submitted"] == "auto-generated"
     assert message["Message-ID"].endswith("@escucha.test>")
     assert message.get_content_type() == "multipart/alternative"
-    assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
+    assert [p.get_content_type() for p in message.iter_parts()] == [
+        "text/plain",
+        "multipart/related",
+    ]
 
     plain, rich = parts(message)
     assert XSS_ESCAPED in rich and "<script" not in rich.lower()
     tags, attributes = tags_and_attributes(rich)
-    assert not tags & {"script", "img", "style", "link", "iframe", "form", "object", "base"}
-    assert not attributes & {"src", "srcset", "background", "onerror", "onload", "onclick"}
+    assert not tags & {"script", "style", "link", "iframe", "form", "object", "base"}
+    assert not attributes & {"srcset", "background", "onerror", "onload", "onclick"}
+    assert image_sources(rich) == [f"cid:{chart_part(message)[0]}"]  # only our own chart
     assert "&quot;&gt;&lt;b&gt;x" in rich  # the author, escaped too
     assert 'style="' in rich and "Why it fired" in rich and "Sample mentions" in rich
     assert XSS_TITLE in plain and "Why it fired".upper() in plain and "Threshold: 10" in plain
@@ -130,7 +166,7 @@ def test_the_spike_email_is_multipart_escaped_and_header_safe(smtp: SmtpSink) ->
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     link = unsubscribe.strip("<>")
     assert f'href="{link}"' in rich and link in plain
-    screenshot(rich, "alert_email_spike")
+    screenshot(inline_chart(message, rich), "alert_email_spike")
 
     from api.app import create_app
 
@@ -182,8 +218,11 @@ def test_the_digest_email_renders(smtp: SmtpSink) -> None:
     )
     for heading in headings:
         assert heading in rich and heading.upper() in plain
-    assert "2026-03-27 08:00 CET to 2026-03-28 08:00 CET" in plain
-    screenshot(rich, "alert_email_digest")
+    assert "Mar 27, 2026, 8:00\u202fAM to Mar 28, 2026, 8:00\u202fAM" in plain
+    cid, png = chart_part(message)
+    assert f'src="cid:{cid}"' in rich and 'alt="7 mentions from Mar 27, 2026, 8:00' in rich
+    assert png_size(png) == (1120, 480) and 5_000 < len(png) < 80_000
+    screenshot(inline_chart(message, rich), "alert_email_digest")
     assert alerts_of(rule_id)[0].figures["mentions"] == 7
 
 
