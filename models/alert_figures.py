@@ -114,7 +114,9 @@ class ObjectiveLine(Figures):
 
 class SourceLine(Figures):
     id: int | None
-    name: str
+    name: str  # kind and where, as stored by older releases
+    kind: str = ""
+    where: str = ""  # its URL, search, hashtag, subreddit or locale
     status: str
     health: str  # the period's polling record and the state now, in words
     last_error: str | None = None

@@ -235,6 +235,12 @@ def _source_health(s: SourceLine, w: _Writer) -> str:
     return "; ".join([*parts, w("now {state}", state=state)])
 
 
+def _source_name(s: SourceLine, w: _Writer) -> str:
+    if not s.kind:
+        return s.name
+    return f"{w.name(s.kind)} {s.where}".strip()
+
+
 def _digest_sections(f: DigestFigures, w: _Writer) -> list[Section]:
     s, prev, fmt = f.sentiment, f.previous_period, w.formats
     sections = [
@@ -271,7 +277,7 @@ def _digest_sections(f: DigestFigures, w: _Writer) -> list[Section]:
         Section(w("Objectives"), tuple((o.name, _objective(o, w)) for o in f.objectives)),
         Section(
             w.name("health", capital=True),
-            tuple((src.name, _source_health(src, w)) for src in f.sources),
+            tuple((_source_name(src, w), _source_health(src, w)) for src in f.sources),
         ),
     ]
     if f.folded_alerts:

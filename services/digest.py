@@ -28,8 +28,12 @@ TOP_MENTIONS = 5
 TOP_TERMS = 5
 
 
+def _where(source: Source) -> str:
+    return source.url or source.search or source.hashtag or source.subreddit or source.locale or ""
+
+
 def _source_name(source: Source) -> str:
-    where = source.url or source.search or source.hashtag or source.subreddit or source.locale
+    where = _where(source)
     return f"{source.kind} {where}" if where else source.kind
 
 
@@ -60,6 +64,8 @@ def _sources(session: Session, brand: Brand, issues: list[SourceIssue]) -> list[
             SourceLine(
                 id=s.id,
                 name=_source_name(s),
+                kind=s.kind,
+                where=_where(s),
                 status=s.status,
                 health=_source_health(s, issue),
                 last_error=s.last_error,

@@ -157,7 +157,7 @@ def test_the_same_chart_as_a_png_of_sensible_size(language: str, locale: str) ->
         language=language, formats=Formats(locale, "UTC"),  # type: ignore[arg-type]
     )  # fmt: skip
     data = render_png(chart)
-    assert png_size(data) == (1120, 480)  # 560 x 240 CSS pixels at 2x
+    assert png_size(data) == (1120, 504)  # 560 x 252 CSS pixels at 2x
     assert 5_000 < len(data) < 80_000
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / f"chart-volume-{language}.png").write_bytes(data)
