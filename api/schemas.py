@@ -1,13 +1,15 @@
 """Request and response schemas (XCreate, XUpdate, XPublic), named as in the spec."""
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.params import Id, Moment
+from core.i18n import bcp47_locale
 from domain.query import QuerySyntaxError, parse_query
+from models.mention_public import EngagementPublic, MentionPublic, SentimentPublic
 
 SourceKind = Literal[
     "google_alerts", "rss", "reddit", "google_news", "hackernews", "mastodon", "bluesky"
@@ -54,6 +56,11 @@ class BrandFields(StrictModel):
     def timezone_exists(cls, value: str | None) -> str | None:
         return None if value is None else _check_timezone(value)
 
+    @field_validator("locale", check_fields=False)
+    @classmethod
+    def locale_is_known(cls, value: str | None) -> str | None:
+        return None if value is None else bcp47_locale(value)
+
     @field_validator("languages", check_fields=False)
     @classmethod
     def languages_are_codes(cls, value: list[str] | None) -> list[str] | None:
@@ -64,6 +71,12 @@ class BrandCreate(BrandFields):
     name: str = Field(min_length=1, max_length=200)
     query: str = Field(min_length=1, max_length=1000)
     timezone: str = "UTC"
+    locale: str = Field(
+        default="en-US",
+        max_length=35,
+        description="BCP 47 (es-MX, es-ES, es-AR, en-US...): how the brand's figures, dates "
+        "and emails are written; stored in its canonical form (es_mx -> es-MX)",
+    )
     languages: list[str] = Field(default_factory=list, max_length=20)
     owned_domains: list[str] = Field(default_factory=list, max_length=100)
     owned_handles: list[str] = Field(default_factory=list, max_length=100)
@@ -74,6 +87,7 @@ class BrandUpdate(BrandFields):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     query: str | None = Field(default=None, min_length=1, max_length=1000)
     timezone: str | None = None
+    locale: str | None = Field(default=None, max_length=35)
     languages: list[str] | None = Field(default=None, max_length=20)
     owned_domains: list[str] | None = Field(default=None, max_length=100)
     owned_handles: list[str] | None = Field(default=None, max_length=100)
@@ -85,6 +99,7 @@ class BrandPublic(BaseModel):
     name: str
     query: str
     timezone: str
+    locale: str
     languages: list[str]
     owned_domains: list[str]
     owned_handles: list[str]
@@ -140,37 +155,7 @@ class PollQueued(BaseModel):
     queued: bool = True
 
 
-class SentimentPublic(BaseModel):
-    compound: float
-    positive: float
-    neutral: float
-    negative: float
-    label: str
-    model: str
-
-
-class EngagementPublic(BaseModel):
-    score: int | None
-    comments: int | None
-
-
-class MentionPublic(BaseModel):
-    id: int
-    brand_id: int
-    source_id: int | None
-    source_kind: str
-    url: str
-    domain: str
-    title: str
-    text: str
-    author: str | None
-    published_at: datetime
-    fetched_at: datetime
-    language: str | None
-    sentiment: SentimentPublic
-    engagement: EngagementPublic
-    also_seen_in: list[dict[str, Any]]
-    media_type: str
+__all__ = ["EngagementPublic", "MentionPublic", "SentimentPublic"]  # defined with the reports
 
 
 class MentionPage(BaseModel):

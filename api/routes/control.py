@@ -1,14 +1,13 @@
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query
 
 from api.deps import SessionDep, WorkspaceIdDep
 from api.params import in_zone
-from api.report_schemas import ControlPublic, ControlQuery, ObjectiveControl, SeriesPointPublic
+from api.report_schemas import ControlPublic, ControlQuery
 from models.types import utcnow
 from services.brands import get_brand_or_404
-from services.control import build_control, control_as_of, control_known_at
+from services.control import build_control_report, control_as_of, control_known_at
 
 router = APIRouter(tags=["reports"])
 
@@ -46,32 +45,4 @@ def get_control(
     now = utcnow()
     as_of = control_as_of(in_zone(params.as_of, brand.timezone), now)
     known_at = control_known_at(in_zone(params.known_at, brand.timezone), now)
-    zone = ZoneInfo(brand.timezone)
-    reports = build_control(session, brand, as_of=as_of, now=now, known_at=known_at)
-    objectives = []
-    for r in reports:
-        assert r.objective.id is not None
-        objectives.append(
-            ObjectiveControl(
-                id=r.objective.id,
-                name=r.objective.name,
-                metric=r.objective.metric,
-                direction=r.objective.direction,
-                start=r.objective.start,
-                deadline=r.objective.deadline,
-                target=r.objective.target,
-                baseline=r.baseline,
-                current=r.current,
-                progress_pct=r.progress_pct,
-                projected=r.projected,
-                status=r.status,
-                series=[
-                    SeriesPointPublic(
-                        start=p.start.astimezone(zone), value=p.value, cumulative=p.cumulative
-                    )
-                    for p in r.series
-                ],
-            )
-        )
-    assert brand.id is not None
-    return ControlPublic(brand_id=brand.id, as_of=as_of, objectives=objectives)
+    return build_control_report(session, brand, as_of=as_of, now=now, known_at=known_at)

@@ -147,19 +147,25 @@ def test_a_hostile_feed_link_makes_no_second_link_in_the_slack_text(
 
 
 def test_slack_text_escapes_the_url_it_is_given() -> None:
+    from models.alert_figures import SpikeFigures
     from services.alert_message import AlertMessage, MentionLine
     from services.webhook import slack_text
 
     line = MentionLine(
         id=1, title="Big | news", url=PHISH_LINK, source_kind="rss", domain="news.test",
         author=None, published_at="", sentiment_label="neutral", sentiment_compound=0.0,
-        excerpt="",
+        excerpt="", meta="",
+    )  # fmt: skip
+    figures = SpikeFigures(
+        timezone="UTC", observed=12, expected=2.0, threshold=10, p_value=0.0001,
+        sensitivity="medium", window_minutes=60, cooldown_minutes=120, baseline_days=28,
+        baseline_mentions=1344, baseline_negative=100,
     )  # fmt: skip
     message = AlertMessage(
         alert_id=1, rule_id=1, kind="spike", brand_id=1, brand_name="<https://x.test|Acme>",
-        test=False, headline="Spike for <https://x.test|Acme>", summary="s", window_start=NOW,
-        window_end=NOW, window_text="w", sections=(), mentions_title="m", mentions=(line,),
-        figures={},
+        test=False, language="en", locale="en-US", headline="Spike for <https://x.test|Acme>",
+        summary="s", window_start=NOW, window_end=NOW, window_text="w", sections=(),
+        mentions_title="m", mentions=(line,), figures=figures, chart=None,
     )  # fmt: skip
     text = slack_text(message)
     links = _slack_links(text)
