@@ -1,7 +1,7 @@
 """Request and response schemas (XCreate, XUpdate, XPublic), named as in the spec."""
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -10,10 +10,8 @@ from api.params import Id, Moment
 from core.i18n import bcp47_locale
 from domain.query import QuerySyntaxError, parse_query
 from models.mention_public import EngagementPublic, MentionPublic, SentimentPublic
+from sources.registry import kind_literal, source_create_schema, source_update_schema
 
-SourceKind = Literal[
-    "google_alerts", "rss", "reddit", "google_news", "hackernews", "mastodon", "bluesky"
-]
 Label = Literal["positive", "neutral", "negative"]
 MAX_TEXT_LENGTH = 10_000  # characters of one sample text (sentiment scoring, query checks)
 
@@ -108,26 +106,26 @@ class BrandPublic(BaseModel):
     updated_at: datetime
 
 
-class SourceCreate(StrictModel):
-    kind: SourceKind
-    url: str | None = Field(default=None, max_length=2048)
-    search: str | None = Field(default=None, min_length=1, max_length=1000)
-    locale: str | None = Field(default=None, max_length=32)
-    subreddit: str | None = Field(default=None, max_length=100)
-    instance: str | None = Field(default=None, max_length=2048)
-    hashtag: str | None = Field(default=None, max_length=200)
+class SourceFields(StrictModel):
+    """What every source takes beside its kind's own fields (`sources.kind_config`)."""
+
     interval_seconds: int = Field(default=900, ge=60, le=7 * 86400)
 
 
-class SourceUpdate(StrictModel):
-    url: str | None = Field(default=None, max_length=2048)
-    search: str | None = Field(default=None, min_length=1, max_length=1000)
-    locale: str | None = Field(default=None, max_length=32)
-    subreddit: str | None = Field(default=None, max_length=100)
-    instance: str | None = Field(default=None, max_length=2048)
-    hashtag: str | None = Field(default=None, max_length=200)
+class SourceUpdateFields(StrictModel):
     interval_seconds: int | None = Field(default=None, ge=60, le=7 * 86400)
     status: Literal["ok", "paused"] | None = None
+
+
+# The kinds and what each takes come from the adapters' typed configs (sources.registry).
+if TYPE_CHECKING:
+    SourceKind = str
+    SourceCreate = SourceFields
+    SourceUpdate = SourceUpdateFields
+else:
+    SourceKind = kind_literal()
+    SourceCreate = source_create_schema(SourceFields)
+    SourceUpdate = source_update_schema(SourceUpdateFields)
 
 
 class SourcePublic(BaseModel):

@@ -96,9 +96,9 @@ class BrandQuery:
         nesting is always parenthesised, so engines where AND binds tighter than OR
         read it the same way.
         """
-        positive = _positive_part(self.root)
+        positive = positive_part(self.root)
         assert positive is not None, "parse_query guarantees a positive term"
-        return _render(positive)
+        return render_search(positive)
 
 
 def parse_query(query: str) -> BrandQuery:
@@ -191,13 +191,15 @@ def _unique(items: Iterator[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def _positive_part(node: Node) -> Node | None:
+def positive_part(node: Node) -> Node | None:
+    """The query without its exclusions (`-word`, `NOT x`): what a search engine is asked
+    for, as our matcher applies the exclusions afterwards. None if nothing is left."""
     match node:
         case Not():
             return None
         case And(operands=operands, position=position) | Or(operands=operands, position=position):
             # Parsing guarantees every OR alternative keeps a positive term.
-            kept = [part for part in map(_positive_part, operands) if part is not None]
+            kept = [part for part in map(positive_part, operands) if part is not None]
             if len(kept) > 1:
                 return type(node)(tuple(kept), position)
             return kept[0] if kept else None
@@ -205,18 +207,33 @@ def _positive_part(node: Node) -> Node | None:
             return node
 
 
-def _render(node: Node) -> str:
-    match node:
-        case And(operands=operands):
-            return " ".join(_render_inside(operand, Or) for operand in operands)
-        case Or(operands=operands):
-            return " OR ".join(_render_inside(operand, And) for operand in operands)
-        case Term(display=display) | Phrase(display=display) | Prefix(display=display):
-            return display
-        case Not():
-            raise AssertionError("exclusions are dropped before rendering")
+def _display(leaf: Term | Phrase | Prefix) -> str:
+    return leaf.display
 
 
-def _render_inside(node: Node, needs_parentheses: type[And] | type[Or]) -> str:
-    rendered = _render(node)
-    return f"({rendered})" if isinstance(node, needs_parentheses) else rendered
+def render_search(
+    node: Node,
+    *,
+    and_separator: str = " ",
+    leaf: Callable[[Term | Phrase | Prefix], str] = _display,
+) -> str:
+    """A positive query in web-search syntax: OR between alternatives, `and_separator`
+    between the parts of an AND (" AND " for Lucene-like engines), mixed nesting always
+    parenthesised, each word, phrase or prefix spelled by `leaf` (as typed by default)."""
+
+    def render(part: Node) -> str:
+        match part:
+            case And(operands=operands):
+                return and_separator.join(inside(operand, Or) for operand in operands)
+            case Or(operands=operands):
+                return " OR ".join(inside(operand, And) for operand in operands)
+            case Term() | Phrase() | Prefix():
+                return leaf(part)
+            case Not():
+                raise AssertionError("exclusions are dropped before rendering")
+
+    def inside(part: Node, needs_parentheses: type[And] | type[Or]) -> str:
+        rendered = render(part)
+        return f"({rendered})" if isinstance(part, needs_parentheses) else rendered
+
+    return render(node)

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from pydantic import ValidationError
 from sqlmodel import Session
 
 from core.settings import get_settings
@@ -9,13 +10,8 @@ from models import sources as repo
 from models.tables import Source
 from services.brands import get_brand_or_404
 from services.errors import InvalidInputError, NotFoundError
-from sources.google_news import parse_locale
-from sources.mastodon import normalize_hashtag, normalize_instance
-from sources.netguard import InvalidURLError, UnsafeURLError, validate_feed_url
-from sources.reddit import normalize_subreddit
-from sources.registry import ADAPTERS
-
-FEED_KINDS = {"rss", "google_alerts"}
+from sources.netguard import UnsafeURLError
+from sources.registry import ADAPTERS, FIELD_KINDS, config_model
 
 
 def get_source_or_404(session: Session, *, workspace_id: int, source_id: int) -> Source:
@@ -25,51 +21,39 @@ def get_source_or_404(session: Session, *, workspace_id: int, source_id: int) ->
     return source
 
 
-def _checked_url(url: str) -> str:
-    try:
-        return validate_feed_url(url, allow_private=get_settings().allow_private_hosts)
-    except (InvalidURLError, UnsafeURLError) as exc:
-        raise InvalidInputError(str(exc)) from exc
-
-
 def _validate(kind: str, fields: dict[str, Any]) -> dict[str, Any]:
-    """Check a source's fields for its kind; normalizes them in place and returns them."""
+    """Check a source's fields against its kind's typed config (``sources.kind_config``);
+    normalizes them in place and returns them."""
     if kind not in ADAPTERS:
         supported = ", ".join(sorted(ADAPTERS))
         raise InvalidInputError(
             f"source kind {kind!r} is not supported yet; use one of: {supported}"
         )
-    search_kinds = {"reddit", "google_news", "hackernews", "bluesky"}
-    only_for = {"url": FEED_KINDS, "search": search_kinds, "locale": {"google_news"}}
-    only_for |= {"subreddit": {"reddit"}, "instance": {"mastodon"}, "hashtag": {"mastodon"}}
-    for name, kinds in only_for.items():
+    model = config_model(kind)
+    for name, kinds in FIELD_KINDS.items():
         if fields.get(name) is not None and kind not in kinds:
             takers = ", ".join(sorted(kinds))
             raise InvalidInputError(f"a {kind} source does not take `{name}` (only {takers})")
-    if kind in FEED_KINDS:
-        if not fields.get("url"):
-            raise InvalidInputError(f"a {kind} source needs a feed url")
-        fields["url"] = _checked_url(fields["url"])
-    if fields.get("search") is not None and not str(fields["search"]).strip():
-        raise InvalidInputError("`search` is empty: leave it out to search for the brand's query")
+    given = {name: fields[name] for name in model.model_fields if fields.get(name) is not None}
     try:
-        if kind == "google_news":
-            if not fields.get("locale"):
-                raise ValueError("a google_news source needs a `locale` (es-419:MX, en-US:US)")
-            fields["locale"] = parse_locale(fields["locale"]).locale
-        if kind == "reddit" and fields.get("subreddit"):
-            fields["subreddit"] = normalize_subreddit(fields["subreddit"])
-        if kind == "mastodon":
-            if not fields.get("instance") or not fields.get("hashtag"):
-                raise ValueError(
-                    "a mastodon source needs an `instance` (e.g. https://mastodon.social) "
-                    "and a `hashtag`"
-                )
-            fields["hashtag"] = normalize_hashtag(fields["hashtag"])
-            fields["instance"] = _checked_url(normalize_instance(fields["instance"]))
-    except ValueError as exc:
+        config = model.model_validate(given).checked(
+            allow_private=get_settings().allow_private_hosts
+        )
+    except ValidationError as exc:
+        raise InvalidInputError(_first_error(exc, model.needs.format(kind=kind))) from None
+    except (ValueError, UnsafeURLError) as exc:
         raise InvalidInputError(str(exc)) from exc
+    fields.update(config.model_dump())
     return fields
+
+
+def _first_error(error: ValidationError, missing: str) -> str:
+    first = error.errors()[0]
+    if first["type"] == "missing":
+        return missing
+    message = str(first["msg"]).removeprefix("Value error, ")
+    where = ".".join(str(part) for part in first["loc"])
+    return message if "`" in message else f"`{where}`: {message}"
 
 
 def create_source(

@@ -8,9 +8,12 @@ the database, of brands' stored mentions or of sentiment.
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import httpx
+
+if TYPE_CHECKING:  # kind_config reaches sources.netguard, which needs this module first
+    from sources.kind_config import KindConfig
 
 Cursor = dict[str, Any]
 
@@ -67,6 +70,7 @@ class SourceError(Exception):
 
 class SourceAdapter(Protocol):
     kind: ClassVar[str]
+    config_model: ClassVar[type["KindConfig"]]  # what a source of this kind takes
 
     def poll(
         self, client: httpx.Client, config: SourceConfig, cursor: Mapping[str, Any]

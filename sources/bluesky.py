@@ -44,6 +44,7 @@ from sources.json_fetch import (
     scope_of,
     total,
 )
+from sources.kind_config import KindConfig, SearchConfig
 from sources.search_terms import separate_searches
 from sources.tokens import TOKENS, Token, jwt_expiry, token_key
 
@@ -59,6 +60,7 @@ MAX_CURSOR_LENGTH = 1000
 
 class BlueskyAdapter(ConfiguredAdapter):
     kind: ClassVar[str] = "bluesky"
+    config_model: ClassVar[type[KindConfig]] = SearchConfig
 
     def poll(
         self, client: httpx.Client, config: SourceConfig, cursor: Mapping[str, Any]

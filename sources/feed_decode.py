@@ -12,6 +12,7 @@ escaped, and characters XML forbids are dropped.
 import codecs
 import html.entities
 import re
+import threading
 
 _DECLARATION = re.compile(rb"<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]{1,40})[\"']")
 # Matched at the end of the leading whitespace and comments (`prolog_end`): no regex
@@ -36,26 +37,58 @@ _BOMS = (
 _FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # An `&` that does not start one of XML's own references: a bare ampersand, or an HTML
 # named entity such as &nbsp; that XML does not define.
-_LOOSE_AMPERSAND = re.compile(
-    r"&(?!(?:amp|lt|gt|quot|apos|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});)([A-Za-z][A-Za-z0-9]{0,31};)?"
+# Bare ones are escaped by a plain replacement (no Python call per match: a feed can hold
+# millions); HTML entities, which need a lookup each, by a second pass.
+_BARE_AMPERSAND = re.compile(
+    r"&(?!(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});)"
 )
+_HTML_ENTITY = re.compile(r"&(?!(?:amp|lt|gt|quot|apos);)([A-Za-z][A-Za-z0-9]{0,31};)")
 # Character references to UTF-16 surrogates (`&#55357;&#56832;` for one emoji, as some
 # CMSs write them) name no character: lxml keeps them as bytes that no text can be read
-# from. A pair becomes the reference to the character it encodes; a lone one, U+FFFD.
+# from. A pair becomes the character it encodes; a lone one, U+FFFD.
 SUSPECT_REFERENCE = re.compile(rb"&#(?:[xX]0*[dD][89a-fA-F][0-9a-fA-F]{2}|0*5[5-7][0-9]{3});")
 _REFERENCE_RUN = re.compile(r"(?:&#(?:[xX]0*[dD][89a-fA-F][0-9a-fA-F]{2}|0*5[5-7][0-9]{3});)+")
 _CP1252_BYTES = [bytes([b]).decode("cp1252", errors="replace") for b in range(256)]
 _CP1252_BYTES = [c if c != "\ufffd" else chr(b) for b, c in enumerate(_CP1252_BYTES)]
+# Latin-1 text to Windows-1252 (the five bytes it leaves undefined kept as they are).
+_LATIN1_AS_CP1252 = {b: _CP1252_BYTES[b] for b in range(0x80, 0xA0)}
+# Past this many invalid UTF-8 sequences the bytes are no UTF-8 with a few stray bytes but
+# another encoding (or none): all of it is read as Windows-1252 at once, which costs one
+# pass instead of a Python call per sequence (random bytes: 4 million calls).
+MAX_STRAY_BYTES = 1000
+_strays = threading.local()
+
+
+class _TooManyStrays(Exception):
+    pass
 
 
 def _windows_1252_fallback(error: UnicodeError) -> tuple[str, int]:
     if not isinstance(error, UnicodeDecodeError):
         raise error
+    _strays.count = getattr(_strays, "count", 0) + 1
+    if _strays.count > MAX_STRAY_BYTES:
+        raise _TooManyStrays
     bad = error.object[error.start : error.end]
     return "".join(_CP1252_BYTES[b] for b in bad), error.end
 
 
 codecs.register_error("escucha-windows-1252", _windows_1252_fallback)
+
+
+def _utf8_or_windows_1252(content: bytes) -> str:
+    """UTF-8, its invalid bytes read one by one as Windows-1252; all of it as Windows-1252
+    when it has more than MAX_STRAY_BYTES of them."""
+    _strays.count = 0
+    try:
+        return content.decode("utf-8", errors="escucha-windows-1252")
+    except _TooManyStrays:
+        return windows_1252(content)
+
+
+def windows_1252(content: bytes) -> str:
+    """The bytes as Windows-1252, as browsers read Latin-1 (undefined bytes as Latin-1)."""
+    return content.decode("latin-1").translate(_LATIN1_AS_CP1252)
 
 
 def decode_feed(content: bytes, content_type: str | None = None) -> str:
@@ -69,7 +102,10 @@ def decode_feed(content: bytes, content_type: str | None = None) -> str:
     text = _FORBIDDEN_CHARS.sub("", text)
     if "&#" in text:
         text = _REFERENCE_RUN.sub(_join_surrogates, text)
-    return _LOOSE_AMPERSAND.sub(_escape_ampersand, text)
+    if "&" not in text:
+        return text
+    text = _BARE_AMPERSAND.sub("&amp;", text)
+    return _HTML_ENTITY.sub(_escape_entity, text)
 
 
 def prolog_end(text: str, start: int = 0) -> int:
@@ -103,7 +139,7 @@ def _decode(content: bytes, content_type: str | None) -> str:
     if encoding is None and content[:4] in (b"<\x00?\x00", b"\x00<\x00?"):
         encoding = "utf-16-le" if content[0] == 0x3C else "utf-16-be"
     if encoding is None or encoding == "utf-8":
-        return content.decode("utf-8", errors="escucha-windows-1252")
+        return _utf8_or_windows_1252(content)
     if not encoding.startswith("utf-"):
         # A legacy label on bytes that are valid UTF-8 (beyond ASCII): the label is wrong.
         try:
@@ -111,11 +147,11 @@ def _decode(content: bytes, content_type: str | None) -> str:
         except UnicodeDecodeError:
             pass
     if encoding in _AS_WINDOWS_1252:
-        return content.decode("cp1252", errors="escucha-windows-1252")
+        return windows_1252(content)
     try:
         return content.decode(encoding, errors="replace")
     except (LookupError, UnicodeError, ValueError):  # a codec that fails even so: as UTF-8
-        return content.decode("utf-8", errors="escucha-windows-1252")
+        return _utf8_or_windows_1252(content)
 
 
 def _codec_name(label: str) -> str | None:
@@ -134,21 +170,18 @@ def _codec_name(label: str) -> str | None:
 
 
 def _join_surrogates(match: re.Match[str]) -> str:
-    """A run of numeric references in the surrogate range, as references to characters."""
-    units = []
-    for reference in match.group(0)[2:-1].split(";&#"):
-        hexadecimal = reference[:1] in ("x", "X")
-        units.append(int(reference[1:], 16) if hexadecimal else int(reference))
-    raw = b"".join(min(unit, 0xFFFF).to_bytes(2, "little") for unit in units)
-    chars = raw.decode("utf-16-le", errors="surrogatepass")
-    fixed = chars.encode("utf-16-le", errors="surrogatepass").decode("utf-16-le", "replace")
-    return "".join(f"&#{ord(c)};" for c in fixed)
+    """A run of numeric references in (or near) the surrogate range, as the characters
+    they mean: pairs joined, lone surrogates U+FFFD, others as they are."""
+    units = [
+        int(reference[1:], 16) if reference[0] in "xX" else int(reference)
+        for reference in match.group(0)[2:-1].split(";&#")
+    ]
+    chars = "".join(map(chr, units))
+    return chars.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
-def _escape_ampersand(match: re.Match[str]) -> str:
+def _escape_entity(match: re.Match[str]) -> str:
     entity = match.group(1)
-    if entity is None:
-        return "&amp;"
     chars = html.entities.html5.get(entity)
     if chars is None:
         return "&amp;" + entity

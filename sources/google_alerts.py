@@ -6,23 +6,12 @@ titles are HTML with `<b>` highlights (made plain text here); links are Google r
 with `domain.canonical.canonical_url`; the always-empty author names become None.
 """
 
-from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import ClassVar
 
-import httpx
-
-from sources.base import PollOutcome, SourceConfig
-from sources.http import FetchLimits
-from sources.rss import poll_feed
+from sources.rss import RssAdapter
 
 
-class GoogleAlertsAdapter:
+class GoogleAlertsAdapter(RssAdapter):
+    """A feed like any other: only its kind, and so its checks at creation, differ."""
+
     kind: ClassVar[str] = "google_alerts"
-
-    def __init__(self, limits: FetchLimits | None = None) -> None:
-        self.limits = limits
-
-    def poll(
-        self, client: httpx.Client, config: SourceConfig, cursor: Mapping[str, Any]
-    ) -> PollOutcome:
-        return poll_feed(client, config, cursor, limits=self.limits)

@@ -22,10 +22,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 from urllib.parse import urlencode
 
 import httpx
+from pydantic import Field
 
 from core.settings import Settings
 from domain.canonical import normalize_words
@@ -34,6 +35,7 @@ from sources.configured import ConfiguredAdapter
 from sources.feeds import parse_feed
 from sources.http import fetch
 from sources.json_fetch import scope_of
+from sources.kind_config import KindConfig, SearchConfig
 from sources.rss import read_feed_items
 from sources.search_terms import google_news_search
 
@@ -74,8 +76,19 @@ def parse_locale(value: str) -> NewsEdition:
     return NewsEdition(hl, country, f"{country}:{_CEID_LANGUAGE.get(hl, ceid_language)}")
 
 
+class GoogleNewsConfig(SearchConfig):
+    """A Google News source takes its edition (`locale`) and optionally a `search`."""
+
+    needs: ClassVar[str] = "a google_news source needs a `locale` (es-419:MX, en-US:US)"
+    locale: str = Field(max_length=32)
+
+    def checked(self, *, allow_private: bool) -> Self:
+        return self.model_copy(update={"locale": parse_locale(self.locale).locale})
+
+
 class GoogleNewsAdapter(ConfiguredAdapter):
     kind: ClassVar[str] = "google_news"
+    config_model: ClassVar[type[KindConfig]] = GoogleNewsConfig
 
     def poll(
         self, client: httpx.Client, config: SourceConfig, cursor: Mapping[str, Any]

@@ -39,6 +39,7 @@ from sources.json_fetch import (
     request_json,
     scope_of,
 )
+from sources.kind_config import KindConfig, SearchConfig
 from sources.search_terms import separate_searches
 
 DISCUSSION_URL = "https://news.ycombinator.com/item?id={}"
@@ -48,6 +49,7 @@ TAGS = "(story,comment)"
 
 class HackerNewsAdapter(ConfiguredAdapter):
     kind: ClassVar[str] = "hackernews"
+    config_model: ClassVar[type[KindConfig]] = SearchConfig
 
     def poll(
         self, client: httpx.Client, config: SourceConfig, cursor: Mapping[str, Any]

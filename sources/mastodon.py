@@ -23,10 +23,11 @@ replies as `comments`. A reblog is read as the status it boosts.
 import re
 import time
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 from urllib.parse import quote, urlsplit
 
 import httpx
+from pydantic import Field
 
 from core.settings import Settings
 from domain.text import clean_title, html_to_text
@@ -35,6 +36,7 @@ from sources.configured import ConfiguredAdapter
 from sources.http import FetchLimits
 from sources.items import read_each
 from sources.json_fetch import count, language_code, parse_iso, request_json, scope_of, total
+from sources.kind_config import KindConfig, checked_url
 
 PAGE_SIZE = 40
 _HASHTAG = re.compile(r"^\w{1,100}$")
@@ -66,8 +68,25 @@ def normalize_instance(value: str) -> str:
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
 
 
+class MastodonConfig(KindConfig):
+    """A Mastodon source takes an `instance` (public hosts only) and a `hashtag`."""
+
+    needs: ClassVar[str] = (
+        "a mastodon source needs an `instance` (e.g. https://mastodon.social) and a `hashtag`"
+    )
+    instance: str = Field(max_length=2048)
+    hashtag: str = Field(max_length=200)
+
+    def checked(self, *, allow_private: bool) -> Self:
+        instance = checked_url(normalize_instance(self.instance), allow_private=allow_private)
+        return self.model_copy(
+            update={"instance": instance, "hashtag": normalize_hashtag(self.hashtag)}
+        )
+
+
 class MastodonAdapter(ConfiguredAdapter):
     kind: ClassVar[str] = "mastodon"
+    config_model: ClassVar[type[KindConfig]] = MastodonConfig
 
     def __init__(
         self,

@@ -33,10 +33,11 @@ import threading
 import time
 from collections.abc import Mapping
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 from urllib.parse import quote
 
 import httpx
+from pydantic import Field
 
 from core.settings import Settings
 from domain.text import clean_title, html_to_text, normalize_text
@@ -52,6 +53,7 @@ from sources.json_fetch import (
     request_json,
     scope_of,
 )
+from sources.kind_config import KindConfig, SearchConfig
 from sources.search_terms import reddit_search
 from sources.tokens import TOKENS, Token, TokenKey, token_key
 
@@ -93,8 +95,20 @@ def user_agent(settings: Settings) -> str:
     return f"{base} (by /u/{name})" if name else base
 
 
+class RedditConfig(SearchConfig):
+    """A Reddit source takes an optional `subreddit` (`mexico`, `a+b`) and `search`."""
+
+    subreddit: str | None = Field(default=None, max_length=100)
+
+    def checked(self, *, allow_private: bool) -> Self:
+        if self.subreddit is None:
+            return self
+        return self.model_copy(update={"subreddit": normalize_subreddit(self.subreddit)})
+
+
 class RedditAdapter(ConfiguredAdapter):
     kind: ClassVar[str] = "reddit"
+    config_model: ClassVar[type[KindConfig]] = RedditConfig
 
     def poll(
         self, client: httpx.Client, config: SourceConfig, cursor: Mapping[str, Any]

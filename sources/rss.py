@@ -12,10 +12,11 @@ rather than pinning the item above every real one.
 
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 from urllib.parse import urljoin
 
 import httpx
+from pydantic import Field
 
 from core.settings import get_settings
 from domain.canonical import split_publisher_suffix
@@ -25,13 +26,25 @@ from sources.feed_entries import RawEntry
 from sources.feeds import ParsedFeed, parse_feed
 from sources.http import FetchLimits, fetch
 from sources.items import read_each
+from sources.kind_config import KindConfig, checked_url
 
 FUTURE_TOLERANCE = timedelta(days=1)
 MAX_AUTHOR_LENGTH = 300  # what the store keeps
 
 
+class FeedConfig(KindConfig):
+    """A feed source takes its feed's URL (public hosts only, unless allowed)."""
+
+    needs: ClassVar[str] = "a {kind} source needs a feed url"
+    url: str = Field(max_length=2048)
+
+    def checked(self, *, allow_private: bool) -> Self:
+        return self.model_copy(update={"url": checked_url(self.url, allow_private=allow_private)})
+
+
 class RssAdapter:
     kind: ClassVar[str] = "rss"
+    config_model: ClassVar[type[KindConfig]] = FeedConfig
 
     def __init__(self, limits: FetchLimits | None = None) -> None:
         self.limits = limits

@@ -19,7 +19,7 @@ A source's own `search` replaces all this and is sent as it is.
 
 from itertools import product
 
-from domain.query import parse_query
+from domain.query import parse_query, positive_part, render_search
 from domain.query_parser import And, Node, Not, Or, Phrase, Prefix, Term
 from sources.base import SourceConfig, SourceError
 
@@ -30,11 +30,15 @@ Word = tuple[bool, str]  # (is a prefix, the text to send)
 
 
 def google_news_search(config: SourceConfig) -> str:
-    return config.search.strip() if config.search else _render(_positive(config), " ")
+    if config.search:
+        return config.search.strip()
+    return render_search(_positive(config), leaf=_leaf)
 
 
 def reddit_search(config: SourceConfig) -> str:
-    return config.search.strip() if config.search else _render(_positive(config), " AND ")
+    if config.search:
+        return config.search.strip()
+    return render_search(_positive(config), and_separator=" AND ", leaf=_leaf)
 
 
 def separate_searches(config: SourceConfig, *, source: str) -> list[str]:
@@ -52,22 +56,9 @@ def separate_searches(config: SourceConfig, *, source: str) -> list[str]:
 
 
 def _positive(config: SourceConfig) -> Node:
-    positive = _drop_exclusions(parse_query(config.brand_query).root)
+    positive = positive_part(parse_query(config.brand_query).root)
     assert positive is not None, "parse_query guarantees a word to look for"
     return positive
-
-
-def _drop_exclusions(node: Node) -> Node | None:
-    match node:
-        case Not():
-            return None
-        case And(operands=operands, position=position) | Or(operands=operands, position=position):
-            kept = [part for part in map(_drop_exclusions, operands) if part is not None]
-            if len(kept) > 1:
-                return type(node)(tuple(kept), position)
-            return kept[0] if kept else None
-        case _:
-            return node
 
 
 def _alternatives(node: Node) -> list[tuple[Word, ...]]:
@@ -92,23 +83,6 @@ def _alternatives(node: Node) -> list[tuple[Word, ...]]:
 def _unique(alternatives: list[tuple[Word, ...]]) -> list[tuple[Word, ...]]:
     keyed = {tuple(sorted(set(words))): words for words in alternatives}
     return list(keyed.values())[: MAX_SEARCHES + 1]
-
-
-def _render(node: Node, and_separator: str) -> str:
-    match node:
-        case And(operands=operands):
-            return and_separator.join(_inside(part, Or, and_separator) for part in operands)
-        case Or(operands=operands):
-            return " OR ".join(_inside(part, And, and_separator) for part in operands)
-        case Term() | Phrase() | Prefix():
-            return _leaf(node)
-        case Not():
-            raise AssertionError("exclusions are dropped before rendering")
-
-
-def _inside(node: Node, needs_parentheses: type[And] | type[Or], and_separator: str) -> str:
-    rendered = _render(node, and_separator)
-    return f"({rendered})" if isinstance(node, needs_parentheses) else rendered
 
 
 def _render_all(conjunction: tuple[Word, ...]) -> str:
