@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.params import Id, Moment
+from domain.names import check_name
 from domain.query import QuerySyntaxError, parse_query
 
 SourceKind = Literal[
@@ -44,6 +45,11 @@ def _check_languages(values: list[str]) -> list[str]:
 
 
 class BrandFields(StrictModel):
+    @field_validator("name", check_fields=False)
+    @classmethod
+    def name_is_visible(cls, value: str | None) -> str | None:
+        return None if value is None else check_name(value)
+
     @field_validator("query", check_fields=False)
     @classmethod
     def query_parses(cls, value: str | None) -> str | None:
