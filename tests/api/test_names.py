@@ -1,6 +1,10 @@
 """Brand and workspace names (issue 14, item 16): visible characters only, and one name
 whatever its case, accents or spacing."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
@@ -9,6 +13,7 @@ from core.db import session_scope
 from services.errors import ConflictError, InvalidInputError
 from services.workspaces import create_workspace_with_key
 from tests.api.conftest import Tenant
+from tests.support.processes import clean_env
 
 
 def create(client: TestClient, tenant: Tenant, name: str) -> int:
@@ -99,3 +104,18 @@ def test_the_database_holds_the_rule_too(client: TestClient, tenant: Tenant) -> 
             ),
             {"w": tenant.workspace_id},
         )
+
+
+def test_the_cli_says_a_workspace_name_is_taken(db: str, tmp_path: Path) -> None:
+    env = clean_env(ESCUCHA_DATABASE_URL=db, ESCUCHA_DATA_DIR=str(tmp_path))
+
+    def create_workspace(name: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "cli.main", "workspace", "create", name, "--json"],
+            env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+
+    assert create_workspace("Acme marketing").returncode == 0
+    again = create_workspace("ACME Marketing")
+    assert again.returncode == 1 and again.stdout == ""
+    assert "already exists" in again.stderr and "Traceback" not in again.stderr
