@@ -1,5 +1,7 @@
-"""Names compared as people read them: brand names unique per workspace and workspace names
-unique whatever their case, accents or spacing ("OXXO" and "Oxxo" are one name)
+"""name keys: brand names unique per workspace, workspace names unique, whatever the case
+
+Names are compared as people read them, whatever their case, accents or spacing ("OXXO" and
+"Oxxo" are one name).
 
 Revision ID: 0014
 Revises: 0007
