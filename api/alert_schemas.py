@@ -154,7 +154,7 @@ class AlertQuery(BaseModel):
     kind: RuleKind | None = None
     test: bool | None = None
     limit: int = Field(default=50, ge=1, le=500)
-    cursor: str | None = Field(default=None, max_length=19, pattern=r"^[0-9]+$")
+    cursor: str | None = Field(default=None, max_length=20, pattern=r"^[0-9]+$")
 
     @field_validator("cursor")
     @classmethod

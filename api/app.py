@@ -75,15 +75,21 @@ def validation_issues(errors: Any) -> list[dict[str, Any]]:
     return issues
 
 
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
 def _allowed_methods(request: Request) -> str:
-    """Every method any route serves at this path (two routes may share one)."""
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches({**request.scope, "method": "GET"})
-        route_methods = getattr(route, "methods", None)
-        if match is not Match.NONE and route_methods:
-            methods.update(route_methods)
-    return ", ".join(sorted(methods))
+    """Every method some route serves at this path (two routes may share a path, and
+    Starlette's 405 names only the first one's)."""
+    allowed = [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL
+            for route in request.app.router.routes
+        )
+    ]
+    return ", ".join(allowed)
 
 
 def create_app() -> FastAPI:

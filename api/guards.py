@@ -1,6 +1,8 @@
 """Checks every /v1 request passes before its route runs: no query parameter the route does
 not declare (422, in the shape of a validation error), no id that no row can have (404)."""
 
+import re
+
 from fastapi import Request
 from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
@@ -11,6 +13,7 @@ from api.params import MAX_ID
 from services.errors import NotFoundError
 
 _DECLARED: dict[int, frozenset[str]] = {}
+_INTEGER = re.compile(r"[+-]?[0-9]{1,100}")
 
 
 def declared_query_names(dependant: Dependant) -> frozenset[str]:
@@ -37,8 +40,8 @@ def check_request(request: Request) -> None:
         if (
             name.endswith("_id")
             and isinstance(value, str)
-            and value.isdigit()
-            and (int(value) > MAX_ID)
+            and _INTEGER.fullmatch(value)
+            and not 1 <= int(value) <= MAX_ID
         ):
             raise NotFoundError(f"{name.removesuffix('_id')} {value[:40]} not found")
     declared = _DECLARED.get(id(route))

@@ -6,9 +6,10 @@ from typing import Annotated
 from pydantic import Field, PlainValidator, WithJsonSchema
 
 from domain.moments import RANGE_TEXT, read_moment, to_utc
+from models.types import MAX_ROW_ID
 from services.errors import InvalidInputError
 
-MAX_ID = 2**63 - 1  # the largest id a row can have (a signed 64-bit key)
+MAX_ID = MAX_ROW_ID  # the largest id a row can have
 
 MOMENT_DESCRIPTION = (
     "An ISO date or datetime; a date or a datetime without an offset is read in the brand's "

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.params import Id, Moment
 from core.i18n import bcp47_locale
+from domain.names import check_name
 from domain.query import QuerySyntaxError, parse_query
 from models.mention_public import EngagementPublic, MentionPublic, SentimentPublic
 from sources.registry import kind_literal, source_create_schema, source_update_schema
@@ -44,6 +45,11 @@ def _check_languages(values: list[str]) -> list[str]:
 
 
 class BrandFields(StrictModel):
+    @field_validator("name", check_fields=False)
+    @classmethod
+    def name_is_visible(cls, value: str | None) -> str | None:
+        return None if value is None else check_name(value)
+
     @field_validator("query", check_fields=False)
     @classmethod
     def query_parses(cls, value: str | None) -> str | None:

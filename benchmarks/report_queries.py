@@ -49,8 +49,11 @@ class Work:
         since, until = self._aligned(since), self._aligned(until)
         return build_situation(self.session, self.brand, since=since, until=until, now=self.now)
 
-    def ours_control(self, as_of: datetime) -> object:
-        return build_control(self.session, self.brand, as_of=self._aligned(as_of), now=self.now)
+    def ours_control(self, as_of: datetime, known_at: datetime | None = None) -> object:
+        known = None if known_at is None else self._aligned(known_at)
+        return build_control(
+            self.session, self.brand, as_of=self._aligned(as_of), now=self.now, known_at=known
+        )
 
     # -- by hand ----------------------------------------------------------------------------
 
@@ -219,8 +222,11 @@ class Work:
             for s in sources
         ]
 
-    def hand_control(self, as_of: datetime) -> object:
+    def hand_control(self, as_of: datetime, known_at: datetime | None = None) -> object:
+        """`as_of` by publication time (the rollup); with `known_at`, only what was fetched
+        by then (`mention`)."""
         as_of = self._aligned(as_of)
+        known = None if known_at is None else self._aligned(known_at)
         b = self.brand.id
         assert b is not None
         objectives = self._all(
@@ -236,9 +242,11 @@ class Work:
             ids = [b, *self.brand.competitor_ids] if metric == "share_of_voice" else [b]
             baseline_since, baseline_until = rules.baseline_window(start, deadline)
             end = rules.evaluation_end(start, deadline, as_of)
-            base = self._control_rows(ids, baseline_since, baseline_until, as_of, by_day=False)
+            base = self._control_rows(
+                ids, baseline_since, min(baseline_until, as_of), known, by_day=False
+            )
             baseline = rules.metric_value(metric, _tally(base, b))
-            rows = self._control_rows(ids, start, end, as_of, by_day=True)
+            rows = self._control_rows(ids, start, end, known, by_day=True)
             per_day: dict[Any, list[Any]] = {}
             for row in rows:
                 per_day.setdefault(row[1], []).append(row)
@@ -257,12 +265,13 @@ class Work:
         return results
 
     def _control_rows(
-        self, ids: list[int], since: datetime, until: datetime, as_of: datetime, *, by_day: bool
-    ) -> Sequence[Any]:
-        until = min(until, as_of)
+        self, ids: list[int], since: datetime, until: datetime, known_at: datetime | None,
+        *, by_day: bool,
+    ) -> Sequence[Any]:  # fmt: skip
+        until = until if known_at is None else min(until, known_at)
         if until <= since:
             return []
-        if as_of >= self.now:  # the rollup
+        if known_at is None:  # by publication time: the rollup
             day = self._day("slot_hour * 3600") if by_day else "0"
             return self._all(
                 f"SELECT brand_id, {day} AS d, sum(mentions), sum(positive), sum(negative), "
@@ -282,7 +291,7 @@ class Work:
             "AND published_at < :u AND fetched_at <= :a GROUP BY brand_id, d",
             s=self._ts(since),
             u=self._ts(until),
-            a=self._ts(as_of),
+            a=self._ts(known_at),
         )
 
 

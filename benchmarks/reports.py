@@ -8,7 +8,8 @@ hand-written version alternately (so both see the same noise), and prints p50 an
 milliseconds and the ratio of the p50s and of the p95s:
 - trends: 90 local-day buckets ending today;
 - situation: the last 30 days (with its 3 competitors, source health, terms, peaks);
-- control: the brand's objectives as of now, and as of 30 days ago (`as_of` reads `mention`);
+- control: the brand's objectives as of now, as of 30 days ago (by publication time: the
+  rollup, as for now) and as of 30 days ago as known then (`known_at`: reads `mention`);
 - for context, the trends and control figures of a hand-written GROUP BY over `mention`
   alone (what the rollup saves).
 "ours" is the service function (what the endpoint calls); "api" is the whole endpoint over
@@ -137,6 +138,17 @@ def main() -> None:
                 "control, as of 30 days ago",
                 lambda: work.ours_control(month_ago),
                 lambda: work.hand_control(month_ago),
+                lambda: client.get(
+                    f"/v1/brands/{brand_id}/control?as_of={month_ago.isoformat()}".replace(
+                        "+", "%2B"
+                    ),
+                    headers=headers,
+                ),
+            ),
+            Case(
+                "control, as of 30 days ago, known then",
+                lambda: work.ours_control(month_ago, month_ago),
+                lambda: work.hand_control(month_ago, month_ago),
             ),
             Case(
                 "trends over `mention` (no rollup)",

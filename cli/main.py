@@ -93,11 +93,16 @@ def migrate() -> None:
 @workspace_app.command("create")
 def workspace_create(name: str, as_json: JsonOpt = False) -> None:
     """Create a workspace and print its first API key (shown once)."""
+    from services.errors import ConflictError, InvalidInputError
     from services.workspaces import create_workspace_with_key
 
     _prepare()
-    with session_scope() as session:
-        new = create_workspace_with_key(session, name=name)
+    try:
+        with session_scope() as session:
+            new = create_workspace_with_key(session, name=name)
+    except (ConflictError, InvalidInputError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
     _print_key(new.workspace_id, new.api_key, as_json)
 
 

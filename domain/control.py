@@ -39,13 +39,11 @@ Status (the spec's rule, with two refinements written here):
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal, get_args
+from typing import Literal
 
 Metric = Literal["mentions", "net_sentiment", "avg_sentiment", "positive_share", "share_of_voice"]
 Direction = Literal["at_least", "at_most"]
 Status = Literal["achieved", "on_track", "at_risk", "off_track"]
-METRICS: tuple[str, ...] = get_args(Metric)
-DIRECTIONS: tuple[str, ...] = get_args(Direction)
 AT_RISK_MARGIN = 0.10
 DAY = 86400.0
 MAX_SPAN = timedelta(days=3660)  # the longest objective period (its daily series stays drawable)

@@ -13,9 +13,6 @@ from sqlmodel import Field, SQLModel
 
 from models.types import UTCDateTime, utcnow
 
-RULE_KINDS = ("spike", "negative_surge", "digest")
-DELIVERY_STATUSES = ("pending", "sending", "sent", "failed")
-
 
 class AlertRule(SQLModel, table=True):
     __tablename__ = "alert_rule"

@@ -16,9 +16,12 @@ def list_brands(session: Session, *, workspace_id: int) -> list[Brand]:
 
 
 def brand_name_taken(
-    session: Session, *, workspace_id: int, name: str, except_id: int | None = None
+    session: Session, *, workspace_id: int, name_key: str, except_id: int | None = None
 ) -> bool:
-    statement = select(Brand.id).where(Brand.workspace_id == workspace_id, Brand.name == name)
+    """Whether another brand of the workspace has this name (``domain.names.name_key``)."""
+    statement = select(Brand.id).where(
+        Brand.workspace_id == workspace_id, Brand.name_key == name_key
+    )
     if except_id is not None:
         statement = statement.where(Brand.id != except_id)
     return session.exec(statement).first() is not None

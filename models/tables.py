@@ -6,7 +6,17 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from domain.names import name_key
 from models.types import UTCDateTime, utcnow
+
+
+def _name_key_of_row(context: Any) -> str:
+    """The column default of ``name_key``: the key of the row's own name."""
+    return name_key(context.get_current_parameters()["name"])
+
+
+def _name_key() -> Any:
+    return Field(max_length=200, sa_column_kwargs={"default": _name_key_of_row})
 
 
 def _ts(nullable: bool = True, index: bool = False) -> Any:
@@ -14,8 +24,12 @@ def _ts(nullable: bool = True, index: bool = False) -> Any:
 
 
 class Workspace(SQLModel, table=True):
+    __table_args__ = (Index("uq_workspace_name_key", "name_key", unique=True),)
+
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)
+    # domain.names.name_key(name): workspace names are unique whatever their case or accents
+    name_key: str = _name_key()
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime(), nullable=False)
 
 
@@ -31,11 +45,16 @@ class ApiKey(SQLModel, table=True):
 
 
 class Brand(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("workspace_id", "name", name="uq_brand_workspace_name"),)
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "name", name="uq_brand_workspace_name"),
+        Index("uq_brand_workspace_name_key", "workspace_id", "name_key", unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id", index=True, ondelete="CASCADE")
     name: str = Field(max_length=200)
+    # domain.names.name_key(name): "OXXO" and "Oxxo" are one brand name in a workspace
+    name_key: str = _name_key()
     query: str = Field(max_length=1000)
     timezone: str = Field(default="UTC", max_length=64)
     # BCP 47 (es-MX, es-ES, en-US...): how the brand's figures, dates and emails are written

@@ -8,6 +8,10 @@ from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+# Every id is an INTEGER primary key: 32 bits on PostgreSQL (64 on SQLite). An id above
+# this is one no row can have, whatever the database.
+MAX_ROW_ID = 2**31 - 1
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Aware UTC datetimes in, aware UTC datetimes out, on SQLite (naive text) and PostgreSQL."""

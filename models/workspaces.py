@@ -14,8 +14,13 @@ def hash_key(api_key: str) -> str:
     return hashlib.sha256(api_key.encode()).hexdigest()
 
 
-def create_workspace(session: Session, *, name: str) -> Workspace:
-    workspace = Workspace(name=name)
+def workspace_name_taken(session: Session, *, name_key: str) -> bool:
+    statement = select(Workspace.id).where(Workspace.name_key == name_key)
+    return session.exec(statement).first() is not None
+
+
+def create_workspace(session: Session, *, name: str, name_key: str) -> Workspace:
+    workspace = Workspace(name=name, name_key=name_key)
     session.add(workspace)
     session.flush()
     return workspace

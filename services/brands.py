@@ -4,6 +4,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from domain.names import name_key
 from models import brands as repo
 from models.tables import Brand
 from models.types import utcnow
@@ -29,9 +30,17 @@ def _check_competitors(
     return wanted
 
 
+def _taken(name: str) -> ConflictError:
+    return ConflictError(
+        f"a brand named {name[:100]!r} already exists in this workspace "
+        "(names are compared whatever their case, accents or spacing)"
+    )
+
+
 def create_brand(session: Session, *, workspace_id: int, fields: dict[str, Any]) -> Brand:
-    if repo.brand_name_taken(session, workspace_id=workspace_id, name=fields["name"]):
-        raise ConflictError(f"a brand named {fields['name']!r} already exists")
+    fields = {**fields, "name_key": name_key(fields["name"])}
+    if repo.brand_name_taken(session, workspace_id=workspace_id, name_key=fields["name_key"]):
+        raise _taken(fields["name"])
     fields["competitor_ids"] = _check_competitors(
         session, workspace_id=workspace_id, brand_id=None, competitor_ids=fields["competitor_ids"]
     )
@@ -46,10 +55,12 @@ def update_brand(
 ) -> Brand:
     brand = get_brand_or_404(session, workspace_id=workspace_id, brand_id=brand_id)
     name = changes.get("name")
-    if name is not None and repo.brand_name_taken(
-        session, workspace_id=workspace_id, name=name, except_id=brand_id
-    ):
-        raise ConflictError(f"a brand named {name!r} already exists")
+    if name is not None:
+        changes = {**changes, "name_key": name_key(name)}
+        if repo.brand_name_taken(
+            session, workspace_id=workspace_id, name_key=changes["name_key"], except_id=brand_id
+        ):
+            raise _taken(name)
     if changes.get("competitor_ids") is not None:
         changes["competitor_ids"] = _check_competitors(
             session,

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from domain.query import BrandQuery, parse_query, prepare_text
 from models.mentions import MentionFilter, iter_newest_first, page_newest_first
 from models.tables import Mention
+from models.types import MAX_ROW_ID
 from services.errors import InvalidInputError
 
 Q_SCAN_BATCH = 500
@@ -19,9 +20,6 @@ Q_SCAN_BATCH = 500
 def encode_cursor(mention: Mention) -> str:
     raw = json.dumps([mention.published_at.isoformat(), mention.id]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-MAX_ID = 2**63 - 1
 
 
 def _no_constant(name: str) -> object:
@@ -39,7 +37,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         moment = datetime.fromisoformat(published)
         if moment.tzinfo is None or not 1900 <= moment.year <= 2199:
             raise ValueError("a cursor's date is an aware datetime")
-        if not 0 <= mention_id <= MAX_ID:
+        if not 0 <= mention_id <= MAX_ROW_ID:
             raise ValueError("a cursor's id is a row id")
         return moment.astimezone(UTC), mention_id
     except (ValueError, TypeError, OverflowError, binascii.Error, RecursionError) as exc:

@@ -4,7 +4,9 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from domain.names import check_name, name_key
 from models import workspaces as repo
+from services.errors import ConflictError, InvalidInputError
 
 DEFAULT_WORKSPACE_NAME = "Default workspace"
 
@@ -16,7 +18,16 @@ class NewKey:
 
 
 def create_workspace_with_key(session: Session, *, name: str) -> NewKey:
-    workspace = repo.create_workspace(session, name=name)
+    """A new workspace and its first key. Names are unique whatever their case, accents or
+    spacing: InvalidInputError for a name that is not one, ConflictError when it is taken."""
+    try:
+        name = check_name(name)
+    except ValueError as exc:
+        raise InvalidInputError(str(exc)) from exc
+    key = name_key(name)
+    if repo.workspace_name_taken(session, name_key=key):
+        raise ConflictError(f"a workspace named {name[:100]!r} already exists")
+    workspace = repo.create_workspace(session, name=name, name_key=key)
     assert workspace.id is not None
     return NewKey(workspace.id, repo.create_api_key(session, workspace_id=workspace.id))
 

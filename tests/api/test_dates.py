@@ -151,3 +151,39 @@ def test_since_after_until_is_422_everywhere(
     response = client.get(path.format(brand=brand), headers=tenant.headers)
     assert response.status_code == 422, response.text
     assert "since" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-11-30", datetime(2026, 11, 30)),
+        ("2026-11-30T08:15", datetime(2026, 11, 30, 8, 15)),
+        ("2026-11-30 08:15:30.25", datetime(2026, 11, 30, 8, 15, 30, 250000)),
+        ("2026-11-30T08:15:00z", datetime(2026, 11, 30, 8, 15, tzinfo=UTC)),
+        ("2026-11-30t08:15:00-0600", datetime(2026, 11, 30, 14, 15, tzinfo=UTC)),
+    ],
+)
+def test_read_moment_takes_iso_dates_and_datetimes(text: str, expected: datetime) -> None:
+    from domain.moments import read_moment
+
+    moment = read_moment(text)
+    assert moment == expected and (moment.tzinfo is None) == (expected.tzinfo is None)
+
+
+@pytest.mark.parametrize(
+    "text", ["", "now", "1700000000", "2026-13-01", "0001-01-01", "2200-01-01"]
+)
+def test_read_moment_refuses_the_rest(text: str) -> None:
+    from domain.moments import read_moment
+
+    with pytest.raises(ValueError, match=r"ISO date|years 1900 to 2199"):
+        read_moment(text)
+
+
+def test_a_local_time_skipped_by_dst_still_names_an_instant() -> None:
+    from domain.moments import to_utc
+
+    # 2026-03-08 02:30 does not exist in New York (clocks jump from 02:00 to 03:00).
+    assert to_utc(datetime(2026, 3, 8, 2, 30), "America/New_York") == datetime(
+        2026, 3, 8, 7, 30, tzinfo=UTC
+    )

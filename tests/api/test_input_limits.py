@@ -16,6 +16,7 @@ from tests.support.reports import make_brand
 
 HUGE = "99999999999999999999"
 ABOVE_INT64 = str(2**63)
+ABOVE_INT32 = str(2**31)  # ids are INTEGER: 32 bits on PostgreSQL
 NESTED = "(" * 190 + "acme" + ")" * 190
 
 
@@ -33,7 +34,7 @@ NESTED = "(" * 190 + "acme" + ")" * 190
         "/v1/alert-rules/{id}",
     ],
 )
-@pytest.mark.parametrize("big", [HUGE, ABOVE_INT64])
+@pytest.mark.parametrize("big", [HUGE, ABOVE_INT64, ABOVE_INT32, "-16842801388", "0"])
 def test_a_path_id_no_row_can_have_is_404(
     client: TestClient, tenant: Tenant, path: str, big: str
 ) -> None:
@@ -63,6 +64,8 @@ def test_writes_to_an_impossible_id_are_404(
         f"/v1/alerts?rule_id={ABOVE_INT64}",
         f"/v1/alerts?cursor={HUGE}",
         f"/v1/alerts?cursor={ABOVE_INT64}",
+        f"/v1/alerts?cursor={ABOVE_INT32}",
+        f"/v1/mentions?brand_id={ABOVE_INT32}",
         f"/v1/alert-rules?brand_id={HUGE}",
     ],
 )
@@ -88,6 +91,7 @@ def _cursor(raw: str) -> str:
         '["2026-11-01T00:00:00+00:00", Infinity]',
         '["2026-11-01T00:00:00+00:00", NaN]',
         f'["2026-11-01T00:00:00+00:00", {HUGE}]',
+        f'["2026-11-01T00:00:00+00:00", {ABOVE_INT32}]',
         '["2026-11-01T00:00:00+00:00", 1e999]',
         '["2026-11-01T00:00:00", 5]',
         '["0001-01-01T00:00:00+01:00", 5]',

@@ -29,7 +29,7 @@ def test_schemathesis_finds_nothing(db: str, tmp_path: Path) -> None:
         done = subprocess.run(
             [
                 str(ST), "--config-file", str(CONFIG), "run", f"{base}/openapi.json",
-                "--checks", "all", "--max-examples", "12", "--seed", "20261201",
+                "--checks", "all", "--max-examples", "8", "--seed", "20261201",
                 "--workers", "1", "--phases", "examples,coverage,fuzzing", "--no-color",
                 "--request-timeout", "30",
                 "-H", f"Authorization: {tenant.headers['Authorization']}",
@@ -41,4 +41,4 @@ def test_schemathesis_finds_nothing(db: str, tmp_path: Path) -> None:
     summary = done.stdout[-6000:]
     assert done.returncode == 0, summary
     counted = re.search(r"(\d+) generated, (\d+) passed", summary)
-    assert counted and counted[1] == counted[2] and int(counted[1]) > 1000, summary
+    assert counted and counted[1] == counted[2] and int(counted[1]) > 500, summary

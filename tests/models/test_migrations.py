@@ -13,9 +13,9 @@ from sqlmodel import Session
 
 from core.db import normalize_database_url
 from core.migrate import alembic_config
-from models.tables import Mention
+from models.tables import Mention, Source
 from tests.conftest import DATA_DIR
-from tests.models.scratch import add_brand_with_source, scratch_postgres
+from tests.models.scratch import scratch_postgres
 from tests.models.test_reports import recomputed, rollup_rows
 
 
@@ -45,9 +45,30 @@ def mention(story: str | None, url: str, hour: int, compound: float) -> dict[str
     }  # fmt: skip
 
 
+def add_workspace_and_brand(engine: Engine, names: dict[int, tuple[int, str]]) -> None:
+    """Rows with the columns every revision has (the models' may be newer): workspaces
+    "w1", "w2"... and brands {id: (workspace id, name)}."""
+    with engine.begin() as connection:
+        for workspace_id in sorted({w for w, _ in names.values()} | {1}):
+            connection.execute(
+                text("INSERT INTO workspace (id, name, created_at) VALUES (:id, :n, :t)"),
+                {"id": workspace_id, "n": f"w{workspace_id}", "t": datetime(2026, 1, 1)},
+            )
+        for brand_id, (workspace_id, name) in names.items():
+            connection.execute(
+                text(
+                    "INSERT INTO brand (id, workspace_id, name, query, timezone, languages, "
+                    "owned_domains, owned_handles, competitor_ids, created_at, updated_at) "
+                    "VALUES (:id, :w, :n, 'lumbre', 'UTC', '[]', '[]', '[]', '[]', :t, :t)"
+                ),
+                {"id": brand_id, "w": workspace_id, "n": name, "t": datetime(2026, 1, 1)},
+            )
+
+
 def seed_at_0004(engine: Engine) -> None:
+    add_workspace_and_brand(engine, {1: (1, "Lumbre")})
     with Session(engine) as session:
-        add_brand_with_source(session)
+        session.add(Source(id=1, workspace_id=1, brand_id=1, kind="rss"))
         session.commit()
     with engine.begin() as connection:
         connection.execute(
@@ -116,3 +137,27 @@ def test_a_workspace_without_its_own_mention_key_still_takes_its_mentions_along(
                 assert count == 0, table
         command.downgrade(config, "0005")
         command.upgrade(config, "head")
+
+
+def test_0014_keys_names_and_keeps_the_names_that_already_clash(empty_database: str) -> None:
+    """Brands "OXXO" and "Oxxo" of one workspace, and two workspaces named alike, stored
+    before 0014: the upgrade keeps them all; new clashes are refused from then on."""
+    config = alembic_config(empty_database)
+    command.upgrade(config, "0007")
+    engine = create_engine(normalize_database_url(empty_database))
+    try:
+        add_workspace_and_brand(engine, {1: (1, "OXXO"), 2: (1, "Oxxo"), 3: (2, "Óxxo")})
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE workspace SET name = 'Acme'"))
+        command.upgrade(config, "0014")
+        with engine.connect() as connection:
+            brands = connection.execute(text("SELECT id, name_key FROM brand ORDER BY id")).all()
+            workspaces = connection.execute(text("SELECT name_key FROM workspace ORDER BY id"))
+            assert [tuple(row) for row in brands] == [(1, "oxxo"), (2, "oxxo #2"), (3, "oxxo")]
+            assert list(workspaces.scalars()) == ["acme", "acme #2"]
+        with engine.begin() as connection, pytest.raises(Exception, match=r"(?i)unique"):
+            connection.execute(text("UPDATE brand SET name_key = 'oxxo' WHERE id = 2"))
+        command.downgrade(config, "0007")
+        command.upgrade(config, "head")
+    finally:
+        engine.dispose()
