@@ -19,6 +19,8 @@ from pydantic_settings import (
 )
 from pydantic_settings.sources.utils import parse_env_vars
 
+from core.broker import SCHEME as EMBEDDED_BROKER_SCHEME
+
 DEFAULT_DATA_DIR = Path(".escucha")
 # Signs unsubscribe links. Fine on a laptop; refused outside development (see below).
 DEVELOPMENT_SECRET_KEY = "escucha-development-secret-change-me"
@@ -139,15 +141,18 @@ class Settings(BaseSettings):
         return f"sqlite:///{(self.data_dir / 'escucha.db').resolve()}"
 
     def resolved_broker_url(self) -> str:
-        """The embedded broker is kombu's filesystem transport: no server needed."""
-        return self.broker_url or "filesystem://"
+        """The embedded broker is kombu's filesystem transport (core.broker, whose writes
+        are atomic): no server needed."""
+        return self.broker_url or f"{EMBEDDED_BROKER_SCHEME}://"
 
     def broker_folder(self) -> Path:
         return (self.data_dir / "broker").resolve()
 
     @property
     def uses_embedded_broker(self) -> bool:
-        return self.resolved_broker_url().startswith("filesystem://")
+        return self.resolved_broker_url().startswith(
+            ("filesystem://", f"{EMBEDDED_BROKER_SCHEME}://")
+        )
 
 
 def env_files(data_dir: Path) -> tuple[Path, ...]:
