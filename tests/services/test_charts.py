@@ -179,7 +179,7 @@ def test_the_charts_as_a_page_shows_them_at_390_px(tmp_path: Path) -> None:
     days = [START] + [START.replace(hour=0) + timedelta(days=i) for i in range(1, 4)]
     series = [
         SeriesPointPublic(start=d, value=10, cumulative=10 * (i + 1)) for i, d in enumerate(days)
-    ]  # noqa: E501
+    ]
     charts = [
         volume_chart(buckets(30), interval="day", until=until, language="es", formats=formats,
                      link=link),
