@@ -154,8 +154,9 @@ def list_alerts(
     params: Annotated[AlertQuery, Query()], session: SessionDep, workspace_id: WorkspaceIdDep
 ) -> Any:
     """What fired or was sent, newest first: when (`fired_at`), why (`reason`, `figures`
-    with the baseline, observed count and threshold, top sources, authors and terms, and
-    `sample_mentions`), and each delivery's status. Alerts held back by the daily budget
+    with the baseline, observed count and threshold, top sources, authors and terms, the
+    `volume` by sentiment per hour or day that the email draws, and `sample_mentions`), and
+    each delivery's status. Alerts held back by the daily budget
     have `folded_into_digest: true` and, once a digest carried them, `folded_into_id`."""
     filters = {"brand_id": params.brand_id, "rule_id": params.rule_id, "kind": params.kind}
     filters["test"] = params.test

@@ -153,9 +153,15 @@ def _x_labels(frame: _Frame) -> str:
     parts = []
     y = frame.bottom + 16
     for i in range(0, chart.positions, every):
+        label = chart.x_labels[i]
+        x, anchor, half = frame.x(i), "middle", len(label) * CHAR / 2
+        if x + half > frame.right + 6:  # keep the last labels inside the picture
+            x, anchor = frame.right + 6, "end"
+        elif x - half < 2:
+            x, anchor = 2.0, "start"
         parts.append(
-            f'<text x="{frame.x(i):.1f}" y="{y:.1f}" text-anchor="middle" '
-            f'fill="{MUTED}">{_e(chart.x_labels[i])}</text>'
+            f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" '
+            f'fill="{MUTED}">{_e(label)}</text>'
         )
     return '<g aria-hidden="true">' + "".join(parts) + "</g>"
 

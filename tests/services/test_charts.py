@@ -161,3 +161,42 @@ def test_the_same_chart_as_a_png_of_sensible_size(language: str, locale: str) ->
     assert 5_000 < len(data) < 80_000
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / f"chart-volume-{language}.png").write_bytes(data)
+
+
+def test_the_charts_as_a_page_shows_them_at_390_px(tmp_path: Path) -> None:
+    """Every chart drawn 360 px wide (the width a page uses on a phone), as Chromium shows
+    it: tests/artifacts/charts_390.png is for people to look at."""
+    from tests.support.chromium import screenshot
+
+    formats = Formats("es-MX", "America/Mexico_City")
+    until = START + timedelta(days=30)
+    trend = VoiceTrend(
+        "day", until, [START + timedelta(days=i) for i in range(30)],
+        [(1, "Oxxo"), (2, "7-Eleven"), (3, "Circle K")],
+        {1: [10 + i % 7 for i in range(30)], 2: [5 + i % 4 for i in range(30)],
+         3: [2 + i % 3 for i in range(30)]},
+    )  # fmt: skip
+    days = [START] + [START.replace(hour=0) + timedelta(days=i) for i in range(1, 4)]
+    series = [
+        SeriesPointPublic(start=d, value=10, cumulative=10 * (i + 1)) for i, d in enumerate(days)
+    ]
+    charts = [
+        volume_chart(buckets(30), interval="day", until=until, language="es", formats=formats,
+                     link=link),
+        share_of_voice_chart(trend, language="es", formats=formats),
+        objective_chart(objective("mentions", 200, series, current=40.0, projected=100.0),
+                        timezone="UTC", language="es", formats=formats),
+        sparkline([3, 5, 2, 8, 9, 4, 6], title="Oxxo, 7 días", language="es", formats=formats),
+    ]  # fmt: skip
+    figures = "".join(
+        f"<h2>{chart.title}</h2>"
+        + render_svg(chart, width=360 if chart.kind != "sparkline" else 120,
+                     height=220 if chart.kind != "sparkline" else 32, chart_id=f"c{i}")
+        for i, chart in enumerate(charts)
+    )  # fmt: skip
+    page = (
+        '<!DOCTYPE html><html lang="es"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
+        f'<body style="margin:15px;font-family:sans-serif">{figures}</body></html>'
+    )
+    screenshot(page, "charts_390", width=390, height=1100)
