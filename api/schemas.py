@@ -169,6 +169,7 @@ class MentionPublic(BaseModel):
     engagement: EngagementPublic
     also_seen_in: list[dict[str, Any]]
     media_type: str
+    story_id: int = Field(description="Its story: the id of the story's first mention")
 
 
 class MentionPage(BaseModel):

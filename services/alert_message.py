@@ -119,12 +119,24 @@ def _spike_sections(f: dict[str, Any]) -> list[Section]:
         rows.append(
             ("Negative share", f"{f['observed_share']:.0%} (baseline {f['baseline_share']:.0%})")
         )
+    rows.append(("Explanation", _explanation(f)))
     return [
         Section("Why it fired", tuple(rows)),
         Section("Top sources", _rows(f.get("top_sources", []), "source_kind", "mentions")),
         Section("Top authors", _rows(f.get("top_authors", []), "author", "mentions")),
         Section("Top terms", _rows(f.get("top_terms", []), "term", "count")),
     ]
+
+
+def _explanation(f: dict[str, Any]) -> str:
+    """One story carries the spike, or it is broad conversation (alerts stored before
+    stories existed say nothing)."""
+    story = f.get("top_story")
+    if f.get("explanation") == "story" and story:
+        return f"One story carries {story['share']:.0%} of this spike: {story['title']}"
+    if f.get("explanation") == "broad":
+        return "Broad conversation: no single story carries it"
+    return "n/a"
 
 
 def _objective(o: dict[str, Any]) -> str:

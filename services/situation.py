@@ -23,6 +23,8 @@ from models.reports import Bucketing, Totals, Window, brand_totals, bucket_total
 from models.tables import Brand, Mention
 from services.errors import InvalidInputError
 from services.source_health import HealthSummary, health_by_source, summarize
+from services.stories import StoryExplanation, StoryRow, count_in_period, story_explanation
+from services.stories import top_stories as stories_of_period
 
 DEFAULT_SPAN = timedelta(days=30)
 MAX_SPAN = timedelta(days=3660)
@@ -32,6 +34,7 @@ TERM_SAMPLE = 500
 TERM_CHARS = 300
 PEAKS = 3
 PEAK_MENTIONS = 3
+TOP_STORIES = 5
 MEDIA_TYPES = ("owned", "earned", "paid")
 
 
@@ -83,6 +86,7 @@ class Peak:
     end: datetime
     mentions: int
     top_mentions: list[Mention]
+    explanation: StoryExplanation
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,8 @@ class SituationReport:
     top_mentions: list[Mention]
     peaks: list[Peak]
     scores: SocialScores
+    stories: int
+    top_stories: list[StoryRow]
 
 
 def situation_window(
@@ -213,6 +219,10 @@ def build_situation(
                 distinct_authors=authors.distinct_authors,
             )
         ),
+        stories=count_in_period(session, brand_id=brand.id, since=since, until=until),
+        top_stories=stories_of_period(
+            session, brand_id=brand.id, since=since, until=until, limit=TOP_STORIES
+        ),
     )
 
 
@@ -287,5 +297,8 @@ def _peaks(session: Session, brand: Brand, since: datetime, until: datetime) -> 
         top = details.top_mentions(
             session, brand_id=brand.id, since=low, until=high, limit=PEAK_MENTIONS
         )
-        peaks.append(Peak(start, end, mentions, top))
+        explanation = story_explanation(
+            session, brand_id=brand.id, since=low, until=high, mentions=mentions
+        )
+        peaks.append(Peak(start, end, mentions, top, explanation))
     return peaks

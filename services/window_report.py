@@ -13,6 +13,7 @@ from domain.terms import top_terms
 from models.alert_stats import recent_texts, top_mentions, top_values
 from models.tables import Brand
 from services.alert_message import mention_snapshot
+from services.stories import story_explanation
 
 TOP = 5
 SAMPLES = 5
@@ -36,7 +37,10 @@ def window_details(
     terms = top_terms(texts, brand_terms=brand_terms, limit=TOP)
     label = "negative" if negative_only else None
     samples = top_mentions(session, **scope, limit=SAMPLES, label=label)
+    explanation = story_explanation(session, brand_id=brand.id, since=since, until=until)
     return {
+        "explanation": explanation.kind,
+        "top_story": explanation.story_figures(),
         "top_sources": [{"source_kind": k, "mentions": n} for k, n in sources],
         "top_authors": [{"author": a, "mentions": n} for a, n in authors],
         "top_terms": [{"term": t.term, "count": t.count} for t in terms],

@@ -51,6 +51,7 @@ def public_fields(m: Mention) -> dict[str, Any]:
         "engagement": {"score": m.engagement_score, "comments": m.engagement_comments},
         "also_seen_in": m.also_seen_in,
         "media_type": m.media_type,
+        "story_id": m.story_id if m.story_id is not None else m.id,
     }
 
 

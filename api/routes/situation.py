@@ -7,6 +7,7 @@ from api.deps import SessionDep, WorkspaceIdDep
 from api.report_schemas import (
     AuthorCount,
     DomainCount,
+    ExplanationPublic,
     GapPublic,
     HealthPublic,
     MediaVolume,
@@ -18,16 +19,33 @@ from api.report_schemas import (
     SituationQuery,
     SourceIssue,
     SourceVolume,
+    StoriesQuery,
+    StoryPage,
+    StoryPublic,
     TermCountPublic,
     VoiceShare,
 )
 from api.routes.mentions import to_public
 from models.types import utcnow
 from services import situation as service
+from services import stories
 from services.brands import get_brand_or_404
 from services.source_health import HealthSummary
+from services.stories import StoryExplanation, StoryRow
 
 router = APIRouter(tags=["reports"])
+
+
+def story_public(story: StoryRow) -> StoryPublic:
+    return StoryPublic.model_validate(story, from_attributes=True)
+
+
+def explanation_public(explained: StoryExplanation) -> ExplanationPublic:
+    return ExplanationPublic(
+        kind=explained.kind,  # type: ignore[arg-type]
+        share=round(explained.share, 4),
+        story=story_public(explained.story) if explained.story else None,
+    )
 
 
 def health_public(summary: HealthSummary) -> HealthPublic:
@@ -74,7 +92,10 @@ def get_situation(
       mentions), counted over about 500 mentions spread evenly over the period (title and
       first 300 characters).
     - `peaks`: the 3 busiest local days (local hours for a period of 3 days or less), each
-      with its 3 most engaging mentions.
+      with its 3 most engaging mentions and its `explanation`: `story` when one story
+      carries at least half of its mentions, else `broad` (conversation).
+    - `stories`: distinct stories in the period (near copies of one news item, across
+      outlets and sources, are one story); `top_stories`: the 5 with most mentions.
     - `scores` (Social Mention's): `strength` = share of the period's mentions in its last 24
       hours; `sentiment_ratio` = positive / negative (null without negatives); `passion` =
       share of mentions, among those with an author, by authors with more than one;
@@ -139,8 +160,31 @@ def get_situation(
                 end=p.end.astimezone(zone),
                 mentions=p.mentions,
                 top_mentions=[to_public(m) for m in p.top_mentions],
+                explanation=explanation_public(p.explanation),
             )
             for p in report.peaks
         ],
         scores=ScoresPublic(**vars(report.scores)),
+        stories=report.stories,
+        top_stories=[story_public(story) for story in report.top_stories],
     )
+
+
+@router.get("/v1/brands/{brand_id}/stories", response_model=StoryPage)
+def get_stories(
+    brand_id: int,
+    params: Annotated[StoriesQuery, Query()],
+    session: SessionDep,
+    workspace_id: WorkspaceIdDep,
+) -> StoryPage:
+    """The brand's stories of [since, until) (default: the last 30 days), largest first
+    (ties: the earliest). A story is one news item and its near copies: syndicated wire copy,
+    the same press release, a headline lightly reworded, on any domain or source. Its `id` is
+    the id of its first mention, and every mention carries its `story_id`."""
+    brand = get_brand_or_404(session, workspace_id=workspace_id, brand_id=brand_id)
+    assert brand.id is not None
+    since, until = service.situation_window(params.since, params.until, utcnow())
+    found = stories.top_stories(
+        session, brand_id=brand.id, since=since, until=until, limit=params.limit
+    )
+    return StoryPage(items=[story_public(story) for story in found])

@@ -1,0 +1,36 @@
+"""Stories: mention.story_id (the story's first mention; NULL on that one) and story_word
+
+Revision ID: 0011
+Revises: 0007
+
+Mentions stored before stories existed keep story_id NULL: each is a story of its own, as
+no copy can be recognised without its key. story_word is the key later copies find a
+mention by (domain.stories), indexed with the brand; story_id is indexed with the brand so
+a story's mentions are found together.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0011"
+down_revision: str | None = "0007"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    # Plain ADD/DROP COLUMN on both databases: a batch rebuild on SQLite would drop the
+    # rollup triggers (migration 0004).
+    op.add_column("mention", sa.Column("story_id", sa.BigInteger(), nullable=True))
+    op.add_column("mention", sa.Column("story_word", sa.String(length=64), nullable=True))
+    op.create_index("ix_mention_brand_story_word", "mention", ["brand_id", "story_word"])
+    op.create_index("ix_mention_brand_story_id", "mention", ["brand_id", "story_id"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_mention_brand_story_id", table_name="mention")
+    op.drop_index("ix_mention_brand_story_word", table_name="mention")
+    op.drop_column("mention", "story_word")
+    op.drop_column("mention", "story_id")
