@@ -17,7 +17,7 @@ prints what this finds on the fixtures, and what it costs.
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import islice
+from itertools import filterfalse, islice
 
 from domain.terms import STOP_WORDS, BrandTerms
 
@@ -86,7 +86,7 @@ def content_words(
     forms = filter(None, map(_FORMS.__getitem__, islice(tokens, HEAD_WORDS)))
     if brand.prefixes:
         return [form for form in forms if form not in own and not form.startswith(brand.prefixes)]
-    return [form for form in forms if form not in own]
+    return list(filterfalse(own.__contains__, forms))
 
 
 def story_print(

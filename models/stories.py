@@ -4,12 +4,13 @@ A mention's story is ``story_id``, or its own id on the story's first mention (N
 its id is not known before it is inserted).
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+import orjson
+from sqlalchemy import func, text
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col
 
@@ -26,42 +27,59 @@ def story_of() -> Any:
 
 @dataclass(frozen=True, slots=True)
 class StoryCandidate:
+    id: int
     story_id: int
     story_word: str
     title: str
     head: str  # the start of the text
 
 
+_CANDIDATE_COLUMNS = (
+    f"id, COALESCE(story_id, id), story_word, title, substr(text, 1, {_HEAD_CHARS})"
+)
+# One backward range of the (story_word, brand_id, id) index a key, at most
+# CANDIDATES_PER_WORD rows each (``brand_id + 0``: the index's own brand test, as dedup's).
+_POSTGRES_CANDIDATES = text(
+    "SELECT m.* FROM json_array_elements_text(CAST(:words AS json)) AS wanted(word) "
+    "CROSS JOIN LATERAL "
+    f"(SELECT {_CANDIDATE_COLUMNS} FROM mention WHERE story_word = wanted.word "
+    "AND brand_id = :brand_id AND published_at >= :since "
+    f"ORDER BY id DESC LIMIT {CANDIDATES_PER_WORD}) AS m"
+)
+_SQLITE_CANDIDATES = (
+    f"SELECT {_CANDIDATE_COLUMNS} FROM mention WHERE story_word = ? AND brand_id = ? "
+    f"AND published_at >= ? ORDER BY id DESC LIMIT {CANDIDATES_PER_WORD}"
+)
+
+
 def story_candidates(
     session: Session, *, brand_id: int, words: Sequence[str], since: datetime
 ) -> list[StoryCandidate]:
     """The brand's newest mentions published since ``since`` whose key is one of ``words``,
-    at most ``CANDIDATES_PER_WORD`` a word, newest first (one index range a word)."""
+    at most ``CANDIDATES_PER_WORD`` a word, newest first: a short backward range of the
+    (story_word, brand_id, id) index a word, on both databases (SQLite works in our process,
+    so a query a word costs it no round trip)."""
     if not words:
         return []
-    ranked = (
-        core_select(
-            story_of().label("story"),
-            col(Mention.story_word),
-            col(Mention.title),
-            func.substr(col(Mention.text), 1, _HEAD_CHARS).label("head"),
-            func.row_number()
-            .over(partition_by=col(Mention.story_word), order_by=col(Mention.id).desc())
-            .label("rank"),
-        )
-        .where(
-            col(Mention.brand_id) == brand_id,
-            col(Mention.story_word).in_(sorted(set(words))),
-            col(Mention.published_at) >= since,
-        )
-        .subquery()
-    )
-    statement = (
-        core_select(ranked.c.story, ranked.c.story_word, ranked.c.title, ranked.c.head)
-        .where(ranked.c.rank <= CANDIDATES_PER_WORD)
-        .order_by(ranked.c.story_word, ranked.c.rank)
-    )
-    return [StoryCandidate(*row) for row in session.execute(statement)]
+    if session.get_bind().dialect.name == "postgresql":
+        parameters = {"words": orjson.dumps(sorted(set(words))).decode(), "brand_id": brand_id}
+        rows: Iterable[Any] = session.execute(_POSTGRES_CANDIDATES, {**parameters, "since": since})
+        return [StoryCandidate(*row) for row in rows]
+    connection = session.connection()
+    moment = _sqlite_moment(session, since)
+    return [
+        StoryCandidate(*row)
+        for word in sorted(set(words))
+        for row in connection.exec_driver_sql(_SQLITE_CANDIDATES, (word, brand_id, moment))
+    ]
+
+
+def _sqlite_moment(session: Session, moment: datetime) -> Any:
+    """``moment`` as SQLite stores ``published_at`` (the column type's own conversion)."""
+    column_type = Mention.__table__.c.published_at.type  # type: ignore[attr-defined]
+    dialect = session.get_bind().dialect
+    process = column_type.dialect_impl(dialect).bind_processor(dialect)
+    return process(moment) if process else moment
 
 
 @dataclass(frozen=True, slots=True)

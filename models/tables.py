@@ -78,8 +78,9 @@ class Mention(SQLModel, table=True):
         UniqueConstraint("brand_id", "url_key", name="uq_mention_brand_url_key"),
         Index("ix_mention_brand_published", "brand_id", "published_at", "id"),
         Index("uq_mention_brand_story", "brand_id", "story_key", unique=True),
-        Index("ix_mention_brand_story_word", "brand_id", "story_word"),
-        Index("ix_mention_brand_story_id", "brand_id", "story_id"),
+        # Key first, like dedup's keys (migration 0007): only this index can serve a lookup
+        # by story key, whatever the statistics say.
+        Index("ix_mention_story_word_brand", "story_word", "brand_id", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -71,13 +71,15 @@ def _known(
 ) -> dict[str, list[KnownStory]]:
     words = {probe for found in prints for probe in found.probes}
     known: dict[str, list[KnownStory]] = {}
+    printed: dict[int, StoryPrint] = {}  # a mention may be found by several of the words
     for candidate in story_candidates(
         session, brand_id=brand_id, words=sorted(words), since=now - STORY_WINDOW
     ):
-        tokens = prepare_text(f"{candidate.title}\n{candidate.head}").tokens
-        known.setdefault(candidate.story_word, []).append(
-            KnownStory(candidate.story_id, terms.print_of(tokens))
-        )
+        found = printed.get(candidate.id)
+        if found is None:
+            tokens = prepare_text(f"{candidate.title}\n{candidate.head}").tokens
+            found = printed[candidate.id] = terms.print_of(tokens)
+        known.setdefault(candidate.story_word, []).append(KnownStory(candidate.story_id, found))
     return known
 
 

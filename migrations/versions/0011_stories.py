@@ -5,8 +5,8 @@ Revises: 0007
 
 Mentions stored before stories existed keep story_id NULL: each is a story of its own, as
 no copy can be recognised without its key. story_word is the key later copies find a
-mention by (domain.stories), indexed with the brand; story_id is indexed with the brand so
-a story's mentions are found together.
+mention by (domain.stories), indexed key first (as migration 0007 does for dedup's keys) so
+that no other index of mention can be planned for a lookup by key.
 """
 
 from collections.abc import Sequence
@@ -25,12 +25,10 @@ def upgrade() -> None:
     # rollup triggers (migration 0004).
     op.add_column("mention", sa.Column("story_id", sa.BigInteger(), nullable=True))
     op.add_column("mention", sa.Column("story_word", sa.String(length=64), nullable=True))
-    op.create_index("ix_mention_brand_story_word", "mention", ["brand_id", "story_word"])
-    op.create_index("ix_mention_brand_story_id", "mention", ["brand_id", "story_id"])
+    op.create_index("ix_mention_story_word_brand", "mention", ["story_word", "brand_id", "id"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_mention_brand_story_id", table_name="mention")
-    op.drop_index("ix_mention_brand_story_word", table_name="mention")
+    op.drop_index("ix_mention_story_word_brand", table_name="mention")
     op.drop_column("mention", "story_word")
     op.drop_column("mention", "story_id")
