@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import func, text
+from sqlalchemy import case, func, or_, text, union_all
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col
 
@@ -93,35 +93,105 @@ class StoryRow:
     avg_sentiment: float
 
 
-def stories_count(session: Session, *, brand_id: int, since: datetime, until: datetime) -> int:
-    """Distinct stories among the brand's mentions published in [since, until)."""
-    statement = core_select(func.count(func.distinct(story_of()))).where(
-        *_period(brand_id, since, until)
+# A period's stories are counted and ranked from its *copies* (mentions with a story_id,
+# under the partial index ix_mention_story_copies) and the first mentions they point to:
+# every other mention of the period is a story of one. So the cost follows the copies, not
+# the brand's volume (a million mentions, few copies: a few milliseconds).
+
+
+def stories_count(
+    session: Session, *, brand_id: int, since: datetime, until: datetime, mentions: int
+) -> int:
+    """Distinct stories among the brand's ``mentions`` published in [since, until): the
+    first mentions in the period (mentions minus copies) plus the stories of its copies
+    whose first mention is not in it."""
+    copy, first = Mention.__table__.alias("copy"), Mention.__table__.alias("first")  # type: ignore[attr-defined]
+    first_elsewhere = or_(
+        first.c.id.is_(None), first.c.published_at < since, first.c.published_at >= until
     )
-    return int(session.execute(statement).scalar_one())
+    statement = (
+        core_select(
+            func.count(),
+            func.count(func.distinct(case((first_elsewhere, copy.c.story_id)))),
+        )
+        .select_from(copy.outerjoin(first, first.c.id == copy.c.story_id))
+        .where(*_copies(copy, brand_id, since, until))
+    )
+    copies, elsewhere = session.execute(statement).one()
+    return int(mentions - copies + elsewhere)
 
 
 def top_stories(
     session: Session, *, brand_id: int, since: datetime, until: datetime, limit: int
 ) -> list[StoryRow]:
     """The period's stories with the most mentions (ties: the earliest first), each with the
-    title and URL of its first copy (which may be older than the period)."""
-    story = story_of().label("story")
+    title and URL of its first copy (which may be older than the period); stories of one
+    mention fill the list when fewer have copies."""
+    copy = Mention.__table__.alias("copy")  # type: ignore[attr-defined]
+    with_copies = (
+        core_select(copy.c.story_id).where(*_copies(copy, brand_id, since, until)).distinct()
+    )
+    members = union_all(
+        core_select(*_MEMBER_COLUMNS).where(
+            col(Mention.story_id).in_(with_copies), *_period(brand_id, since, until)
+        ),
+        core_select(*_MEMBER_COLUMNS).where(
+            col(Mention.id).in_(with_copies), *_period(brand_id, since, until)
+        ),
+    ).subquery()
     grouped = (
         core_select(
-            story,
+            members.c.story,
             func.count().label("mentions"),
-            func.count(func.distinct(col(Mention.domain))).label("domains"),
-            func.min(col(Mention.id)).label("first_in_period"),
-            func.avg(col(Mention.sentiment_compound)).label("avg_sentiment"),
+            func.count(func.distinct(members.c.domain)).label("domains"),
+            func.min(members.c.id).label("first_in_period"),
+            func.avg(members.c.compound).label("avg_sentiment"),
         )
-        .where(*_period(brand_id, since, until))
-        .group_by(story)
-        .order_by(func.count().desc(), func.min(col(Mention.published_at)), story)
+        .group_by(members.c.story)
+        .order_by(func.count().desc(), func.min(members.c.published_at), members.c.story)
         .limit(limit)
     )
-    rows = list(session.execute(grouped))
-    wanted = {row.story for row in rows} | {row.first_in_period for row in rows}
+    rows = [
+        (r.story, r.mentions, r.domains, r.first_in_period, r.avg_sentiment)
+        for r in session.execute(grouped)
+    ]
+    if len(rows) < limit:
+        rows += _single_stories(session, brand_id, since, until, limit - len(rows))
+    return _with_first_copies(session, rows)
+
+
+_MEMBER_COLUMNS: tuple[Any, ...] = (
+    story_of().label("story"),
+    col(Mention.id).label("id"),
+    col(Mention.domain).label("domain"),
+    col(Mention.published_at).label("published_at"),
+    col(Mention.sentiment_compound).label("compound"),
+)
+
+
+def _single_stories(
+    session: Session, brand_id: int, since: datetime, until: datetime, limit: int
+) -> list[tuple[int, int, int, int, float]]:
+    """The period's earliest first mentions that have no copy in it: stories of one."""
+    copy = Mention.__table__.alias("copy")  # type: ignore[attr-defined]
+    copied = core_select(copy.c.story_id).where(*_copies(copy, brand_id, since, until))
+    statement = (
+        core_select(col(Mention.id), col(Mention.sentiment_compound))
+        .where(
+            *_period(brand_id, since, until),
+            col(Mention.story_id).is_(None),
+            col(Mention.id).not_in(copied),
+        )
+        .order_by(col(Mention.published_at), col(Mention.id))
+        .limit(limit)
+    )
+    return [(i, 1, 1, i, compound) for i, compound in session.execute(statement)]
+
+
+def _with_first_copies(
+    session: Session, rows: list[tuple[int, int, int, int, float]]
+) -> list[StoryRow]:
+    wanted = {story for story, *_ in rows} | {first for _, _, _, first, _ in rows}
     firsts = {
         mention_id: (title, url, published_at)
         for mention_id, title, url, published_at in session.execute(
@@ -131,21 +201,30 @@ def top_stories(
         )
     }
     stories = []
-    for row in rows:
+    for story, mentions, domains, first_in_period, avg_sentiment in rows:
         # The first copy; the period's first when that one was deleted at its source.
-        title, url, first_seen = firsts.get(row.story) or firsts[row.first_in_period]
+        title, url, first_seen = firsts.get(story) or firsts[first_in_period]
         stories.append(
             StoryRow(
-                id=row.story,
+                id=story,
                 title=title,
-                mentions=row.mentions,
-                domains=row.domains,
+                mentions=mentions,
+                domains=domains,
                 first_seen=first_seen,
                 first_url=url,
-                avg_sentiment=float(row.avg_sentiment or 0.0),
+                avg_sentiment=float(avg_sentiment or 0.0),
             )
         )
     return stories
+
+
+def _copies(table: Any, brand_id: int, since: datetime, until: datetime) -> list[Any]:
+    return [
+        table.c.brand_id == brand_id,
+        table.c.story_id.is_not(None),
+        table.c.published_at >= since,
+        table.c.published_at < until,
+    ]
 
 
 def _period(brand_id: int, since: datetime, until: datetime) -> list[Any]:

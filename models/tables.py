@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from models.types import UTCDateTime, utcnow
@@ -81,6 +81,15 @@ class Mention(SQLModel, table=True):
         # Key first, like dedup's keys (migration 0007): only this index can serve a lookup
         # by story key, whatever the statistics say.
         Index("ix_mention_story_word_brand", "story_word", "brand_id", "id"),
+        # Copies only (models.stories counts and ranks a period's stories from them).
+        Index(
+            "ix_mention_story_copies",
+            "brand_id",
+            "published_at",
+            "story_id",
+            postgresql_where=text("story_id IS NOT NULL"),
+            sqlite_where=text("story_id IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

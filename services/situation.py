@@ -219,7 +219,9 @@ def build_situation(
                 distinct_authors=authors.distinct_authors,
             )
         ),
-        stories=count_in_period(session, brand_id=brand.id, since=since, until=until),
+        stories=count_in_period(
+            session, brand_id=brand.id, since=since, until=until, mentions=total.mentions
+        ),
         top_stories=stories_of_period(
             session, brand_id=brand.id, since=since, until=until, limit=TOP_STORIES
         ),

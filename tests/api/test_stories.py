@@ -98,3 +98,46 @@ def test_stories_of_another_workspace_answer_404(
         client.get(f"/v1/brands/{brand_id}/stories?limit=0", headers=tenant.headers).status_code
         == 422
     )
+
+
+def test_a_story_that_began_before_the_period_counts_once_in_it(
+    client: TestClient, tenant: Tenant, server: FeedServer
+) -> None:
+    now = utcnow()
+    server.serve("/a.xml", rss2([
+        Entry("Pagos con tarjeta en Oxxo crecen 28% en el tercer trimestre",
+              "https://eleconomista.example/oxxo-pagos", WIRE, now - timedelta(days=5)),
+    ]))  # fmt: skip
+    server.serve("/b.xml", rss2([
+        Entry("Spin by Oxxo suma 9 millones de usuarios; pagos con tarjeta crecen 28%",
+              "https://forbes.example/spin-oxxo", WIRE, now - timedelta(hours=3)),
+        Entry("Pagos digitales impulsan a Oxxo: crecen 28% en el trimestre",
+              "https://reuters.example/oxxo-pagos", WIRE[:150], now - timedelta(hours=2)),
+        Entry("Oxxo llega a Medellín con 20 tiendas", "https://eltiempo.example/oxxo",
+              "La cadena mexicana inauguró sus primeras 20 tiendas en el Valle de Aburrá.",
+              now - timedelta(hours=1)),
+        Entry("Oxxo Gas abrirá 80 estaciones en el Bajío", "https://bajio.example/oxxo-gas",
+              "La división de combustibles invertirá en 80 estaciones en Guanajuato.",
+              now - timedelta(minutes=30)),
+    ]))  # fmt: skip
+    brand_id = make_brand(client, tenant, name="Oxxo", query="oxxo")
+    poll_source(add_source(client, tenant, brand_id, server.url("/a.xml")))
+    poll_source(add_source(client, tenant, brand_id, server.url("/b.xml")))
+
+    since = (now - timedelta(days=1)).isoformat()
+    period = {"since": since}
+    situation = client.get(
+        f"/v1/brands/{brand_id}/situation", params=period, headers=tenant.headers
+    ).json()
+    assert situation["mentions"] == 4
+    assert situation["stories"] == 3  # the copies' story, Medellín, Bajío
+    top = situation["top_stories"]
+    assert [s["mentions"] for s in top] == [2, 1, 1]
+    assert top[0]["first_url"] == "https://eleconomista.example/oxxo-pagos"  # before the period
+    assert top[0]["domains"] == 2
+    assert [s["first_url"] for s in top[1:]] == [
+        "https://eltiempo.example/oxxo",
+        "https://bajio.example/oxxo-gas",
+    ]
+    whole = client.get(f"/v1/brands/{brand_id}/stories", headers=tenant.headers).json()
+    assert [s["mentions"] for s in whole["items"]] == [3, 1, 1]
