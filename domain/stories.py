@@ -23,7 +23,7 @@ from domain.terms import STOP_WORDS, BrandTerms
 
 HEAD_WORDS = 60  # words of title + text compared (a syndicated snippet is cut anywhere)
 KEY_WORDS = 14  # the first words, where the key is taken from: the headline, mostly
-PROBES = 3
+PROBES = 2
 SAME_STORY_AT = 0.5  # overlap (see ``similarity``) from which two mentions are one story
 _MIN_WORDS = 3  # fewer content words than this: too little to tell a story by
 
