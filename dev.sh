@@ -2,6 +2,8 @@
 # The two commands of the README:
 #   ./dev.sh up     install what is needed, then run the whole service on embedded defaults
 #   ./dev.sh test   install what is needed, then run the whole test suite
+#   ./dev.sh escucha ...   any other escucha command (poll, workspace create, key create, ...),
+#                          the same as .venv/bin/escucha ...
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -31,6 +33,11 @@ case "${1:-}" in
     install
     exec "$VENV/bin/python" -m pytest "$@"
     ;;
+  escucha)
+    shift
+    install
+    exec "$VENV/bin/escucha" "$@"
+    ;;
   lint)
     install
     "$VENV/bin/ruff" check .
@@ -39,6 +46,7 @@ case "${1:-}" in
     ;;
   *)
     echo "usage: ./dev.sh up [--host H] [--port P] | ./dev.sh test [pytest args] | ./dev.sh lint" >&2
+    echo "       ./dev.sh escucha <command> [args]   (poll, workspace create, key create, migrate, ...)" >&2
     exit 2
     ;;
 esac

@@ -5,10 +5,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from api.params import MAX_ID, Id
 from domain.schedule import WEEKDAYS, parse_hhmm
 
 RuleKind = Literal["spike", "negative_surge", "digest"]
 Sensitivity = Literal["low", "medium", "high"]
+Language = Literal["es", "en"]
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 assert set(Weekday.__args__) == set(WEEKDAYS)  # type: ignore[attr-defined]
 
@@ -52,7 +54,7 @@ class AlertRuleCreate(RuleFields):
     `sensitivity`, `window_minutes` and `cooldown_minutes`; digests `schedule`, a local
     `time` (HH:MM in the brand's timezone) and, for weekly ones, a `weekday`."""
 
-    brand_id: int
+    brand_id: Id
     kind: RuleKind
     email: list[str] = Field(default_factory=list, max_length=50)
     webhook_url: str | None = Field(default=None, max_length=2048)
@@ -64,6 +66,11 @@ class AlertRuleCreate(RuleFields):
     time: str = "08:00"
     weekday: Weekday = "monday"
     daily_budget: int = Field(default=5, ge=1, le=1000)
+    language: Language | None = Field(
+        default=None,
+        description="Language of the rule's emails and webhook text; null: the brand "
+        "locale's language",
+    )
 
 
 class AlertRuleUpdate(RuleFields):
@@ -77,6 +84,7 @@ class AlertRuleUpdate(RuleFields):
     time: str | None = None
     weekday: Weekday | None = None
     daily_budget: int | None = Field(default=None, ge=1, le=1000)
+    language: Language | None = Field(default=None, description="null: the brand's language")
 
 
 class AlertRulePublic(BaseModel):
@@ -95,6 +103,7 @@ class AlertRulePublic(BaseModel):
     time: str | None
     weekday: str | None
     daily_budget: int
+    language: Language | None = Field(description="null: the brand locale's language")
     next_run_at: datetime | None = Field(description="When a digest goes out next (UTC)")
     created_at: datetime
     updated_at: datetime
@@ -140,15 +149,22 @@ class AlertPage(BaseModel):
 class AlertQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    brand_id: int | None = None
-    rule_id: int | None = None
+    brand_id: Id | None = None
+    rule_id: Id | None = None
     kind: RuleKind | None = None
     test: bool | None = None
     limit: int = Field(default=50, ge=1, le=500)
-    cursor: str | None = Field(default=None, max_length=20, pattern=r"^[0-9]+$")
+    cursor: str | None = Field(default=None, max_length=19, pattern=r"^[0-9]+$")
+
+    @field_validator("cursor")
+    @classmethod
+    def cursor_is_an_id(cls, value: str | None) -> str | None:
+        if value is not None and int(value) > MAX_ID:
+            raise ValueError("cursor is not one this API returned")
+        return value
 
 
 class AlertRuleQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    brand_id: int | None = None
+    brand_id: Id | None = None

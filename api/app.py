@@ -1,13 +1,17 @@
 """The FastAPI application: routers, and one error shape: {"detail": ...}."""
 
-import math
 from typing import Any
 
-from fastapi import FastAPI, Request, status
+from fastapi import Depends, FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
+from api.body_limit import BodyLimitMiddleware
+from api.guards import check_request
+from api.openapi import install_openapi
 from api.routes import (
     alerts,
     brands,
@@ -35,30 +39,62 @@ DESCRIPTION = """Brand-mention listening for SOSTAC's Situation and Control stag
 
 Authenticate with `Authorization: Bearer <api key>` (from `escucha workspace create`).
 Errors answer `{"detail": ...}`: 401 without a valid key, 404 for ids that do not exist or
-belong to another workspace, 409 on conflicts, 422 on bad input (unknown query parameters
-included), 503 when the database or the task queue is unreachable."""
+belong to another workspace, 409 on conflicts, 413 for a body over 1 MB, 422 on bad input
+(unknown query parameters included; `detail` is then a message, or a list of the problems
+found, each with `loc`, `msg` and `type`, never the input itself), 503 when the database or
+the task queue is unreachable.
+
+Dates: `since`, `until`, `start`, `deadline`, `as_of` and `known_at` take an ISO date or
+datetime (years 1900 to 2199); a date or a datetime without an offset is a local time in the
+brand's timezone (UTC where the request names no brand). `since` is inclusive, `until`
+exclusive, and `since` after `until` is a 422."""
 
 
 def _error(code: int, detail: str) -> JSONResponse:
     return JSONResponse({"detail": detail}, status_code=code)
 
 
-def _json_safe(value: Any) -> Any:
-    """Validation errors echo the input; NaN, infinities and exceptions are not JSON."""
-    if isinstance(value, dict):
-        return {key: _json_safe(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(item) for item in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    return str(value)
+MAX_ECHO = 200  # characters of a message or location kept in a 422 answer
+
+
+def _short(value: Any) -> Any:
+    text = value if isinstance(value, str | int) and not isinstance(value, bool) else str(value)
+    return text[:MAX_ECHO] + "..." if isinstance(text, str) and len(text) > MAX_ECHO else text
+
+
+def validation_issues(errors: Any) -> list[dict[str, Any]]:
+    """What went wrong, where, never the input itself: a 20 MB body is not sent back."""
+    issues = []
+    for error in errors:
+        issue: dict[str, Any] = {
+            "type": str(error.get("type", "value_error")),
+            "loc": [_short(part) for part in error.get("loc", ())],
+            "msg": _short(error.get("msg", "")),
+        }
+        issues.append(issue)
+    return issues
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method any route serves at this path (two routes may share one)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        route_methods = getattr(route, "methods", None)
+        if match is not Match.NONE and route_methods:
+            methods.update(route_methods)
+    return ", ".join(sorted(methods))
 
 
 def create_app() -> FastAPI:
     configure_logging()
-    app = FastAPI(title="Escucha", version="0.1.0", description=DESCRIPTION)
+    app = FastAPI(
+        title="Escucha",
+        version="0.1.0",
+        description=DESCRIPTION,
+        dependencies=[Depends(check_request)],
+    )
+    app.add_middleware(BodyLimitMiddleware)
     for module in (health, brands, sources, mentions, trends, query, sentiment, alerts):
         app.include_router(module.router)
     for module in (situation, objectives, control):
@@ -66,7 +102,14 @@ def create_app() -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     def validation_failed(_: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse({"detail": _json_safe(exc.errors())}, status_code=422)
+        return JSONResponse({"detail": validation_issues(exc.errors())}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        headers = dict(exc.headers or {})
+        if exc.status_code == status.HTTP_405_METHOD_NOT_ALLOWED:
+            headers["Allow"] = _allowed_methods(request)
+        return JSONResponse({"detail": exc.detail}, exc.status_code, headers=headers)
 
     @app.exception_handler(NotFoundError)
     def not_found(_: Request, exc: NotFoundError) -> JSONResponse:
@@ -89,6 +132,7 @@ def create_app() -> FastAPI:
         log.error("database.unreachable", error=str(exc.orig))
         return _error(status.HTTP_503_SERVICE_UNAVAILABLE, "the database is unreachable")
 
+    install_openapi(app)
     return app
 
 

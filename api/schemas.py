@@ -1,17 +1,21 @@
 """Request and response schemas (XCreate, XUpdate, XPublic), named as in the spec."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from api.params import Id, Moment
+from core.i18n import bcp47_locale
 from domain.query import QuerySyntaxError, parse_query
+from models.mention_public import EngagementPublic, MentionPublic, SentimentPublic
 
 SourceKind = Literal[
     "google_alerts", "rss", "reddit", "google_news", "hackernews", "mastodon", "bluesky"
 ]
 Label = Literal["positive", "neutral", "negative"]
+MAX_TEXT_LENGTH = 10_000  # characters of one sample text (sentiment scoring, query checks)
 
 
 class StrictModel(BaseModel):
@@ -52,6 +56,11 @@ class BrandFields(StrictModel):
     def timezone_exists(cls, value: str | None) -> str | None:
         return None if value is None else _check_timezone(value)
 
+    @field_validator("locale", check_fields=False)
+    @classmethod
+    def locale_is_known(cls, value: str | None) -> str | None:
+        return None if value is None else bcp47_locale(value)
+
     @field_validator("languages", check_fields=False)
     @classmethod
     def languages_are_codes(cls, value: list[str] | None) -> list[str] | None:
@@ -62,20 +71,27 @@ class BrandCreate(BrandFields):
     name: str = Field(min_length=1, max_length=200)
     query: str = Field(min_length=1, max_length=1000)
     timezone: str = "UTC"
+    locale: str = Field(
+        default="en-US",
+        max_length=35,
+        description="BCP 47 (es-MX, es-ES, es-AR, en-US...): how the brand's figures, dates "
+        "and emails are written; stored in its canonical form (es_mx -> es-MX)",
+    )
     languages: list[str] = Field(default_factory=list, max_length=20)
     owned_domains: list[str] = Field(default_factory=list, max_length=100)
     owned_handles: list[str] = Field(default_factory=list, max_length=100)
-    competitor_ids: list[int] = Field(default_factory=list, max_length=50)
+    competitor_ids: list[Id] = Field(default_factory=list, max_length=50)
 
 
 class BrandUpdate(BrandFields):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     query: str | None = Field(default=None, min_length=1, max_length=1000)
     timezone: str | None = None
+    locale: str | None = Field(default=None, max_length=35)
     languages: list[str] | None = Field(default=None, max_length=20)
     owned_domains: list[str] | None = Field(default=None, max_length=100)
     owned_handles: list[str] | None = Field(default=None, max_length=100)
-    competitor_ids: list[int] | None = Field(default=None, max_length=50)
+    competitor_ids: list[Id] | None = Field(default=None, max_length=50)
 
 
 class BrandPublic(BaseModel):
@@ -83,6 +99,7 @@ class BrandPublic(BaseModel):
     name: str
     query: str
     timezone: str
+    locale: str
     languages: list[str]
     owned_domains: list[str]
     owned_handles: list[str]
@@ -138,38 +155,7 @@ class PollQueued(BaseModel):
     queued: bool = True
 
 
-class SentimentPublic(BaseModel):
-    compound: float
-    positive: float
-    neutral: float
-    negative: float
-    label: str
-    model: str
-
-
-class EngagementPublic(BaseModel):
-    score: int | None
-    comments: int | None
-
-
-class MentionPublic(BaseModel):
-    id: int
-    brand_id: int
-    source_id: int | None
-    source_kind: str
-    url: str
-    domain: str
-    title: str
-    text: str
-    author: str | None
-    published_at: datetime
-    fetched_at: datetime
-    language: str | None
-    sentiment: SentimentPublic
-    engagement: EngagementPublic
-    also_seen_in: list[dict[str, Any]]
-    media_type: str
-    story_id: int = Field(description="Its story: the id of the story's first mention")
+__all__ = ["EngagementPublic", "MentionPublic", "SentimentPublic"]  # defined with the reports
 
 
 class MentionPage(BaseModel):
@@ -177,15 +163,15 @@ class MentionPage(BaseModel):
     next_cursor: str | None
 
 
-class MentionQuery(StrictModel):
-    brand_id: int | None = None
-    since: datetime | None = None
-    until: datetime | None = None
+class MentionFilterQuery(StrictModel):
+    """The filters of the mention list and of the export."""
+
+    brand_id: Id | None = None
+    since: Moment | None = None
+    until: Moment | None = None
     source_kind: SourceKind | None = None
     label: Label | None = None
     q: str | None = Field(default=None, max_length=1000)
-    limit: int = Field(default=50, ge=1, le=500)
-    cursor: str | None = Field(default=None, max_length=200)
 
     @field_validator("q")
     @classmethod
@@ -193,9 +179,14 @@ class MentionQuery(StrictModel):
         return None if value is None else _check_query(value)
 
 
+class MentionQuery(MentionFilterQuery):
+    limit: int = Field(default=50, ge=1, le=500)
+    cursor: str | None = Field(default=None, max_length=200)
+
+
 class TrendsQuery(StrictModel):
-    since: datetime | None = None
-    until: datetime | None = None
+    since: Moment | None = None
+    until: Moment | None = None
     interval: Literal["hour", "day", "week"] = "day"
     source_kind: SourceKind | None = None
     label: Label | None = None
@@ -207,7 +198,7 @@ class TrendBucket(BaseModel):
     positive: int
     neutral: int
     negative: int
-    avg_sentiment: float
+    avg_sentiment: float | None = Field(description="Mean compound; null in an empty bucket")
     net_sentiment: float
 
 
@@ -221,7 +212,7 @@ class TrendsPublic(BaseModel):
 
 class QueryCheck(StrictModel):
     query: str = Field(min_length=1, max_length=1000)
-    texts: list[str] = Field(max_length=1000)
+    texts: list[Annotated[str, Field(max_length=MAX_TEXT_LENGTH)]] = Field(max_length=1000)
 
     @field_validator("query")
     @classmethod

@@ -1,17 +1,19 @@
 """`escucha up`: the API, a worker and the scheduler as child processes, stopped together."""
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 from types import FrameType
 
 import typer
 
 from core.db import session_scope
 from core.migrate import upgrade_to_head
-from core.settings import get_settings
+from core.settings import UP_JSON_FILE, Settings, get_settings
 from services.workspaces import ensure_default_workspace
 
 CHILD_STOP_SECONDS = 15
@@ -44,6 +46,17 @@ def _spawn(*args: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-m", "cli.main", *args])
 
 
+def write_up_json(settings: Settings) -> Path:
+    """Keep the ESCUCHA_ variables up was started with where other shells' commands read
+    them (core.settings); only the owner may read the file (it may hold secrets)."""
+    path = settings.data_dir / UP_JSON_FILE
+    values = {k: v for k, v in sorted(os.environ.items()) if k.startswith("ESCUCHA_")}
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        json.dump(values, handle, indent=1)
+    return path
+
+
 def run_up(*, host: str, port: int) -> int:
     settings = get_settings()
     upgrade_to_head(settings.resolved_database_url())
@@ -51,10 +64,18 @@ def run_up(*, host: str, port: int) -> int:
         new = ensure_default_workspace(session)
     if new is not None:
         typer.echo(_welcome(new.api_key, new.workspace_id, f"http://{host}:{port}"))
+    up_json = write_up_json(settings)
+    try:
+        return _run_children(host, port)
+    finally:
+        up_json.unlink(missing_ok=True)
+
+
+def _run_children(host: str, port: int) -> int:
     children = [
         _spawn("api", "--host", host, "--port", str(port)),
-        _spawn("worker", "--pool", "threads"),
-        _spawn("beat"),
+        _spawn("worker", "--pool", "threads", "--quiet"),
+        _spawn("beat", "--quiet"),
     ]
     stopping = False
 

@@ -7,6 +7,10 @@ import structlog
 
 from core.settings import get_settings
 
+# Celery's line per scheduled task and per task received and finished (about 15 a minute
+# with nothing to poll): shown at DEBUG only. Errors and warnings still show.
+CHATTY_LOGGERS = ("celery.beat", "celery.worker.strategy", "celery.app.trace")
+
 
 def configure_logging() -> None:
     settings = get_settings()
@@ -29,7 +33,12 @@ def configure_logging() -> None:
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
         cache_logger_on_first_use=True,
     )
-    logging.basicConfig(level=settings.log_level.upper(), stream=sys.stderr)
+    level = logging.getLevelNamesMapping().get(settings.log_level.upper(), logging.INFO)
+    logging.basicConfig(level=level, stream=sys.stderr)
+    for name in CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(
+            logging.DEBUG if level <= logging.DEBUG else logging.WARNING
+        )
 
 
 def get_logger(name: str) -> structlog.typing.FilteringBoundLogger:

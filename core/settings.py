@@ -1,14 +1,44 @@
-"""The one configuration object. Every value comes from an ESCUCHA_ environment variable."""
+"""The one configuration object. Every value comes from an ESCUCHA_ environment variable,
+or from a `.env` file of such lines: in the working folder, or beside the data folder
+(`<ESCUCHA_DATA_DIR>/../.env`). While `escucha up` runs, the ESCUCHA_ variables it was
+started with are kept in `<data folder>/up.json`, so a command from another shell (`escucha
+poll`) runs with up's settings. The environment wins over up.json, which wins over .env.
+"""
 
+import json
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+from pydantic_settings.sources.utils import parse_env_vars
 
 DEFAULT_DATA_DIR = Path(".escucha")
 # Signs unsubscribe links. Fine on a laptop; refused outside development (see below).
 DEVELOPMENT_SECRET_KEY = "escucha-development-secret-change-me"
+ENV_FILE = Path(".env")
+UP_JSON_FILE = "up.json"
+# The running up's variables, for the Settings that get_settings builds (empty otherwise).
+_running_up: dict[str, str] = {}
+
+
+class _RunningUpSource(EnvSettingsSource):
+    """The environment `escucha up` was started with, read as this process's own."""
+
+    def __init__(self, settings_cls: type[BaseSettings], values: Mapping[str, str]) -> None:
+        self._values = dict(values)
+        super().__init__(settings_cls)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return parse_env_vars(
+            self._values, self.case_sensitive, self.env_ignore_empty, self.env_parse_none_str
+        )
 
 
 class Settings(BaseSettings):
@@ -68,6 +98,8 @@ class Settings(BaseSettings):
     log_json: bool = False
 
     secret_key: SecretStr = SecretStr(DEVELOPMENT_SECRET_KEY)
+    # When set, GET /metrics answers only `Authorization: Bearer <this>`.
+    metrics_token: SecretStr = SecretStr("")
     public_url: str = "http://127.0.0.1:8000"
     alert_delivery_max_attempts: int = Field(default=6, ge=1)
     alert_retry_base_seconds: float = Field(default=30.0, gt=0)
@@ -75,6 +107,18 @@ class Settings(BaseSettings):
     alert_send_lease_seconds: float = Field(default=300.0, gt=0)
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)
     smtp_timeout_seconds: float = Field(default=30.0, gt=0)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        running_up = _RunningUpSource(settings_cls, _running_up)
+        return (init_settings, env_settings, running_up, dotenv_settings, file_secret_settings)
 
     @model_validator(mode="after")
     def _refuse_default_secret_outside_development(self) -> "Settings":
@@ -106,6 +150,39 @@ class Settings(BaseSettings):
         return self.resolved_broker_url().startswith("filesystem://")
 
 
+def env_files(data_dir: Path) -> tuple[Path, ...]:
+    """The .env files settings are read from, lowest priority first: the working folder's,
+    then the one beside the data folder."""
+    unique: dict[Path, None] = {}
+    for path in (ENV_FILE, data_dir.parent / ".env"):
+        unique.setdefault(path.resolve(), None)
+    return tuple(unique)
+
+
+def running_up_values(data_dir: Path) -> dict[str, str]:
+    """The ESCUCHA_ variables of the `escucha up` running on `data_dir`; {} when none is."""
+    try:
+        values = json.loads((data_dir / UP_JSON_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(values, dict):
+        return {}
+    return {str(k): str(v) for k, v in values.items() if str(k).startswith("ESCUCHA_")}
+
+
+def load_settings() -> Settings:
+    """Settings from the environment, the running up's variables and the .env files."""
+    data_dir = Settings(_env_file=ENV_FILE).data_dir  # type: ignore[call-arg]
+    files = env_files(data_dir)
+    data_dir = Settings(_env_file=files).data_dir  # type: ignore[call-arg]
+    _running_up.clear()
+    _running_up.update(running_up_values(data_dir))
+    try:
+        return Settings(_env_file=files)  # type: ignore[call-arg]
+    finally:
+        _running_up.clear()
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    return load_settings()

@@ -3,6 +3,9 @@
 Pure functions, no I/O. `canonical_url` unwraps Google redirect links, drops tracking
 parameters and fragments, lower-cases scheme and host, drops default ports and gives an
 empty path as `/`; other query parameters keep their order and their original spelling.
+The characters a URL may not hold as such and that chat and mail markup give a meaning to
+(`<`, `>`, `|`, `"`, space) are percent-encoded, so `a>|<b` and `a%3E%7C%3Cb`, the same
+address to any server, are one mention and neither can close a `<url|label>` link.
 Where the real URL cannot be recovered (Google News article links), `story_key` gives the
 identity: normalized title plus publisher.
 """
@@ -19,6 +22,7 @@ _MAX_UNWRAP = 3
 _NON_WORD = re.compile(r"[\W_]+")
 _PLAIN_HOST = re.compile(r"[a-z0-9.-]+")
 _REMOVED_BY_URLSPLIT = re.compile(r"[\t\r\n]")
+_UNSAFE_IN_URL = str.maketrans({"<": "%3C", ">": "%3E", "|": "%7C", '"': "%22", " ": "%20"})
 
 
 def canonical_url(url: str) -> str:
@@ -49,8 +53,12 @@ def _canonical(url: str) -> tuple[str, str | None]:
         scheme, host, path, query = simple
         kept = _clean_query(query)
         base = f"{scheme}://{host}{path or '/'}"
-        return (f"{base}?{kept}" if kept else base), host
+        return _encode_unsafe(f"{base}?{kept}" if kept else base), host
     return _canonical_general(url), None
+
+
+def _encode_unsafe(url: str) -> str:
+    return url.translate(_UNSAFE_IN_URL)
 
 
 def _canonical_general(url: str) -> str:
@@ -69,7 +77,8 @@ def _canonical_general(url: str) -> str:
         host = f"{host}:{port}"
     userinfo = parts.netloc.rpartition("@")[0]
     netloc = f"{userinfo}@{host}" if userinfo else host
-    return urlunsplit((scheme, netloc, parts.path or "/", _clean_query(parts.query), ""))
+    kept = _clean_query(parts.query)
+    return _encode_unsafe(urlunsplit((scheme, netloc, parts.path or "/", kept, "")))
 
 
 def domain_of(url: str) -> str:

@@ -21,11 +21,12 @@ from domain.textnorm import words
 
 MAX_QUERY_LENGTH = 1000
 MIN_PREFIX_LENGTH = 2
+MAX_NESTING = 32  # parentheses in parentheses: past any real query, well within Python's stack
 
 _QUOTES = frozenset('"“”„«»')
 _WORD_STOPS = _QUOTES | frozenset("()|")
 _WORD_CHAR = re.compile(r"[^\W_]")
-_EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
+_LEADING_PUNCTUATION = re.compile(r"[\W_]*")
 
 
 class QuerySyntaxError(ValueError):
@@ -190,6 +191,7 @@ class _Parser:
         self._tokens = [*tokens, _Token(_Kind.END, "", length)]
         self._index = 0
         self._negation: _Token | None = None
+        self._depth = 0
 
     def parse(self) -> Node:
         root = self._and_expr()
@@ -253,6 +255,19 @@ class _Parser:
 
     def _group(self) -> Node:
         opening = self._advance()
+        if self._depth >= MAX_NESTING:
+            raise QuerySyntaxError(
+                opening.position,
+                f"the parenthesis at position {opening.position} is nested more than "
+                f"{MAX_NESTING} levels deep; simplify the query",
+            )
+        self._depth += 1
+        try:
+            return self._group_body(opening)
+        finally:
+            self._depth -= 1
+
+    def _group_body(self, opening: _Token) -> Node:
         if self._peek().kind is _Kind.CLOSE:
             raise QuerySyntaxError(
                 opening.position, f"empty parentheses at position {opening.position}"
@@ -318,10 +333,18 @@ def _word_node(token: _Token) -> Node:
         raise QuerySyntaxError(
             position, f"'{text}' at position {position} has no letters or digits to look for"
         )
-    display = _EDGE_PUNCTUATION.sub("", text)
+    display = _strip_punctuation(text)
     if len(found) == 1:
         return Term(found[0], display, position)
     return Phrase(tuple(found), f'"{display}"', position)
+
+
+def _strip_punctuation(text: str) -> str:
+    """``text`` without leading and trailing punctuation, in linear time (the regex
+    ``[\\W_]+$`` searched took quadratic time on long runs of punctuation)."""
+    start = _LEADING_PUNCTUATION.match(text).end()  # type: ignore[union-attr]
+    end = len(text) - _LEADING_PUNCTUATION.match(text[::-1]).end()  # type: ignore[union-attr]
+    return text[start:end] if start < end else ""
 
 
 def _prefix_node(text: str, position: int, star: int) -> Prefix:
@@ -347,7 +370,7 @@ def _prefix_node(text: str, position: int, star: int) -> Prefix:
             f"the prefix '{text}' at position {position} is too short: "
             f"put at least {MIN_PREFIX_LENGTH} letters or digits before '*'",
         )
-    return Prefix(found[0], _EDGE_PUNCTUATION.sub("", stem) + "*", position)
+    return Prefix(found[0], _strip_punctuation(stem) + "*", position)
 
 
 def _phrase_node(token: _Token) -> Node:
@@ -363,7 +386,7 @@ def _phrase_node(token: _Token) -> Node:
         raise QuerySyntaxError(
             token.position, f"empty phrase at position {token.position}: put words between quotes"
         )
-    display = '"' + " ".join(_EDGE_PUNCTUATION.sub("", token.text).split()) + '"'
+    display = '"' + " ".join(_strip_punctuation(token.text).split()) + '"'
     if len(found) == 1:
         return Term(found[0], display, token.position)
     return Phrase(tuple(found), display, token.position)

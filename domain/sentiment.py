@@ -50,10 +50,14 @@ _ABBREVIATION_WORDS = """
 """
 ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
 
+# Linear time: a match starts only where a run of end marks starts, and nothing is given
+# back once taken (the possessive runs are followed by characters they cannot match), so a
+# text of a million dots costs one pass, not a million.
 _SENTENCE_END = re.compile(
-    r"(?:[.!?…]+)[\"'”’)\]»]*(?P<gap>\s+)(?=[\"'“‘(\[¿¡«]*[A-ZÁÉÍÓÚÑÜ0-9])",
+    r"(?<![.!?…])[.!?…]++[\"'”’)\]»]*+(?P<gap>\s++)(?=[\"'“‘(\[¿¡«]*+[A-ZÁÉÍÓÚÑÜ0-9])",
 )
-_LAST_WORD = re.compile(r"[\w.]+$")
+_LAST_WORD = re.compile(r"(?<![\w.])[\w.]+$")
+_ABBREVIATION_WINDOW = 64  # looked back from a full stop: no abbreviation is longer
 _LINES = re.compile(r"[\r\n]+")
 
 
@@ -92,8 +96,9 @@ def fast_vader() -> FastVader:
     return FastVader()
 
 
-def _is_abbreviation(before: str) -> bool:
-    match = _LAST_WORD.search(before)
+def _is_abbreviation(line: str, start: int, end: int) -> bool:
+    """Whether the word ending at ``end`` in ``line`` (not before ``start``) is one."""
+    match = _LAST_WORD.search(line, max(start, end - _ABBREVIATION_WINDOW), end)
     if match is None:
         return False
     word = match.group().lower()
@@ -108,7 +113,7 @@ def _split_line(line: str) -> list[str]:
         if (
             line[end - 1] == "."
             and line[end - 2 : end] != ".."
-            and _is_abbreviation(line[start : end - 1])
+            and _is_abbreviation(line, start, end - 1)
         ):
             continue
         sentences.append(line[start:end])

@@ -118,6 +118,7 @@ class Attempt:
     items: int = 0
     new_mentions: int = 0
     error: str | None = None
+    items_skipped: int = 0
 
 
 _INSERT_ATTEMPT = insert(PollAttempt.__table__)  # type: ignore[attr-defined]
@@ -140,6 +141,7 @@ class SourcePolled:
     not_modified: bool
     items: int
     new_mentions: int
+    items_skipped: int = 0
 
     def attempt(self) -> Attempt:
         return Attempt(
@@ -150,6 +152,7 @@ class SourcePolled:
             not_modified=self.not_modified,
             items=self.items,
             new_mentions=self.new_mentions,
+            items_skipped=self.items_skipped,
         )
 
 
@@ -204,7 +207,8 @@ _RECORD_POLLS_POSTGRES = text(
     WITH polled AS (
         SELECT * FROM json_to_recordset(CAST(:polls AS json)) AS p(
             source_id integer, cursor json, started_at timestamptz, polled_at timestamptz,
-            next_poll_at timestamptz, not_modified boolean, items integer, new_mentions integer
+            next_poll_at timestamptz, not_modified boolean, items integer, new_mentions integer,
+            items_skipped integer
         )
     ), marked AS (
         UPDATE source SET
@@ -221,9 +225,9 @@ _RECORD_POLLS_POSTGRES = text(
         RETURNING source.id
     )
     INSERT INTO poll_attempt
-        (source_id, started_at, finished_at, ok, not_modified, items, new_mentions)
+        (source_id, started_at, finished_at, ok, not_modified, items, new_mentions, items_skipped)
     SELECT polled.source_id, polled.started_at, polled.polled_at, true, polled.not_modified,
-        polled.items, polled.new_mentions
+        polled.items, polled.new_mentions, polled.items_skipped
     FROM polled JOIN marked ON marked.id = polled.source_id
     RETURNING source_id
     """

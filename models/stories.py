@@ -14,6 +14,7 @@ from sqlalchemy import case, func, or_, text, union_all
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col
 
+from models.report_types import StoryPublic
 from models.tables import Mention
 
 CANDIDATES_PER_WORD = 8  # the newest mentions of each key compared: a story is news
@@ -82,17 +83,6 @@ def _sqlite_moment(session: Session, moment: datetime) -> Any:
     return process(moment) if process else moment
 
 
-@dataclass(frozen=True, slots=True)
-class StoryRow:
-    id: int
-    title: str
-    mentions: int
-    domains: int
-    first_seen: datetime
-    first_url: str
-    avg_sentiment: float
-
-
 # A period's stories are counted and ranked from its *copies* (mentions with a story_id,
 # under the partial index ix_mention_story_copies) and the first mentions they point to:
 # every other mention of the period is a story of one. So the cost follows the copies, not
@@ -123,7 +113,7 @@ def stories_count(
 
 def top_stories(
     session: Session, *, brand_id: int, since: datetime, until: datetime, limit: int
-) -> list[StoryRow]:
+) -> list[StoryPublic]:
     """The period's stories with the most mentions (ties: the earliest first), each with the
     title and URL of its first copy (which may be older than the period); stories of one
     mention fill the list when fewer have copies."""
@@ -190,7 +180,7 @@ def _single_stories(
 
 def _with_first_copies(
     session: Session, rows: list[tuple[int, int, int, int, float]]
-) -> list[StoryRow]:
+) -> list[StoryPublic]:
     wanted = {story for story, *_ in rows} | {first for _, _, _, first, _ in rows}
     firsts = {
         mention_id: (title, url, published_at)
@@ -205,7 +195,7 @@ def _with_first_copies(
         # The first copy; the period's first when that one was deleted at its source.
         title, url, first_seen = firsts.get(story) or firsts[first_in_period]
         stories.append(
-            StoryRow(
+            StoryPublic(
                 id=story,
                 title=title,
                 mentions=mentions,

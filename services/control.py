@@ -1,9 +1,11 @@
 """SOSTAC's Control: each SMART objective of a brand measured as of a moment (rules in
-domain.control). With `as_of` in the past, the report is what it said then: only mentions
-published before `as_of` and fetched by then count (late arrivals are left out)."""
+domain.control). With `as_of` in the past, the figures are those of the period up to
+`as_of`, counted by publication time whenever the mentions were fetched (read from the
+rollup, as for `as_of` now); `known_at` gives the report as it could be computed then: only
+mentions fetched by `known_at` count."""
 
-from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
@@ -11,20 +13,10 @@ from domain import control as rules
 from domain.buckets import bucket_bounds
 from models.brands import existing_brand_ids
 from models.objectives import Objective, list_objectives
+from models.report_types import ControlPublic, ObjectiveControl, SeriesPointPublic
 from models.reports import Bucketing, Totals, Window, brand_totals, bucket_totals
 from models.tables import Brand
 from services.errors import InvalidInputError
-
-
-@dataclass(frozen=True)
-class ObjectiveReport:
-    objective: Objective
-    baseline: float
-    current: float
-    progress_pct: float
-    projected: float
-    status: rules.Status
-    series: list[rules.SeriesPoint]
 
 
 def control_as_of(as_of: datetime | None, now: datetime) -> datetime:
@@ -35,15 +27,49 @@ def control_as_of(as_of: datetime | None, now: datetime) -> datetime:
     return as_of
 
 
+def control_known_at(known_at: datetime | None, now: datetime) -> datetime | None:
+    """None: every stored mention counts, whenever it was fetched."""
+    if known_at is None:
+        return None
+    if known_at > now:
+        raise InvalidInputError("known_at cannot be in the future")
+    return known_at
+
+
+def build_control_report(
+    session: Session,
+    brand: Brand,
+    *,
+    as_of: datetime,
+    now: datetime,
+    known_at: datetime | None = None,
+) -> ControlPublic:
+    assert brand.id is not None
+    objectives = build_control(session, brand, as_of=as_of, now=now, known_at=known_at)
+    return ControlPublic(brand_id=brand.id, as_of=as_of, objectives=objectives)
+
+
 def build_control(
-    session: Session, brand: Brand, *, as_of: datetime, now: datetime
-) -> list[ObjectiveReport]:
+    session: Session,
+    brand: Brand,
+    *,
+    as_of: datetime,
+    now: datetime,
+    known_at: datetime | None = None,
+) -> list[ObjectiveControl]:
     assert brand.id is not None
     competitors = existing_brand_ids(
         session, workspace_id=brand.workspace_id, ids=brand.competitor_ids
     )
     return [
-        evaluate(session, brand, objective, competitors=sorted(competitors), as_of=as_of, now=now)
+        evaluate(
+            session,
+            brand,
+            objective,
+            competitors=sorted(competitors),
+            as_of=as_of,
+            known_at=known_at,
+        )
         for objective in list_objectives(
             session, workspace_id=brand.workspace_id, brand_id=brand.id
         )
@@ -68,15 +94,16 @@ def evaluate(
     *,
     competitors: list[int],
     as_of: datetime,
-    now: datetime,
-) -> ObjectiveReport:
-    assert brand.id is not None
+    known_at: datetime | None = None,
+) -> ObjectiveControl:
+    assert brand.id is not None and objective.id is not None
     metric: rules.Metric = objective.metric  # type: ignore[assignment]
     direction: rules.Direction = objective.direction  # type: ignore[assignment]
     ids = (brand.id, *competitors) if metric == "share_of_voice" else (brand.id,)
-    fetched_by = as_of if as_of < now else None  # `now`: every stored mention counts
+    fetched_by = known_at  # None: by publication time alone, from the rollup
     start, deadline = objective.start, objective.deadline
     baseline_since, baseline_until = rules.baseline_window(start, deadline)
+    baseline_until = min(baseline_until, as_of)  # nothing published after as_of counts
     baseline_totals = brand_totals(
         session, Window(ids, baseline_since, baseline_until, as_of=fetched_by)
     )
@@ -93,8 +120,15 @@ def evaluate(
         end=end,
         deadline=deadline,
     )
-    return ObjectiveReport(
-        objective=objective,
+    zone = ZoneInfo(brand.timezone)
+    return ObjectiveControl(
+        id=objective.id,
+        name=objective.name,
+        metric=metric,
+        direction=direction,
+        start=start,
+        deadline=deadline,
+        target=objective.target,
         baseline=baseline,
         current=current,
         progress_pct=rules.progress_pct(
@@ -111,7 +145,12 @@ def evaluate(
             start=start,
             deadline=deadline,
         ),
-        series=rules.series(metric, [(low, tally) for low, _, tally in days]),
+        series=[
+            SeriesPointPublic(
+                start=p.start.astimezone(zone), value=p.value, cumulative=p.cumulative
+            )
+            for p in rules.series(metric, [(low, tally) for low, _, tally in days])
+        ],
     )
 
 

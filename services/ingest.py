@@ -31,6 +31,7 @@ from models.mentions import (
 from models.tables import Brand
 from services.stories import plan_stories
 from sources.base import SourceItem
+from sources.items import clamp_count, safe_url, valid_text
 
 
 def load_models() -> None:
@@ -340,7 +341,7 @@ def _wanted(poll: PolledItems) -> tuple[dict[str, _Candidate], list[str]]:
     """The poll's matched items by url_key, and the url_keys of the items deleted at source."""
     candidates: dict[str, _Candidate] = {}
     gone: list[str] = []
-    for item in map(_without_controls, poll.items):
+    for item in map(_storable, poll.items):
         if item.deleted:
             keys = _keys(item)
             if keys is not None:
@@ -356,18 +357,28 @@ _TEXT_FIELDS = ("title", "text", "url", "author", "publisher", "guid")
 _TEXT_VALUES = attrgetter(*_TEXT_FIELDS)
 
 
-def _without_controls(item: SourceItem) -> SourceItem:
-    """The item with control characters dropped from its text fields (``drop_controls``);
-    the item itself when it has none (nearly always: one look over all fields at once)."""
+def _storable(item: SourceItem) -> SourceItem:
+    """The item as it may be stored, whichever adapter made it: control characters dropped
+    from its text fields (``drop_controls``), lone surrogates replaced (``valid_text``), a
+    URL that is not http(s) dropped (``safe_url``), counts clamped to what the columns hold
+    (``clamp_count``). The item itself when nothing needs changing (nearly always: one look
+    over all its fields at once)."""
     values = _TEXT_VALUES(item)
-    if not has_controls("".join(filter(None, values))):
-        return item
-    cleaned: dict[str, Any] = {
-        name: drop_controls(value)
-        for name, value in zip(_TEXT_FIELDS, values, strict=True)
-        if value and has_controls(value)
-    }
-    return replace(item, **cleaned)
+    joined = "".join(filter(None, values))
+    changes: dict[str, Any] = {}
+    if has_controls(joined) or valid_text(joined) is not joined:
+        changes = {
+            name: valid_text(drop_controls(value))
+            for name, value in zip(_TEXT_FIELDS, values, strict=True)
+            if value
+        }
+    url = changes.get("url", item.url)
+    if url is not None and safe_url(url) is None:
+        changes["url"] = None
+    for name, value in (("score", item.score), ("comments", item.comments)):
+        if value is not None and clamp_count(value) != value:
+            changes[name] = clamp_count(value)
+    return replace(item, **changes) if changes else item
 
 
 def _stored_by_key(

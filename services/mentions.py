@@ -4,7 +4,7 @@ import base64
 import binascii
 import json
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlmodel import Session
 
@@ -21,12 +21,28 @@ def encode_cursor(mention: Mention) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+MAX_ID = 2**63 - 1
+
+
+def _no_constant(name: str) -> object:
+    raise ValueError(f"{name} is not a number")
+
+
 def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    """The (published_at, id) a cursor holds; anything but what ``encode_cursor`` makes
+    (a bad encoding, Infinity, an id no row can have, a naive or absurd date) is a 422."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        published, mention_id = json.loads(raw)
-        return datetime.fromisoformat(published), int(mention_id)
-    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError) as exc:
+        published, mention_id = json.loads(raw, parse_constant=_no_constant)
+        if not isinstance(published, str) or type(mention_id) is not int:
+            raise TypeError("a cursor holds a date and an id")
+        moment = datetime.fromisoformat(published)
+        if moment.tzinfo is None or not 1900 <= moment.year <= 2199:
+            raise ValueError("a cursor's date is an aware datetime")
+        if not 0 <= mention_id <= MAX_ID:
+            raise ValueError("a cursor's id is a row id")
+        return moment.astimezone(UTC), mention_id
+    except (ValueError, TypeError, OverflowError, binascii.Error, RecursionError) as exc:
         raise InvalidInputError("cursor is not one this API returned") from exc
 
 
@@ -58,6 +74,8 @@ def list_mentions(
         after = (last.published_at, last.id)
 
 
-def stream_mentions(session: Session, f: MentionFilter, *, q: str | None) -> Iterator[Mention]:
-    query = parse_query(q) if q else None
+def stream_mentions(
+    session: Session, f: MentionFilter, *, query: BrandQuery | None
+) -> Iterator[Mention]:
+    """Every mention that `f` and the parsed `query` keep, newest first."""
     return (m for m in iter_newest_first(session, f) if _matches(query, m))

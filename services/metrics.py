@@ -1,5 +1,11 @@
 """Prometheus text built from the database, so every API replica reports the same figures
-whatever worker did the work."""
+whatever worker did the work.
+
+Labels hold bounded values only: a source kind, an outcome, a status, a sentiment label, and
+for the per-brand business series the brand's id and name (cut to BRAND_LABEL_CHARS). Never
+a source id, a URL or error text: those live in `GET /v1/sources/{id}`. Counters end in
+`_total`, times are seconds.
+"""
 
 from collections.abc import Iterator, Sequence
 
@@ -8,11 +14,20 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.registry import Collector
 from sqlmodel import Session
 
-from models.stats import mentions_by_kind, poll_counts, source_health, sources_by_status
-from models.tables import Source
+from models.stats import (
+    BrandMentions,
+    BrandSources,
+    brand_mentions,
+    brand_sources,
+    mentions_by_kind,
+    poll_counts,
+    skipped_by_kind,
+    sources_by_status,
+)
 
-SOURCE_LABELS = ["source_id", "brand_id", "workspace_id", "kind"]
-ERROR_LABEL_CHARS = 200
+BRAND_LABELS = ["brand_id", "brand", "kind"]
+BRAND_LABEL_CHARS = 100
+LABELS = ("positive", "neutral", "negative")
 
 
 class _DatabaseCollector(Collector):
@@ -20,74 +35,96 @@ class _DatabaseCollector(Collector):
         self.session = session
 
     def collect(self) -> Iterator[Metric]:
-        polls = CounterMetricFamily(
-            "escucha_polls", "Poll attempts by source kind and outcome", labels=["kind", "outcome"]
-        )
-        failures = CounterMetricFamily(
-            "escucha_poll_failures", "Failed poll attempts by source kind", labels=["kind"]
-        )
-        seconds = CounterMetricFamily(
-            "escucha_poll_seconds", "Total time spent in poll tasks", labels=["kind"]
-        )
-        totals: dict[str, float] = {}
-        failed: dict[str, int] = {}
-        for kind, ok, not_modified, count, duration in poll_counts(self.session):
-            outcome = "not_modified" if not_modified else ("ok" if ok else "failed")
-            polls.add_metric([kind, outcome], count)
-            totals[kind] = totals.get(kind, 0.0) + duration
-            if not ok:
-                failed[kind] = failed.get(kind, 0) + count
-        for kind, duration in totals.items():
-            seconds.add_metric([kind], duration)
-            failures.add_metric([kind], failed.get(kind, 0))
+        yield from poll_metrics(poll_counts(self.session))
         mentions = CounterMetricFamily(
             "escucha_mentions_stored", "Mentions stored by source kind", labels=["kind"]
         )
         for kind, count in mentions_by_kind(self.session):
             mentions.add_metric([kind], count)
         sources = GaugeMetricFamily(
-            "escucha_sources", "Sources by status", labels=["kind", "status"]
+            "escucha_sources", "Sources by kind and status", labels=["kind", "status"]
         )
         for kind, status, count in sources_by_status(self.session):
             sources.add_metric([kind, status], count)
-        yield from (polls, failures, seconds, mentions, sources)
-        yield from source_metrics(source_health(self.session))
+        skipped = CounterMetricFamily(
+            "escucha_poll_items_skipped",
+            "Items sources sent that could not be read (left out; the rest was stored)",
+            labels=["kind"],
+        )
+        for kind, count in skipped_by_kind(self.session):
+            skipped.add_metric([kind], count)
+        yield from (mentions, sources, skipped)
+        yield brand_mention_metric(brand_mentions(self.session))
+        yield from brand_source_metrics(brand_sources(self.session))
 
 
-def source_metrics(rows: Sequence[Source]) -> list[Metric]:
-    """Per-source health, as in the API: status, last and next poll, failures, mentions."""
-    status = GaugeMetricFamily(
-        "escucha_source_status",
-        "1 for the source's current status (ok, failing, paused) and last_error",
-        labels=[*SOURCE_LABELS, "status", "last_error"],
+def poll_metrics(rows: Sequence[tuple[str, bool, bool, int, float]]) -> list[Metric]:
+    polls = CounterMetricFamily(
+        "escucha_polls", "Poll attempts by source kind and outcome", labels=["kind", "outcome"]
+    )
+    failures = CounterMetricFamily(
+        "escucha_poll_failures", "Failed poll attempts by source kind", labels=["kind"]
+    )
+    seconds = CounterMetricFamily(
+        "escucha_poll_seconds", "Time spent in poll attempts, in seconds", labels=["kind"]
+    )
+    totals: dict[str, float] = {}
+    failed: dict[str, int] = {}
+    for kind, ok, not_modified, count, duration in rows:
+        outcome = "not_modified" if not_modified else ("ok" if ok else "failed")
+        polls.add_metric([kind, outcome], count)
+        totals[kind] = totals.get(kind, 0.0) + duration
+        failed[kind] = failed.get(kind, 0) + (0 if ok else count)
+    for kind, duration in totals.items():
+        seconds.add_metric([kind], duration)
+        failures.add_metric([kind], failed[kind])
+    return [polls, failures, seconds]
+
+
+def _brand(brand_id: int, name: str, kind: str) -> list[str]:
+    return [str(brand_id), " ".join(name.split())[:BRAND_LABEL_CHARS], kind]
+
+
+def brand_mention_metric(rows: Sequence[BrandMentions]) -> Metric:
+    """Mentions held now per brand, source kind and sentiment label. A gauge: a mention
+    deleted at its source leaves the store. Volume over a range: `delta(...[1d])`."""
+    held = GaugeMetricFamily(
+        "escucha_brand_mentions",
+        "Mentions stored for a brand, by source kind and sentiment label",
+        labels=[*BRAND_LABELS, "label"],
+    )
+    for row in rows:
+        labels = _brand(row.brand_id, row.brand, row.kind)
+        for label, count in zip(LABELS, (row.positive, row.neutral, row.negative), strict=True):
+            held.add_metric([*labels, label], count)
+    return held
+
+
+def brand_source_metrics(rows: Sequence[BrandSources]) -> list[Metric]:
+    """Source health per brand and kind: how many sources in each status, their failures
+    in a row, and the oldest last poll (a stalled scheduler shows as a growing age)."""
+    sources = GaugeMetricFamily(
+        "escucha_brand_sources",
+        "A brand's sources by kind and status (ok, failing, paused)",
+        labels=[*BRAND_LABELS, "status"],
     )
     failures = GaugeMetricFamily(
-        "escucha_source_consecutive_failures", "Failed polls in a row", labels=SOURCE_LABELS
+        "escucha_brand_source_consecutive_failures",
+        "Failed polls in a row, summed over a brand's sources of a kind and status",
+        labels=[*BRAND_LABELS, "status"],
     )
-    found = CounterMetricFamily(
-        "escucha_source_mentions_found", "Mentions this source found first", labels=SOURCE_LABELS
+    oldest = GaugeMetricFamily(
+        "escucha_brand_source_oldest_poll_timestamp_seconds",
+        "The least recent last poll among a brand's sources of a kind and status (Unix time)",
+        labels=[*BRAND_LABELS, "status"],
     )
-    last = GaugeMetricFamily(
-        "escucha_source_last_polled_timestamp_seconds",
-        "When the source was last polled (Unix time)",
-        labels=SOURCE_LABELS,
-    )
-    upcoming = GaugeMetricFamily(
-        "escucha_source_next_poll_timestamp_seconds",
-        "When the source is due next (Unix time)",
-        labels=SOURCE_LABELS,
-    )
-    for source in rows:
-        labels = [str(source.id), str(source.brand_id), str(source.workspace_id), source.kind]
-        error = (source.last_error or "")[:ERROR_LABEL_CHARS]
-        status.add_metric([*labels, source.status, error], 1)
-        failures.add_metric(labels, source.consecutive_failures)
-        found.add_metric(labels, source.mentions_found)
-        if source.last_polled_at is not None:
-            last.add_metric(labels, source.last_polled_at.timestamp())
-        if source.next_poll_at is not None:
-            upcoming.add_metric(labels, source.next_poll_at.timestamp())
-    return [status, failures, found, last, upcoming]
+    for row in rows:
+        labels = [*_brand(row.brand_id, row.brand, row.kind), row.status]
+        sources.add_metric(labels, row.count)
+        failures.add_metric(labels, row.consecutive_failures)
+        if row.oldest_poll is not None:
+            oldest.add_metric(labels, row.oldest_poll.timestamp())
+    return [sources, failures, oldest]
 
 
 def render_metrics(session: Session) -> str:

@@ -6,6 +6,7 @@ from typing import Any
 from sqlmodel import Session
 
 from domain.control import MAX_SPAN
+from domain.moments import to_utc
 from models import objectives as repo
 from models.objectives import Objective
 from services.brands import get_brand_or_404
@@ -43,10 +44,20 @@ def list_objectives(session: Session, *, workspace_id: int, brand_id: int) -> li
     return repo.list_objectives(session, workspace_id=workspace_id, brand_id=brand_id)
 
 
+def _localized(fields: dict[str, Any], timezone: str) -> dict[str, Any]:
+    """`start` and `deadline` given without an offset (or as dates) are local times in the
+    brand's timezone."""
+    return {
+        key: to_utc(value, timezone) if key in ("start", "deadline") and value else value
+        for key, value in fields.items()
+    }
+
+
 def create_objective(
     session: Session, *, workspace_id: int, brand_id: int, fields: dict[str, Any]
 ) -> Objective:
-    get_brand_or_404(session, workspace_id=workspace_id, brand_id=brand_id)
+    brand = get_brand_or_404(session, workspace_id=workspace_id, brand_id=brand_id)
+    fields = _localized(fields, brand.timezone)
     _check(fields["metric"], fields["target"], fields["start"], fields["deadline"])
     objective = Objective(workspace_id=workspace_id, brand_id=brand_id, **fields)
     session.add(objective)
@@ -58,7 +69,8 @@ def update_objective(
     session: Session, *, workspace_id: int, objective_id: int, changes: dict[str, Any]
 ) -> Objective:
     objective = get_objective_or_404(session, workspace_id=workspace_id, objective_id=objective_id)
-    for key, value in changes.items():
+    brand = get_brand_or_404(session, workspace_id=workspace_id, brand_id=objective.brand_id)
+    for key, value in _localized(changes, brand.timezone).items():
         if value is not None:
             setattr(objective, key, value)
     _check(objective.metric, objective.target, objective.start, objective.deadline)

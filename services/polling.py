@@ -83,6 +83,7 @@ class PollReport:
     new: int = 0
     error: str | None = None
     not_modified: bool = False
+    skipped: int = 0  # items the source sent that could not be read (left out)
     # busy: seconds until the lease ends; deferred: until the host's rate limit has room
     retry_after: float | None = None
 
@@ -298,6 +299,7 @@ def _record_successes(successes: list[_Fetched]) -> dict[int, PollReport]:
                     not_modified=outcome.not_modified,
                     items=len(outcome.items),
                     new_mentions=result.new,
+                    items_skipped=outcome.skipped,
                 )
                 for one, outcome, result in zip(stored, outcomes, results, strict=True)
             ],
@@ -315,6 +317,7 @@ def _record_successes(successes: list[_Fetched]) -> dict[int, PollReport]:
                 matched=result.matched,
                 new=result.new,
                 not_modified=outcome.not_modified,
+                skipped=outcome.skipped,
             )
     return reports
 

@@ -7,7 +7,6 @@ the first of them by key order, so the split is rare and stays small.
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
@@ -21,15 +20,16 @@ from domain.stories import (
     assign,
     explain_spike,
 )
-from models.stories import StoryRow, count_mentions, story_candidates, top_stories
+from models.report_types import ExplanationPublic, StoryPublic
+from models.stories import count_mentions, story_candidates, top_stories
 from models.stories import stories_count as count_in_period
 
 STORY_WINDOW = timedelta(days=14)  # a copy published later than this starts a new story
 
 __all__ = [
     "STORY_WINDOW",
-    "StoryExplanation",
-    "StoryRow",
+    "ExplanationPublic",
+    "StoryPublic",
     "count_in_period",
     "plan_stories",
     "story_explanation",
@@ -83,27 +83,6 @@ def _known(
     return known
 
 
-@dataclass(frozen=True, slots=True)
-class StoryExplanation:
-    """A window's explanation (``domain.stories.explain_spike``) with its largest story."""
-
-    kind: str
-    share: float
-    story: StoryRow | None
-
-    def story_figures(self) -> dict[str, object] | None:
-        """The largest story as an alert's figures keep it (JSON)."""
-        if self.story is None:
-            return None
-        return {
-            "id": self.story.id,
-            "title": self.story.title,
-            "url": self.story.first_url,
-            "mentions": self.story.mentions,
-            "share": round(self.share, 4),
-        }
-
-
 def story_explanation(
     session: Session,
     *,
@@ -111,7 +90,7 @@ def story_explanation(
     since: datetime,
     until: datetime,
     mentions: int | None = None,
-) -> StoryExplanation:
+) -> ExplanationPublic:
     """Whether one story carries the brand's mentions of [since, until) or they are broad
     conversation; ``mentions``: their count, when the caller has it."""
     largest = top_stories(session, brand_id=brand_id, since=since, until=until, limit=1)
@@ -119,4 +98,8 @@ def story_explanation(
     if mentions is None:
         mentions = count_mentions(session, brand_id=brand_id, since=since, until=until)
     explained = explain_spike(mentions, story.mentions if story else 0)
-    return StoryExplanation(explained.kind, explained.share, story)
+    return ExplanationPublic(
+        kind=explained.kind,  # type: ignore[arg-type]
+        share=round(explained.share, 4),
+        story=story,
+    )

@@ -20,7 +20,7 @@ class TrendBucketData:
     positive: int
     neutral: int
     negative: int
-    avg_sentiment: float
+    avg_sentiment: float | None  # None in an empty bucket: no mention, no mean
     net_sentiment: float
 
 
@@ -80,6 +80,6 @@ def _from_totals(start: datetime, totals: Totals) -> TrendBucketData:
         positive=totals.positive,
         neutral=totals.neutral,
         negative=totals.negative,
-        avg_sentiment=round(totals.compound_micro / 1_000_000 / mentions, 4) if mentions else 0.0,
+        avg_sentiment=round(totals.compound_micro / 1_000_000 / mentions, 4) if mentions else None,
         net_sentiment=net_sentiment(totals.positive, totals.negative, mentions),
     )

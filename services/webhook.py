@@ -25,7 +25,7 @@ from typing import Any
 
 import httpx
 
-from services.alert_message import AlertMessage
+from services.alert_message import AlertMessage, MentionLine
 from sources.base import SourceError
 from sources.netguard import UnsafeURLError
 
@@ -49,12 +49,25 @@ def verify(secret: str, body: bytes, signature: str) -> bool:
     return hmac.compare_digest(sign(secret, body), signature)
 
 
+# Slack and Mattermost read `<url|label>` as a link and `<!channel>` as a mention: text we
+# did not write gets look-alikes for the three characters, URLs get them percent-encoded.
+_SLACK_TEXT = str.maketrans({"<": "‹", ">": "›", "|": "¦"})
+_SLACK_URL = str.maketrans({"<": "%3C", ">": "%3E", "|": "%7C", " ": "%20"})
+
+
 def slack_text(message: AlertMessage) -> str:
     lines = [f"*{message.subject}*", message.window_text, message.summary]
+    lines = [line.translate(_SLACK_TEXT) for line in lines]
     for m in message.mentions[:3]:
-        title = m.title.replace("<", "‹").replace(">", "›").replace("|", "¦")
-        lines.append(f"• <{m.url}|{title}>" if m.url.startswith("http") else f"• {title}")
+        title = m.title.translate(_SLACK_TEXT)
+        is_link = m.url.lower().startswith(("http://", "https://"))
+        lines.append(f"• <{m.url.translate(_SLACK_URL)}|{title}>" if is_link else f"• {title}")
     return "\n".join(lines)
+
+
+def _mention(line: MentionLine) -> dict[str, Any]:
+    """A sample mention as webhooks have always had it (the words of `meta` are the email's)."""
+    return {k: v for k, v in line.__dict__.items() if k != "meta"}
 
 
 def payload(message: AlertMessage, *, delivery_id: int, timestamp: int) -> dict[str, Any]:
@@ -75,9 +88,9 @@ def payload(message: AlertMessage, *, delivery_id: int, timestamp: int) -> dict[
             },
             "headline": message.headline,
             "reason": message.summary,
-            "figures": {k: v for k, v in message.figures.items() if k != "sample_mentions"},
+            "figures": message.figures.model_dump(mode="json", exclude={"sample_mentions"}),
         },
-        "mentions": [m.__dict__ for m in message.mentions],
+        "mentions": [_mention(m) for m in message.mentions],
     }
 
 

@@ -51,6 +51,7 @@ class PollOutcome:
     items: list[SourceItem]
     cursor: Cursor
     not_modified: bool = False
+    skipped: int = 0  # items that could not be read: left out, counted in the attempt
     requests: int = 1
     extra: dict[str, Any] = field(default_factory=dict)
 

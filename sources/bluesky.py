@@ -33,6 +33,7 @@ from domain.text import normalize_text
 from sources.base import PollOutcome, SourceConfig, SourceError, SourceItem
 from sources.configured import ConfiguredAdapter
 from sources.http import FetchLimits
+from sources.items import read_each
 from sources.json_fetch import (
     JsonResponse,
     SearchWindow,
@@ -51,6 +52,9 @@ PAGE_SIZE = 100
 SEARCH = "/xrpc/app.bsky.feed.searchPosts"
 EXPIRED = frozenset({"ExpiredToken", "InvalidToken"})
 DEFAULT_ACCESS_SECONDS = 600.0
+# A paging cursor longer than this is not sent back (it would not fit in a URL); the
+# search then stops at this page, as at the last one.
+MAX_CURSOR_LENGTH = 1000
 
 
 class BlueskyAdapter(ConfiguredAdapter):
@@ -70,6 +74,7 @@ class BlueskyAdapter(ConfiguredAdapter):
         )
         since = datetime.fromtimestamp(window.floor, UTC).isoformat().replace("+00:00", "Z")
         items: list[SourceItem] = []
+        skipped = 0
         for search in searches:
             page_cursor: str | None = None
             for _ in range(settings.search_max_pages):
@@ -82,14 +87,16 @@ class BlueskyAdapter(ConfiguredAdapter):
                 if page_cursor:
                     params["cursor"] = page_cursor
                 posts, page_cursor = _posts(api.get(SEARCH, params))
-                reached_floor = _collect(posts, window, items)
-                if reached_floor or not page_cursor or not posts:
+                found, bad = _collect(posts, window)
+                items, skipped = items + found, skipped + bad
+                if _below(posts, window) or not page_cursor or not posts:
                     break
         return PollOutcome(
             items=items,
             cursor=window.to_cursor(),
             requests=api.requests,
             extra={"searches": searches},
+            skipped=skipped,
         )
 
 
@@ -99,27 +106,40 @@ def _posts(response: JsonResponse) -> tuple[list[Mapping[str, Any]], str | None]
     if not isinstance(data, Mapping) or not isinstance(posts, list):
         raise SourceError(f"the answer from {response.host} is not a searchPosts result")
     next_cursor = data.get("cursor")
+    usable = isinstance(next_cursor, str) and 0 < len(next_cursor) <= MAX_CURSOR_LENGTH
     return (
         [post for post in posts if isinstance(post, Mapping)],
-        next_cursor if isinstance(next_cursor, str) and next_cursor else None,
+        next_cursor if usable and isinstance(next_cursor, str) else None,
     )
 
 
-def _collect(posts: list[Mapping[str, Any]], window: SearchWindow, items: list[SourceItem]) -> bool:
-    """Add the window's new posts to `items`; True once a post below the window is seen."""
-    reached_floor = False
+def _collect(posts: list[Mapping[str, Any]], window: SearchWindow) -> tuple[list[SourceItem], int]:
+    """The window's new posts as items, and how many posts could not be read."""
+    return read_each(posts, lambda post: _new_post(post, window), kind=BlueskyAdapter.kind)
+
+
+def _below(posts: list[Mapping[str, Any]], window: SearchWindow) -> bool:
+    """Whether a post of the page is older than the window (the search went past it)."""
     for post in posts:
-        uri, when = post.get("uri"), sort_at(post)
-        if not isinstance(uri, str) or when is None:
-            continue
-        if window.below_floor(when.timestamp()):
-            reached_floor = True
-        elif window.wants(uri, when.timestamp()):
-            window.note(uri, when.timestamp())
-            item = post_item(post)
-            if item is not None:
-                items.append(item)
-    return reached_floor
+        when = sort_at(post)
+        if when is not None and window.below_floor(when.timestamp()):
+            return True
+    return False
+
+
+def _new_post(post: Mapping[str, Any], window: SearchWindow) -> SourceItem | None:
+    """The post as an item if the window has not seen it; ValueError for one without a
+    time we can read, which is skipped and counted."""
+    uri = post.get("uri")
+    if not isinstance(uri, str):
+        return None
+    when = sort_at(post)
+    if when is None:
+        raise ValueError(f"post {uri[:80]!r} has no readable createdAt or indexedAt")
+    if window.below_floor(when.timestamp()) or not window.wants(uri, when.timestamp()):
+        return None
+    window.note(uri, when.timestamp())
+    return post_item(post)
 
 
 def sort_at(post: Mapping[str, Any]) -> datetime | None:

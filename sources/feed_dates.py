@@ -2,7 +2,8 @@
 and Dutch day and month names, as real feeds do) and ISO 8601 / W3CDTF.
 
 Everything comes back timezone-aware in UTC; a date without a zone is taken as UTC; an
-unreadable or implausible date (before 1970) is None.
+unreadable or implausible date (before 1970, or one whose offset takes it past the
+calendar's ends, such as `Fri, 31 Dec 9999 23:59:59 -1200`) is None.
 """
 
 import re
@@ -11,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_tz
 
 _MIN_YEAR = 1970
+_MAX_LENGTH = 200  # longer is no date; and no regex here ever sees a long text
 _ISO = re.compile(
     r"^(\d{4})-?(\d{2})-?(\d{2})(?:[T ](\d{2}):?(\d{2})(?::?(\d{2})(?:[.,](\d+))?)?)?"
     r"\s*(Z|[+-]\d{2}(?::?\d{2})?)?$",
@@ -82,12 +84,15 @@ _FILLERS = frozenset({"de", "del", "di", "du", "le", "el"})
 def parse_feed_date(value: str | None) -> datetime | None:
     if value is None:
         return None
-    text = " ".join(value.split())
-    if not text:
+    text = " ".join(value[: _MAX_LENGTH * 4].split())
+    if not text or len(text) > _MAX_LENGTH:
         return None
-    parsed = _parse_iso(text) if text[:4].isdigit() else _parse_common_rfc822(text)
-    if parsed is None:
-        parsed = _parse_rfc822(text)
+    try:
+        parsed = _parse_iso(text) if text[:4].isdigit() else _parse_common_rfc822(text)
+        if parsed is None:
+            parsed = _parse_rfc822(text)
+    except OverflowError:  # an offset that takes the time before year 1 or after 9999
+        return None
     if parsed is None or parsed.year < _MIN_YEAR:
         return None
     return parsed

@@ -21,13 +21,18 @@ from lxml import etree
 
 from domain.text import clean_title
 from sources.base import SourceError
-from sources.feed_decode import declared_encoding, decode_feed
+from sources.feed_decode import (
+    SUSPECT_REFERENCE,
+    declared_encoding,
+    decode_feed,
+    prolog_end,
+)
 from sources.feed_entries import RawEntry, parse_atom_entry, parse_rss_item
+from sources.items import read_each
 
 ATOM_NAMESPACES = frozenset({"http://www.w3.org/2005/Atom", "http://purl.org/atom/ns#", ""})
-_HTML_START = re.compile(
-    r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
-)
+# Matched where the leading whitespace and comments end (`prolog_end`, linear time).
+_HTML_START = re.compile(r"<(?:!doctype\s+html|html|head|body)\b", re.I)
 _HTML_ROOTS = frozenset({"html", "head", "body"})
 
 
@@ -46,6 +51,7 @@ class ParsedFeed:
     link: str | None
     language: str | None
     entries: list[RawEntry] = field(default_factory=list)
+    skipped: int = 0  # entries that could not be read (`sources.items.read_each`)
 
 
 def parse_feed(content: bytes, *, content_type: str | None) -> ParsedFeed:
@@ -72,7 +78,7 @@ def _parse_document(
 ) -> tuple[etree._Element, str | bytes]:
     """Fast path: clean UTF-8 goes to lxml as it is. Anything lxml complains about, and
     every other encoding, is decoded and repaired first (feed_decode), then parsed."""
-    if encoding is None or encoding == "utf-8":
+    if (encoding is None or encoding == "utf-8") and not SUSPECT_REFERENCE.search(content):
         raw = content.removeprefix(codecs.BOM_UTF8)
         root, clean = _parse_xml(raw)
         if clean and root is not None:
@@ -85,7 +91,7 @@ def _parse_document(
 
 
 def _refuse_non_xml(head: str) -> None:
-    if _HTML_START.match(head):
+    if _HTML_START.match(head, prolog_end(head)):
         raise NotAFeedError("the URL returned an HTML page, not a feed")
     start = head.lstrip("\ufeff \t\r\n")[:1]
     if start in ("{", "["):
@@ -137,27 +143,49 @@ def _parse_rss(root: etree._Element, version: str) -> ParsedFeed:
         feed.link = _child_text(channel, "link")
         feed.language = _child_text(channel, "language")
     containers = [root] if channel is None or channel is root else [channel, root]
-    for container in containers:
-        for child in container:
-            if isinstance(child.tag, str) and _local(child.tag) == "item":
-                feed.entries.append(parse_rss_item(child))
+    items = (
+        child
+        for container in containers
+        for child in container
+        if isinstance(child.tag, str) and _local(child.tag) == "item"
+    )
+    feed.entries, feed.skipped = read_each(items, parse_rss_item, kind="feed")
     return feed
 
 
 def _parse_atom(root: etree._Element) -> ParsedFeed:
     feed = ParsedFeed(format="atom", title=None, link=None, language=None)
-    feed.language = root.get("{http://www.w3.org/XML/1998/namespace}lang")
+    feed.language = _attribute(root, "{http://www.w3.org/XML/1998/namespace}lang")
+    entries: list[etree._Element] = []
     for child in root:
         if not isinstance(child.tag, str):
             continue
         local = _local(child.tag)
         if local == "entry":
-            feed.entries.append(parse_atom_entry(child))
+            entries.append(child)
         elif local == "title":
-            feed.title = clean_title(child.text) or None
+            feed.title = clean_title(_text(child)) or None
         elif local == "link" and child.get("rel", "alternate") == "alternate":
-            feed.link = feed.link or child.get("href")
+            feed.link = feed.link or _attribute(child, "href")
+    feed.entries, feed.skipped = read_each(entries, parse_atom_entry, kind="feed")
     return feed
+
+
+def _text(element: etree._Element) -> str | None:
+    """A feed-level text, None when it cannot be read (text lxml holds as invalid UTF-8)."""
+    try:
+        text: str | None = element.text
+    except (UnicodeError, ValueError):
+        return None
+    return text
+
+
+def _attribute(element: etree._Element, name: str) -> str | None:
+    try:
+        value: str | None = element.get(name)
+    except (UnicodeError, ValueError):
+        return None
+    return value
 
 
 def _child(element: etree._Element, local: str) -> etree._Element | None:
@@ -169,9 +197,8 @@ def _child(element: etree._Element, local: str) -> etree._Element | None:
 
 def _child_text(element: etree._Element, local: str) -> str | None:
     child = _child(element, local)
-    if child is None or child.text is None:
-        return None
-    return child.text.strip() or None
+    text = None if child is None else _text(child)
+    return None if text is None else text.strip() or None
 
 
 def _local(tag: str) -> str:

@@ -34,7 +34,7 @@ from sources.configured import ConfiguredAdapter
 from sources.feeds import parse_feed
 from sources.http import fetch
 from sources.json_fetch import scope_of
-from sources.rss import feed_items
+from sources.rss import read_feed_items
 from sources.search_terms import google_news_search
 
 _LOCALE = re.compile(r"^([A-Za-z]{2,3})(?:-([A-Za-z]{2}|[0-9]{3}|[A-Za-z]{4}))?:([A-Za-z]{2})$")
@@ -98,13 +98,14 @@ class GoogleNewsAdapter(ConfiguredAdapter):
         feed = parse_feed(result.content, content_type=result.content_type)
         now = datetime.fromtimestamp(self._clock(), UTC)
         oldest = now.timestamp() - settings.search_lookback_days * 86400.0
+        found, skipped = read_feed_items(feed, base_url=result.final_url, now=now)
         items = [
             tidy_item(item)
-            for item in feed_items(feed, base_url=result.final_url, now=now)
+            for item in found
             if item.published_at is None or item.published_at.timestamp() >= oldest
         ]
         extra = {"entries": len(feed.entries), "edition": edition.locale}
-        return PollOutcome(items=items, cursor=next_cursor, extra=extra)
+        return PollOutcome(items=items, cursor=next_cursor, extra=extra, skipped=skipped)
 
 
 def search_url(settings: Settings, config: SourceConfig, edition: NewsEdition) -> str:

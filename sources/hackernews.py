@@ -22,7 +22,6 @@ decoded (the `_highlightResult` copies with `<em>` marks are not used).
 
 import math
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import httpx
@@ -31,7 +30,15 @@ from domain.text import clean_title, html_to_text
 from sources.base import PollOutcome, SourceConfig, SourceError, SourceItem
 from sources.configured import ConfiguredAdapter
 from sources.http import FetchLimits
-from sources.json_fetch import JsonResponse, SearchWindow, count, request_json, scope_of
+from sources.items import read_each
+from sources.json_fetch import (
+    JsonResponse,
+    SearchWindow,
+    count,
+    from_timestamp,
+    request_json,
+    scope_of,
+)
 from sources.search_terms import separate_searches
 
 DISCUSSION_URL = "https://news.ycombinator.com/item?id={}"
@@ -56,17 +63,25 @@ class HackerNewsAdapter(ConfiguredAdapter):
         )
         url = settings.hackernews_base_url.rstrip("/") + "/api/v1/search_by_date"
         items: list[SourceItem] = []
-        requests = 0
+        requests = skipped = 0
         for search in searches:
             for page in range(settings.search_max_pages):
                 response = _search(client, url, search, window.floor, page, limits)
                 requests += 1
                 hits, pages = _hits(response)
-                items.extend(_new_items(hits, window))
+                found, bad = read_each(
+                    hits, lambda hit: _new_item(hit, window), kind=HackerNewsAdapter.kind
+                )
+                items += found
+                skipped += bad
                 if not hits or page + 1 >= pages:
                     break
         return PollOutcome(
-            items=items, cursor=window.to_cursor(), requests=requests, extra={"searches": searches}
+            items=items,
+            cursor=window.to_cursor(),
+            requests=requests,
+            extra={"searches": searches},
+            skipped=skipped,
         )
 
 
@@ -95,17 +110,19 @@ def _hits(response: JsonResponse) -> tuple[list[Mapping[str, Any]], int]:
     return [hit for hit in hits if isinstance(hit, Mapping)], pages if pages is not None else 1
 
 
-def _new_items(hits: list[Mapping[str, Any]], window: SearchWindow) -> list[SourceItem]:
-    items: list[SourceItem] = []
-    for hit in hits:
-        object_id, created = str(hit.get("objectID") or ""), count(hit.get("created_at_i"))
-        if not object_id or created is None or not window.wants(object_id, created):
-            continue
-        window.note(object_id, created)
-        item = hit_item(hit)
-        if item is not None:
-            items.append(item)
-    return items
+def _new_item(hit: Mapping[str, Any], window: SearchWindow) -> SourceItem | None:
+    """The hit as an item if the window has not seen it; ValueError for one without a
+    time we can read (`created_at_i: 1e20`), which is skipped and counted."""
+    object_id = str(hit.get("objectID") or "")
+    if not object_id:
+        return None
+    created = from_timestamp(hit.get("created_at_i"))
+    if created is None:
+        raise ValueError(f"hit {object_id[:40]!r} has no readable created_at_i")
+    if not window.wants(object_id, created.timestamp()):
+        return None
+    window.note(object_id, created.timestamp())
+    return hit_item(hit)
 
 
 def hit_item(hit: Mapping[str, Any]) -> SourceItem | None:
@@ -120,7 +137,6 @@ def hit_item(hit: Mapping[str, Any]) -> SourceItem | None:
     text = html_to_text(raw_text) if isinstance(raw_text, str) else ""
     if not object_id or not (title or text):
         return None
-    created = count(hit.get("created_at_i"))
     author = hit.get("author")
     return SourceItem(
         title=title,
@@ -128,7 +144,7 @@ def hit_item(hit: Mapping[str, Any]) -> SourceItem | None:
         url=DISCUSSION_URL.format(object_id),
         guid=object_id,
         author=author if isinstance(author, str) and author else None,
-        published_at=datetime.fromtimestamp(created, UTC) if created is not None else None,
+        published_at=from_timestamp(hit.get("created_at_i")),
         score=count(hit.get("points")),
         comments=None if is_comment else count(hit.get("num_comments")),
     )

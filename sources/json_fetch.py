@@ -16,6 +16,7 @@ search changed, goes back `lookback` instead.
 
 import hashlib
 import json
+import math
 import re
 import time
 from collections.abc import Mapping
@@ -33,6 +34,10 @@ DEFAULT_OVERLAP_SECONDS = 900.0
 MAX_SEEN = 1000
 _ERROR_SNIPPET = 200
 _EXCESS_FRACTION = re.compile(r"(\.\d{6})\d+")
+_MAX_TIME_LENGTH = 100
+MAX_JSON_DEPTH = 100
+# A JSON string (no alternative can match where another does: linear) or a bracket.
+_JSON_TOKEN = re.compile(rb'"(?:[^"\\]++|\\.)*+"|[\[\]{}]', re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +115,9 @@ def request_json(
         raise
     except httpx.HTTPError as exc:
         raise SourceError(_describe(exc, host, limits)) from None
+    except httpx.InvalidURL as exc:  # e.g. a paging cursor from the answer, too long for a URL
+        reason = str(exc)[:_ERROR_SNIPPET]
+        raise SourceError(f"request to {host} not sent: its URL is invalid ({reason})") from None
     return JsonResponse(response.status_code, response.headers, _decode(body, response, host), host)
 
 
@@ -159,8 +167,8 @@ def _read_body(
 
 def _decode(body: bytes, response: httpx.Response, host: str) -> Any:
     try:
-        return json.loads(body) if body.strip() else None
-    except (ValueError, UnicodeDecodeError):
+        return _loads(body) if body.strip() else None
+    except (ValueError, UnicodeDecodeError, RecursionError):
         if not 200 <= response.status_code < 300:
             return None
         kind = response.headers.get("content-type", "unknown type").split(";")[0]
@@ -168,6 +176,38 @@ def _decode(body: bytes, response: httpx.Response, host: str) -> Any:
             f"the answer from {host} is not JSON ({kind}, {len(body)} bytes): "
             "an error page or a cut-off response"
         ) from None
+
+
+def _loads(body: bytes) -> Any:
+    """JSON, where a value nested too deeply for the decoder (one post of a search answer
+    can carry a record of 100,000 nested arrays) is read as null instead of failing all."""
+    try:
+        return json.loads(body)
+    except RecursionError:
+        return json.loads(flatten_deep_json(body))
+
+
+def flatten_deep_json(body: bytes, max_depth: int = MAX_JSON_DEPTH) -> bytes:
+    """The document with every array or object nested deeper than `max_depth` replaced by
+    `null`, in one linear pass over its strings and brackets. An unbalanced document stays
+    unbalanced (and fails to decode)."""
+    parts: list[bytes] = []
+    depth, copied_to, cut_from = 0, 0, -1
+    for token in _JSON_TOKEN.finditer(body):
+        bracket = token.group()
+        if bracket[0] == 0x22:  # a string: brackets inside it do not count
+            continue
+        if bracket in (b"[", b"{"):
+            depth += 1
+            if depth == max_depth + 1:
+                cut_from = token.start()
+        else:
+            if depth == max_depth + 1 and cut_from >= 0:
+                parts += (body[copied_to:cut_from], b"null")
+                copied_to, cut_from = token.end(), -1
+            depth -= 1
+    parts.append(body[copied_to:])
+    return b"".join(parts)
 
 
 def _describe(error: httpx.HTTPError, host: str, limits: FetchLimits) -> str:
@@ -282,19 +322,33 @@ def _number_or_none(value: Any) -> float | None:
 def parse_iso(value: Any) -> datetime | None:
     """An ISO 8601 time as an aware UTC datetime (fractions past microseconds cut); None
     when absent or unreadable. A time without a zone is taken as UTC."""
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str) or not value.strip() or len(value) > _MAX_TIME_LENGTH:
         return None
     text = _EXCESS_FRACTION.sub(r"\1", value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
     try:
         parsed = datetime.fromisoformat(text)
-    except ValueError:
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except (ValueError, OverflowError):  # unreadable, or past the calendar's ends in UTC
         return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def from_timestamp(value: Any) -> datetime | None:
+    """A Unix time (a JSON number) as an aware UTC datetime; None for anything else and for
+    a time no datetime can hold (`1e20`, infinity, NaN)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        return datetime.fromtimestamp(value, UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
 
 
 def count(value: Any) -> int | None:
-    """A JSON number as an int; None for null, booleans and anything else."""
+    """A JSON number as an int; None for null, booleans, infinity, NaN (`1e999` decodes to
+    infinity) and anything else. Large counts are kept: the store clamps them."""
     if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     return int(value)
 

@@ -33,10 +33,12 @@ from domain.text import clean_title, html_to_text
 from sources.base import PollOutcome, SourceConfig, SourceError, SourceItem
 from sources.configured import ConfiguredAdapter
 from sources.http import FetchLimits
+from sources.items import read_each
 from sources.json_fetch import count, language_code, parse_iso, request_json, scope_of, total
 
 PAGE_SIZE = 40
 _HASHTAG = re.compile(r"^\w{1,100}$")
+_STATUS_ID = re.compile(r"^[0-9A-Za-z_-]{1,64}\Z")
 
 
 def normalize_hashtag(value: str) -> str:
@@ -93,23 +95,30 @@ class MastodonAdapter(ConfiguredAdapter):
         oldest_wanted = self._clock() - settings.search_lookback_days * 86400.0
         statuses: dict[str, Mapping[str, Any]] = {}
         max_id: str | None = None
-        requests = 0
+        requests = skipped = 0
         for _ in range(settings.search_max_pages):
             page = _page(client, url, since, max_id, size=self._page_size, limits=limits)
             requests += 1
-            statuses.update((str(status["id"]), status) for status in page)
+            usable = [status for status in page if _usable_id(status)]
+            skipped += len(page) - len(usable)
+            statuses.update((str(status["id"]), status) for status in usable)
             if len(page) < self._page_size or (since is None and _passed(page, oldest_wanted)):
                 break
-            max_id = min((str(status["id"]) for status in page), key=_id_order)
+            if not usable:
+                break
+            max_id = min((str(status["id"]) for status in usable), key=_id_order)
         host = urlsplit(instance).netloc
-        items = [status_item(status, host=host) for status in statuses.values()]
+        items, bad = read_each(
+            statuses.values(), lambda status: status_item(status, host=host), kind=self.kind
+        )
+        skipped += bad
         if since is None:
             items = [item for item in items if not _older(item, oldest_wanted)]
         newest = max(statuses, key=_id_order, default=since)
         next_cursor: dict[str, Any] = {"scope": scope}
         if newest:
             next_cursor["since_id"] = newest
-        return PollOutcome(items=items, cursor=next_cursor, requests=requests)
+        return PollOutcome(items=items, cursor=next_cursor, requests=requests, skipped=skipped)
 
 
 def _page(
@@ -147,6 +156,15 @@ def _passed(page: list[Mapping[str, Any]], oldest_wanted: float) -> bool:
 
 def _older(item: SourceItem, oldest_wanted: float) -> bool:
     return item.published_at is not None and item.published_at.timestamp() < oldest_wanted
+
+
+def _usable_id(status: Mapping[str, Any]) -> bool:
+    """Whether the status' id can be sent back as `max_id` / `since_id` (a number, or the
+    letters and digits other servers use); a status without one is skipped and counted."""
+    status_id = status.get("id")
+    if isinstance(status_id, int) and not isinstance(status_id, bool):
+        return 0 <= status_id < 10**30
+    return isinstance(status_id, str) and _STATUS_ID.match(status_id) is not None
 
 
 def _id_order(status_id: str) -> tuple[int, str]:

@@ -33,6 +33,7 @@ _CGNAT = ipaddress.ip_network("100.64.0.0/10")
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _LEGACY_IPV4 = re.compile(r"^(?:0x[0-9a-f]*|[0-9]+)(?:\.(?:0x[0-9a-f]*|[0-9]+)){0,3}$")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+HOW_TO_ALLOW = "set ESCUCHA_ALLOW_PRIVATE_HOSTS=true to allow them (tests, intranets)"
 
 
 class UnsafeURLError(SourceError):
@@ -61,7 +62,9 @@ def vetted_addresses(host: str) -> list[IPAddress]:
     if not name:
         raise UnsafeURLError("the URL has no host")
     if name in _BLOCKED_NAMES or name.endswith(_BLOCKED_SUFFIXES):
-        raise UnsafeURLError(f"{host} is a local or cloud-metadata host name; not allowed")
+        raise UnsafeURLError(
+            f"{host} is a local or cloud-metadata host name; not allowed ({HOW_TO_ALLOW})"
+        )
     addresses = resolve(name)
     for address in addresses:
         reason = refusal_reason(address)
@@ -70,7 +73,7 @@ def vetted_addresses(host: str) -> list[IPAddress]:
             shown = host if str(address) == name else f"{host} ({address})"
             raise UnsafeURLError(
                 f"{shown} is {article} {reason} address; "
-                "private and local addresses are not allowed"
+                f"private and local addresses are not allowed ({HOW_TO_ALLOW})"
             )
     return addresses
 

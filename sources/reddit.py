@@ -32,7 +32,6 @@ import re
 import threading
 import time
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, ClassVar
 from urllib.parse import quote
@@ -44,7 +43,15 @@ from domain.text import clean_title, html_to_text, normalize_text
 from sources.base import PollOutcome, SourceConfig, SourceError, SourceItem
 from sources.configured import ConfiguredAdapter
 from sources.http import FetchLimits
-from sources.json_fetch import JsonResponse, SearchWindow, request_json, scope_of
+from sources.items import read_each
+from sources.json_fetch import (
+    JsonResponse,
+    SearchWindow,
+    count,
+    from_timestamp,
+    request_json,
+    scope_of,
+)
 from sources.search_terms import reddit_search
 from sources.tokens import TOKENS, Token, TokenKey, token_key
 
@@ -53,6 +60,10 @@ PAGE_SIZE = 100
 RECHECK_LIMIT = 100
 GONE_TEXT = frozenset({"[deleted]", "[removed]"})
 _SUBREDDIT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_]{1,20}$")
+# A thing's fullname (`t3_1abcde`): also what `after` must be to be sent back.
+_FULLNAME = re.compile(r"^t[1-9]_[0-9a-z]{1,16}\Z")
+# A path on Reddit: one leading slash (`//host` would leave Reddit), printable, bounded.
+_PERMALINK = re.compile(r"^/(?!/)[!-~]{0,1000}\Z")
 _blocked_until: dict[TokenKey, float] = {}
 _budget_lock = threading.Lock()
 
@@ -114,7 +125,7 @@ def _poll(
         now=now,
         lookback_seconds=lookback,
     )
-    items = _read_listing(api, path, params, posts, settings.search_max_pages)
+    items, skipped = _read_listing(api, path, params, posts, settings.search_max_pages)
     next_cursor = posts.to_cursor()
     if settings.reddit_include_comments and sub:
         comments_cursor = cursor.get("comments")
@@ -125,15 +136,16 @@ def _poll(
             lookback_seconds=lookback,
         )
         comment_path = f"/r/{quote(sub)}/comments"
-        items += _read_listing(
+        found, bad = _read_listing(
             api, comment_path, {"limit": PAGE_SIZE}, comments, settings.search_max_pages
         )
+        items, skipped = items + found, skipped + bad
         next_cursor["comments"] = comments.to_cursor()
     recent = _recent(cursor, now=now, lookback=lookback)
     returned = {item.guid for item in items}
     items += _recheck(api, [name for name in recent if name not in returned])
     next_cursor["recent"] = _remember(recent, items)
-    return PollOutcome(items=items, cursor=next_cursor, requests=api.requests)
+    return PollOutcome(items=items, cursor=next_cursor, requests=api.requests, skipped=skipped)
 
 
 def _read_listing(
@@ -142,26 +154,39 @@ def _read_listing(
     params: dict[str, str | int],
     window: SearchWindow,
     max_pages: int,
-) -> list[SourceItem]:
+) -> tuple[list[SourceItem], int]:
+    """The listing's new items, and how many of its things could not be read."""
     items: list[SourceItem] = []
+    skipped = 0
     after: str | None = None
     for _ in range(max_pages):
         page = api.get(path, {**params, "after": after} if after else params)
         children, after = _listing(page)
-        reached_floor = False
-        for thing in children:
-            name, created = str(thing.get("name") or ""), _created(thing)
-            if not name or created is None:
-                continue
-            if window.below_floor(created):
-                reached_floor = True
-                continue
-            if window.wants(name, created):
-                window.note(name, created)
-                items.append(thing_item(thing))
+        found, bad = read_each(children, lambda thing: _new_thing(thing, window), kind="reddit")
+        items += found
+        skipped += bad
+        reached_floor = any(
+            created is not None and window.below_floor(created)
+            for created in map(_created, children)
+        )
         if reached_floor or not after or not children:
             break
-    return items
+    return items, skipped
+
+
+def _new_thing(thing: Mapping[str, Any], window: SearchWindow) -> SourceItem | None:
+    """The thing as an item if it is inside the window and new; ValueError for one without
+    a time we can read (`created_utc: 1e20`), which is skipped and counted."""
+    name = str(thing.get("name") or "")
+    if not name:
+        return None
+    created = _created(thing)
+    if created is None:
+        raise ValueError(f"{name[:40]!r} has no readable created_utc")
+    if window.below_floor(created) or not window.wants(name, created):
+        return None
+    window.note(name, created)
+    return thing_item(thing)
 
 
 def _recheck(api: "RedditApi", names: list[str]) -> list[SourceItem]:
@@ -173,7 +198,8 @@ def _recheck(api: "RedditApi", names: list[str]) -> list[SourceItem]:
         children, _ = _listing(api.get("/api/info", {"id": ",".join(names[:RECHECK_LIMIT])}))
     except SourceError:
         return []
-    return [thing_item(thing) for thing in children if is_gone(thing)]
+    gone, _ = read_each([thing for thing in children if is_gone(thing)], thing_item, kind="reddit")
+    return gone
 
 
 def _recent(cursor: Mapping[str, Any], *, now: float, lookback: float) -> dict[str, float]:
@@ -213,28 +239,38 @@ def _listing(response: JsonResponse) -> tuple[list[Mapping[str, Any]], str | Non
         and isinstance(child.get("data"), Mapping)
     ]
     after = data.get("after")
-    return things, after if isinstance(after, str) and after else None
+    return things, after if isinstance(after, str) and _FULLNAME.match(after) else None
 
 
 def thing_item(thing: Mapping[str, Any]) -> SourceItem:
     """A post (`t3`) or comment (`t1`) as a SourceItem."""
     name = str(thing.get("name") or "")
-    permalink = str(thing.get("permalink") or "")
-    url = WEB_ORIGIN + permalink if permalink.startswith("/") else permalink or None
     created = _created(thing)
     is_comment = name.startswith("t1_")
     author = thing.get("author")
     return SourceItem(
         title="" if is_comment else clean_title(str(thing.get("title") or ""), html=False),
         text=_text(thing, "body" if is_comment else "selftext"),
-        url=url,
+        url=thing_url(thing),
         guid=name or None,
         author=author if isinstance(author, str) and author not in GONE_TEXT else None,
-        published_at=datetime.fromtimestamp(created, UTC) if created is not None else None,
-        score=_int(thing.get("score")),
-        comments=None if is_comment else _int(thing.get("num_comments")),
+        published_at=from_timestamp(created),
+        score=count(thing.get("score")),
+        comments=None if is_comment else count(thing.get("num_comments")),
         deleted=is_gone(thing),
     )
+
+
+def thing_url(thing: Mapping[str, Any]) -> str | None:
+    """The Reddit page of a thing: its permalink (a path on Reddit; anything else, such as
+    `javascript:...` or another site, is not taken), else `/comments/<id>` from its name."""
+    permalink = thing.get("permalink")
+    if isinstance(permalink, str) and _PERMALINK.match(permalink):
+        return WEB_ORIGIN + permalink
+    name = thing.get("name")
+    if isinstance(name, str) and _FULLNAME.match(name):
+        return f"{WEB_ORIGIN}/comments/{name.partition('_')[2]}/"
+    return None
 
 
 def is_gone(thing: Mapping[str, Any]) -> bool:
@@ -257,12 +293,9 @@ def _text(thing: Mapping[str, Any], field: str) -> str:
 
 
 def _created(thing: Mapping[str, Any]) -> float | None:
-    value = thing.get("created_utc")
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
-def _int(value: Any) -> int | None:
-    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    """The thing's `created_utc`; None unless it is a time a datetime can hold."""
+    when = from_timestamp(thing.get("created_utc"))
+    return when.timestamp() if when is not None else None
 
 
 class RedditApi:

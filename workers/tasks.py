@@ -28,7 +28,12 @@ def poll_source_task(self: "Task[Any, Any]", source_id: int, force: bool = False
     if _should_retry(self, report, force=force):
         assert report.retry_after is not None
         raise self.retry(countdown=report.retry_after + RETRY_MARGIN_SECONDS)
-    return {"status": report.status, "new": report.new, "error": report.error}
+    return {
+        "status": report.status,
+        "new": report.new,
+        "skipped": report.skipped,
+        "error": report.error,
+    }
 
 
 def _should_retry(task: "Task[Any, Any]", report: PollReport, *, force: bool) -> bool:

@@ -45,6 +45,7 @@ def rule_public(rule: AlertRule) -> AlertRulePublic:
         time=p.get("time"),
         weekday=p.get("weekday"),
         daily_budget=rule.daily_budget,
+        language=rule.language,  # type: ignore[arg-type]
         next_run_at=rule.next_run_at,
         created_at=rule.created_at,
         updated_at=rule.updated_at,
@@ -174,15 +175,17 @@ def list_alerts(
     )
 
 
-def _page(title: str, text: str, code: int = 200) -> HTMLResponse:
+def _page(title: str, text: str, code: int = 200, form: str = "") -> HTMLResponse:
     from html import escape
 
     body = (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}'
-        '</title></head><body style="font-family:Arial,sans-serif;max-width:36em;margin:3em auto;">'
-        f"<h1>{escape(title)}</h1><p>{escape(text)}</p></body></html>"
+        '</title><meta name="robots" content="noindex"></head>'
+        '<body style="font-family:Arial,sans-serif;max-width:36em;margin:3em auto;">'
+        f"<h1>{escape(title)}</h1><p>{escape(text)}</p>{form}</body></html>"
     )
-    return HTMLResponse(body, status_code=code)
+    headers = {"Cache-Control": "no-store"}
+    return HTMLResponse(body, status_code=code, headers=headers)
 
 
 TokenQuery = Annotated[str, Query(max_length=2000)]
@@ -190,18 +193,34 @@ TokenQuery = Annotated[str, Query(max_length=2000)]
 
 @router.get("/v1/unsubscribe", response_class=HTMLResponse)
 def unsubscribe_link(session: SessionDep, token: TokenQuery) -> Any:
-    """The link in every alert email: takes the address off the rule. No API key: the
-    signed token is the authority."""
-    return _unsubscribe(session, token)
+    """The link in every alert email: a page that asks to confirm, and changes nothing (mail
+    scanners follow links). Its button POSTs to the same URL. No API key: the signed token
+    is the authority."""
+    from html import escape
+
+    try:
+        address, on_rule = service.unsubscribe_preview(session, token=token)
+    except InvalidInputError as exc:
+        return _page("Link not valid", str(exc), status.HTTP_400_BAD_REQUEST)
+    if not on_rule:
+        return _page("Already unsubscribed", f"{address} is not on this alert rule any more.")
+    form = (
+        f'<form method="post" action="/v1/unsubscribe?token={escape(token, quote=True)}">'
+        '<input type="hidden" name="List-Unsubscribe" value="One-Click">'
+        '<button type="submit" style="font-size:16px;padding:8px 16px;">Unsubscribe</button>'
+        "</form>"
+    )
+    text = (
+        f"Stop sending emails from this alert rule to {address}? Nothing changes until you confirm."
+    )
+    return _page("Unsubscribe?", text, form=form)
 
 
 @router.post("/v1/unsubscribe", response_class=HTMLResponse)
 def unsubscribe_one_click(session: SessionDep, token: TokenQuery) -> Any:
-    """RFC 8058 one-click unsubscribe, which mail clients POST to the List-Unsubscribe URL."""
-    return _unsubscribe(session, token)
-
-
-def _unsubscribe(session: SessionDep, token: str) -> HTMLResponse:
+    """Takes the address off the rule: RFC 8058 one-click unsubscribe (mail clients POST
+    `List-Unsubscribe=One-Click` to the List-Unsubscribe URL), or the confirmation page's
+    button."""
     try:
         address, removed = service.unsubscribe(session, token=token)
     except InvalidInputError as exc:

@@ -1,13 +1,13 @@
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query
 
 from api.deps import SessionDep, WorkspaceIdDep
-from api.report_schemas import ControlPublic, ControlQuery, ObjectiveControl, SeriesPointPublic
+from api.params import in_zone
+from api.report_schemas import ControlPublic, ControlQuery
 from models.types import utcnow
 from services.brands import get_brand_or_404
-from services.control import build_control, control_as_of
+from services.control import build_control_report, control_as_of, control_known_at
 
 router = APIRouter(tags=["reports"])
 
@@ -20,8 +20,11 @@ def get_control(
     workspace_id: WorkspaceIdDep,
 ) -> ControlPublic:
     """SOSTAC's Control: every objective of the brand measured as of `as_of` (default now).
-    With a past `as_of` the report is what it said then: only mentions published before
-    `as_of` and fetched by then count.
+    With a past `as_of` the figures are those of the period up to `as_of`, counted by
+    publication time whatever was fetched since (a brand set up today can read where it
+    stood last week); `known_at` gives the report as it could be computed then (only
+    mentions fetched by `known_at` count). Dates and datetimes without an offset are local
+    times in the brand's timezone.
 
     - `baseline`: the metric over the period of the same length just before `start`.
     - `current`: the metric over [start, min(as_of, deadline)).
@@ -40,33 +43,6 @@ def get_control(
     """
     brand = get_brand_or_404(session, workspace_id=workspace_id, brand_id=brand_id)
     now = utcnow()
-    as_of = control_as_of(params.as_of, now)
-    zone = ZoneInfo(brand.timezone)
-    reports = build_control(session, brand, as_of=as_of, now=now)
-    objectives = []
-    for r in reports:
-        assert r.objective.id is not None
-        objectives.append(
-            ObjectiveControl(
-                id=r.objective.id,
-                name=r.objective.name,
-                metric=r.objective.metric,
-                direction=r.objective.direction,
-                start=r.objective.start,
-                deadline=r.objective.deadline,
-                target=r.objective.target,
-                baseline=r.baseline,
-                current=r.current,
-                progress_pct=r.progress_pct,
-                projected=r.projected,
-                status=r.status,
-                series=[
-                    SeriesPointPublic(
-                        start=p.start.astimezone(zone), value=p.value, cumulative=p.cumulative
-                    )
-                    for p in r.series
-                ],
-            )
-        )
-    assert brand.id is not None
-    return ControlPublic(brand_id=brand.id, as_of=as_of, objectives=objectives)
+    as_of = control_as_of(in_zone(params.as_of, brand.timezone), now)
+    known_at = control_known_at(in_zone(params.known_at, brand.timezone), now)
+    return build_control_report(session, brand, as_of=as_of, now=now, known_at=known_at)

@@ -10,7 +10,8 @@ TARGETS = """`metric`: `mentions` (count over the period), `net_sentiment` ((pos
 / mentions x 100, -100..100), `avg_sentiment` (mean compound, -1..1), `positive_share`
 (positive / mentions, 0..1) or `share_of_voice` (the brand's mentions / those of the brand
 and its competitors, 0..1). `direction`: `at_least` (default) or `at_most`. The period is
-[start, deadline); datetimes without an offset are read as UTC."""
+[start, deadline); a date or a datetime without an offset is a local time in the
+brand's timezone."""
 
 
 @router.post(

@@ -1,10 +1,10 @@
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from api.deps import WorkspaceIdDep
-from api.schemas import StrictModel
+from api.schemas import MAX_TEXT_LENGTH, StrictModel
 from domain.language import detect_language
 from domain.sentiment import score_text
 
@@ -12,7 +12,7 @@ router = APIRouter(tags=["sentiment"])
 
 
 class SentimentRequest(StrictModel):
-    texts: list[str] = Field(max_length=1000)
+    texts: list[Annotated[str, Field(max_length=MAX_TEXT_LENGTH)]] = Field(max_length=1000)
     language: Literal["es", "en"] | None = None
 
 
@@ -29,8 +29,9 @@ class SentimentResponse(BaseModel):
 
 @router.post("/v1/sentiment/score", response_model=SentimentResponse)
 def score_sentiment(body: SentimentRequest, _workspace_id: WorkspaceIdDep) -> SentimentResponse:
-    """How a text would be scored (at most 1,000 texts). `language` null detects it per text;
-    Spanish goes to our Spanish scorer, English and anything else to VADER."""
+    """How a text would be scored (at most 1,000 texts of at most 10,000 characters).
+    `language` null detects it per text; Spanish goes to our Spanish scorer, English and
+    anything else to VADER."""
     results = []
     for text in body.texts:
         language = body.language or detect_language(text)

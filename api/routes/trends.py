@@ -1,8 +1,10 @@
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query
 
 from api.deps import SessionDep, WorkspaceIdDep
+from api.params import window_in
 from api.schemas import TrendBucket, TrendsPublic, TrendsQuery
 from models.types import utcnow
 from services.brands import get_brand_or_404
@@ -20,11 +22,14 @@ def get_trends(
 ) -> TrendsPublic:
     """One bucket per hour, day or week in the brand's timezone, oldest first, empty ones as
     zeros. A day is a local calendar day (23 or 25 hours when DST changes); weeks start on
-    Monday. `since` is inclusive and `until` exclusive; the defaults are the last 48 hours,
+    Monday. `since` is inclusive and `until` exclusive (dates and datetimes without an offset
+    are local times in the brand's timezone); the defaults are the last 48 hours,
     30 days or 26 weeks. `start` is the bucket's local start, with its UTC offset.
-    `net_sentiment` = (positive - negative) / mentions x 100."""
+    `net_sentiment` = (positive - negative) / mentions x 100 (0 in an empty bucket);
+    `avg_sentiment` is null in an empty bucket."""
     brand = get_brand_or_404(session, workspace_id=workspace_id, brand_id=brand_id)
-    since, until = default_window(params.since, params.until, params.interval, utcnow())
+    since, until = window_in(params.since, params.until, brand.timezone)
+    since, until = default_window(since, until, params.interval, utcnow())
     series = build_trend(
         session,
         brand,
@@ -34,8 +39,6 @@ def get_trends(
         source_kind=params.source_kind,
         label=params.label,
     )
-    from zoneinfo import ZoneInfo
-
     zone = ZoneInfo(brand.timezone)
     return TrendsPublic(
         interval=params.interval,

@@ -9,6 +9,7 @@ from tests.support.data import ingest, item
 from tests.support.reports import make_brand, make_source, set_fetched_at
 
 AS_OF = "2026-11-04T00:00:00Z"
+THEN = f"as_of={AS_OF}&known_at={AS_OF}"  # the report as it could be computed on 4 Nov
 CREATED = datetime(2026, 9, 1, tzinfo=UTC)
 
 
@@ -71,7 +72,7 @@ def objective(
     return int(response.json()["id"])
 
 
-def control(client: TestClient, tenant: Tenant, brand: int, query: str = f"as_of={AS_OF}") -> Any:
+def control(client: TestClient, tenant: Tenant, brand: int, query: str = THEN) -> Any:
     response = client.get(f"/v1/brands/{brand}/control?{query}", headers=tenant.headers)
     assert response.status_code == 200, response.text
     return {o["id"]: o for o in response.json()["objectives"]}
@@ -157,17 +158,47 @@ def test_before_start_the_projection_is_the_baseline(
     assert reports[short]["series"] == []
 
 
-def test_as_of_gives_what_the_report_said_then(
+def test_known_at_gives_what_the_report_said_then(
     client: TestClient, tenant: Tenant, acme: int
 ) -> None:
     goal = objective(client, tenant, acme, "mentions", 10)
     then = control(client, tenant, acme)[goal]
     assert then["current"] == 6.0  # the late mention was not fetched yet
-    assert control(client, tenant, acme, "as_of=2026-11-05T00:00:00Z")[goal]["current"] == 7.0
+    late = "as_of=2026-11-05T00:00:00Z&known_at=2026-11-05T00:00:00Z"
+    assert control(client, tenant, acme, late)[goal]["current"] == 7.0
     now = control(client, tenant, acme, "")[goal]
     assert (now["current"], now["status"]) == (7.0, "off_track")  # deadline passed, 7 < 10
     # Before the on-time mentions were fetched (23:00 on 3 Nov), nothing had been seen.
-    assert control(client, tenant, acme, "as_of=2026-11-03T22:00:00Z")[goal]["current"] == 0.0
+    early = "as_of=2026-11-03T22:00:00Z&known_at=2026-11-03T22:00:00Z"
+    assert control(client, tenant, acme, early)[goal]["current"] == 0.0
+
+
+def test_a_past_as_of_counts_by_publication_time(
+    client: TestClient, tenant: Tenant, acme: int
+) -> None:
+    """The spec: with `as_of` in the past, whatever was fetched since counts (a brand set
+    up today reads where it stood last week). The late mention counts; the old reading
+    needs `known_at`."""
+    goal = objective(client, tenant, acme, "mentions", 10)
+    assert control(client, tenant, acme, f"as_of={AS_OF}")[goal]["current"] == 7.0
+    assert control(client, tenant, acme, "as_of=2026-11-03T22:00:00Z")[goal]["current"] == 7.0
+    assert control(client, tenant, acme, "as_of=2026-11-02T12:00:00Z")[goal]["current"] == 3.0
+    # The baseline (22 Oct - 1 Nov) is cut at as_of too: nothing after it counts.
+    assert control(client, tenant, acme, "as_of=2026-10-26T00:00:00Z")[goal]["baseline"] == 2.0
+    future_known = f"as_of={AS_OF}&known_at=2999-01-01T00:00:00Z"
+    response = client.get(f"/v1/brands/{acme}/control?{future_known}", headers=tenant.headers)
+    assert response.status_code == 422
+
+
+def test_control_dates_without_an_offset_are_local(client: TestClient, tenant: Tenant) -> None:
+    """as_of=2026-11-02 is local midnight in Mexico City (06:00 UTC)."""
+    brand = make_brand(client, tenant, name="Oxxo", query="acme", timezone="America/Mexico_City")
+    response = client.get(
+        f"/v1/brands/{brand}/control?as_of=2026-11-02&known_at=2026-11-02T00:00:00",
+        headers=tenant.headers,
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["as_of"] == "2026-11-02T06:00:00Z"
 
 
 def test_a_dst_day_is_one_point_of_the_series(client: TestClient, tenant: Tenant) -> None:

@@ -158,7 +158,7 @@ def test_export_streams_every_matching_mention(
     lines = ndjson.text.strip().split("\n")
     assert len(lines) == 1205 and '"Acme 1204"' in lines[0]
     csv_text = client.get(
-        f"/v1/mentions/export?brand_id={brand_id}&format=csv", headers=tenant.headers
+        f"/v1/mentions/export?brand_id={brand_id}&format=csv&bom=false", headers=tenant.headers
     ).text
     assert csv_text.splitlines()[0].startswith("id,brand_id") and len(csv_text.splitlines()) == 1206
 

@@ -59,9 +59,14 @@ def test_daily_buckets_in_the_brand_timezone_with_empty_days_as_zeros(
     assert buckets[1]["net_sentiment"] == -50.0
     assert buckets[0]["net_sentiment"] == 100.0
     assert buckets[2] == {
-        "start": buckets[2]["start"], "mentions": 0, "positive": 0, "neutral": 0,
-        "negative": 0, "avg_sentiment": 0.0, "net_sentiment": 0.0,
-    }  # fmt: skip
+        "start": buckets[2]["start"],
+        "mentions": 0,
+        "positive": 0,
+        "neutral": 0,
+        "negative": 0,
+        "avg_sentiment": None,
+        "net_sentiment": 0.0,
+    }  # fmt: skip (an empty day has no mean: null, not the 0.0 of a neutral day)
     assert buckets[0]["avg_sentiment"] > 0.5
 
 

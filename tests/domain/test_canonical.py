@@ -133,3 +133,23 @@ def test_plain_urls_take_a_shortcut_to_the_same_canonical_form(seed: int) -> Non
             canonical = canonical_url(spelling)
             domain = domain_of(canonical) if canonical.startswith("http") else ""
             assert canonical_url_with_domain(spelling) == (canonical, domain), spelling
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "https://news.test/a>|<https://phish.test/login|Reset your password>",
+            "https://news.test/a%3E%7C%3Chttps://phish.test/login%7CReset%20your%20password%3E",
+        ),
+        ('https://News.Test/q?x="a b"&utm_source=z', "https://news.test/q?x=%22a%20b%22"),
+        ("http://example.org:8080/<p>", "http://example.org:8080/%3Cp%3E"),
+    ],
+)
+def test_characters_that_close_a_chat_link_are_percent_encoded(url: str, expected: str) -> None:
+    assert canonical_url(url) == expected
+    assert canonical_url(expected) == expected  # the encoded and raw spellings meet
+
+
+def test_a_string_that_is_not_a_url_keeps_its_characters() -> None:
+    assert canonical_url("not <a> url|") == "not <a> url|"

@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -15,6 +16,7 @@ from services.alerts import evaluate_due
 from services.delivery import deliver
 from sources.http import make_client
 from tests.support.alerts import burst, daily_baseline, make_brand, make_rule, rule_row, utc
+from tests.support.data import ingest, item
 from tests.support.webhook_receiver import WebhookReceiver, webhook_receiver
 
 NOW = utc(2026, 5, 10, 12, 0, 30)
@@ -113,3 +115,62 @@ def test_the_ssrf_guard_refuses_private_webhook_targets(receiver: WebhookReceive
         report = deliver(delivery_id, now=NOW, client=guarded)
     assert report.outcome == "failed" and "loopback" in (report.error or "")
     assert receiver.received == []
+
+
+PHISH_LINK = "https://news.test/a>|<https://phish.test/login|Reset your password>"
+
+
+def _slack_links(text: str) -> list[str]:
+    return re.findall(r"<([^<>]*)>", text)
+
+
+def test_a_hostile_feed_link_makes_no_second_link_in_the_slack_text(
+    receiver: WebhookReceiver,
+) -> None:
+    acme = make_brand()
+    daily_baseline(acme, until=NOW - timedelta(hours=1))
+    make_rule(acme, now=NOW, kind="spike", webhook_url=receiver.url())
+    burst(acme, start=NOW - timedelta(minutes=50), count=11, minutes=40)
+    hostile = item("Acme <!channel> news", PHISH_LINK, NOW - timedelta(minutes=5), score=999)
+    ingest(acme.brand_id, acme.source_id, [hostile])
+    (delivery_id,) = evaluate_due(now=NOW)
+    assert deliver(delivery_id, now=NOW).outcome == "sent"
+    text = json.loads(receiver.received[0].body)["text"]
+    links = _slack_links(text)
+    assert links and all(link.count("|") == 1 for link in links)
+    assert all(link.startswith("https://news.") for link in links)
+    assert not any("phish.test/login|" in link for link in links)
+    assert "https://news.test/a%3E%7C%3Chttps://phish.test/login%7CReset%20your%20password%3E" in (
+        text
+    )
+    assert "<!channel>" not in text
+
+
+def test_slack_text_escapes_the_url_it_is_given() -> None:
+    from models.alert_figures import SpikeFigures
+    from services.alert_message import AlertMessage, MentionLine
+    from services.webhook import slack_text
+
+    line = MentionLine(
+        id=1, title="Big | news", url=PHISH_LINK, source_kind="rss", domain="news.test",
+        author=None, published_at="", sentiment_label="neutral", sentiment_compound=0.0,
+        excerpt="", meta="",
+    )  # fmt: skip
+    figures = SpikeFigures(
+        timezone="UTC", observed=12, expected=2.0, threshold=10, p_value=0.0001,
+        sensitivity="medium", window_minutes=60, cooldown_minutes=120, baseline_days=28,
+        baseline_mentions=1344, baseline_negative=100,
+    )  # fmt: skip
+    message = AlertMessage(
+        alert_id=1, rule_id=1, kind="spike", brand_id=1, brand_name="<https://x.test|Acme>",
+        test=False, language="en", locale="en-US", headline="Spike for <https://x.test|Acme>",
+        summary="s", window_start=NOW, window_end=NOW, window_text="w", sections=(),
+        mentions_title="m", mentions=(line,), figures=figures, chart=None,
+    )  # fmt: skip
+    text = slack_text(message)
+    links = _slack_links(text)
+    assert len(links) == 1
+    assert links[0] == (
+        "https://news.test/a%3E%7C%3Chttps://phish.test/login%7CReset%20your%20password%3E"
+        "|Big ¦ news"
+    )

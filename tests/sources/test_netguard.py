@@ -69,6 +69,12 @@ def test_the_message_names_the_address_it_resolved_to() -> None:
         check_host("169.254.169.254")
 
 
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "10.0.0.1"])
+def test_the_refusal_names_the_setting_that_allows_it(host: str) -> None:
+    with pytest.raises(UnsafeURLError, match="ESCUCHA_ALLOW_PRIVATE_HOSTS=true"):
+        check_host(host)
+
+
 def test_ip_literal_spellings() -> None:
     assert str(parse_ip_literal("2130706433")) == "127.0.0.1"
     assert str(parse_ip_literal("0177.0.0.1")) == "127.0.0.1"
