@@ -18,6 +18,10 @@ class SituationQuery(StrictModel):
     until: Moment | None = Field(default=None, description="Exclusive; default now")
 
 
+class StoriesQuery(SituationQuery):
+    limit: int = Field(default=20, ge=1, le=100)
+
+
 def _finite(value: object) -> object:
     """NaN and infinities are refused as a string input, so the 422 answer (which echoes
     the input) stays valid JSON."""

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from domain.buckets import Interval
-from models.report_types import SentimentSummary, TermCountPublic
+from models.report_types import ExplanationPublic, SentimentSummary, TermCountPublic
 
 
 class Figures(BaseModel):
@@ -86,6 +86,7 @@ class SpikeFigures(AlertFigures):
     top_sources: list[KindCount] = []
     top_authors: list[AuthorMentions] = []
     top_terms: list[TermCountPublic] = []
+    explanation: ExplanationPublic | None = None  # None in alerts stored before stories
 
 
 class PeriodChange(Figures):

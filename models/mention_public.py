@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from models.tables import Mention
 
@@ -39,6 +39,7 @@ class MentionPublic(BaseModel):
     engagement: EngagementPublic
     also_seen_in: list[dict[str, Any]]
     media_type: str
+    story_id: int = Field(description="Its story: the id of the story's first mention")
 
 
 def public_fields(m: Mention) -> dict[str, Any]:
@@ -67,6 +68,7 @@ def public_fields(m: Mention) -> dict[str, Any]:
         "engagement": {"score": m.engagement_score, "comments": m.engagement_comments},
         "also_seen_in": m.also_seen_in,
         "media_type": m.media_type,
+        "story_id": m.story_id if m.story_id is not None else m.id,
     }
 
 

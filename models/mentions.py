@@ -29,7 +29,7 @@ _INSERTED_NAMES = ", ".join(column.name for column in _INSERTED)
 _POSTGRES_BULK_INSERT = (
     f"INSERT INTO mention ({_INSERTED_NAMES}) SELECT {_INSERTED_NAMES} "
     "FROM json_populate_recordset(NULL::mention, CAST(%s AS json)) "
-    "ON CONFLICT DO NOTHING RETURNING brand_id, url_key"
+    "ON CONFLICT DO NOTHING RETURNING brand_id, url_key, id"
 )
 _POSTGRES_ROWS_PER_INSERT = 50
 _POSTGRES_LAST_ROWS_PER_INSERT = 10  # the last rows: less for the server to do once we wait
@@ -58,11 +58,11 @@ _INSERTED_VALUES = itemgetter(*(column.name for column in _INSERTED))
 _SQLITE_ONE_ROW = "(" + ", ".join("?" * len(_INSERTED)) + ")"
 
 
-def _sqlite_insert(session: Session, rows: Sequence[dict[str, Any]]) -> set[tuple[int, str]]:
+def _sqlite_insert(session: Session, rows: Sequence[dict[str, Any]]) -> dict[tuple[int, str], int]:
     """Multi-row INSERT ... RETURNING through the driver, the values converted by the
     columns' own SQLAlchemy types: SQLAlchemy's executemany path costs ~5 us a row more."""
     processors = _sqlite_bind_processors(session.get_bind().dialect)
-    found: set[tuple[int, str]] = set()
+    found: dict[tuple[int, str], int] = {}
     for start in range(0, len(rows), _SQLITE_ROWS_PER_INSERT):
         chunk = rows[start : start + _SQLITE_ROWS_PER_INSERT]
         values: list[Any] = []
@@ -74,16 +74,16 @@ def _sqlite_insert(session: Session, rows: Sequence[dict[str, Any]]) -> set[tupl
         statement = (
             f"INSERT INTO mention ({_INSERTED_NAMES}) "
             f"VALUES {', '.join([_SQLITE_ONE_ROW] * len(chunk))} "
-            "ON CONFLICT DO NOTHING RETURNING brand_id, url_key"
+            "ON CONFLICT DO NOTHING RETURNING brand_id, url_key, id"
         )
         result = session.connection().exec_driver_sql(statement, tuple(values))
-        found.update((brand_id, key) for brand_id, key in result)
+        found.update(((brand_id, key), mention_id) for brand_id, key, mention_id in result)
     return found
 
 
 class MentionInserts:
-    """Insert new mentions as they are made; ``inserted`` holds the (brand_id, url_key) of
-    those the database took, once the ``with`` block is left.
+    """Insert new mentions as they are made; ``inserted`` holds the ids of those the database
+    took by (brand_id, url_key), once the ``with`` block is left.
 
     A row is inserted unless its (brand_id, url_key) or (brand_id, story_key) is stored
     already: ON CONFLICT DO NOTHING (on either unique key) keeps this idempotent under
@@ -107,7 +107,7 @@ class MentionInserts:
         self._pipeline: ExitStack | None = None
         self._connection: Any = None  # psycopg's, once the pipeline is open
         self._cursors: list[Any] = []
-        self.inserted: set[tuple[int, str]] = set()
+        self.inserted: dict[tuple[int, str], int] = {}
 
     def __enter__(self) -> "MentionInserts":
         return self
@@ -162,7 +162,9 @@ class MentionInserts:
             with self._as_sqlalchemy_errors():
                 self._pipeline.__exit__(*exc_info)  # type: ignore[arg-type]
         for cursor in self._cursors:
-            self.inserted.update((brand_id, key) for brand_id, key in cursor.fetchall())
+            self.inserted.update(
+                ((brand_id, key), mention_id) for brand_id, key, mention_id in cursor.fetchall()
+            )
 
 
 def delete_by_keys(session: Session, *, brand_id: int, url_keys: list[str]) -> int:

@@ -94,11 +94,39 @@ class TermCountPublic(BaseModel):
     count: int = Field(description="Sampled mentions that use the term")
 
 
+class StoryPublic(BaseModel):
+    """One news item and its near copies (services.stories)."""
+
+    id: int = Field(description="The story's id: the id of its first mention")
+    title: str = Field(description="The title of its first copy")
+    mentions: int = Field(description="Its mentions in the period")
+    domains: int = Field(description="Distinct domains that carried it in the period")
+    first_seen: datetime = Field(description="When its first copy was published")
+    first_url: str
+    avg_sentiment: float = Field(description="Mean compound of its mentions in the period")
+
+
+class StoryPage(BaseModel):
+    items: list[StoryPublic]
+
+
+class ExplanationPublic(BaseModel):
+    """Whether one story carries a peak or a spike, or it is broad conversation."""
+
+    kind: Literal["story", "broad"] = Field(
+        description="`story`: one story carries at least half of the mentions (and 2 or more "
+        "of them); `broad`: broad conversation"
+    )
+    share: float = Field(description="Share of the mentions in the largest story")
+    story: StoryPublic | None = Field(description="The largest story, if any")
+
+
 class PeakPublic(BaseModel):
     start: datetime
     end: datetime
     mentions: int
     top_mentions: list[MentionPublic]
+    explanation: ExplanationPublic
 
 
 class ScoresPublic(BaseModel):
@@ -135,6 +163,8 @@ class SituationPublic(BaseModel):
     top_mentions: list[MentionPublic]
     peaks: list[PeakPublic]
     scores: ScoresPublic
+    stories: int = Field(description="Distinct stories among the period's mentions")
+    top_stories: list[StoryPublic] = Field(description="The 5 stories with most mentions")
 
 
 class SeriesPointPublic(BaseModel):

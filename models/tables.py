@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from domain.names import name_key
@@ -99,6 +99,18 @@ class Mention(SQLModel, table=True):
         UniqueConstraint("brand_id", "url_key", name="uq_mention_brand_url_key"),
         Index("ix_mention_brand_published", "brand_id", "published_at", "id"),
         Index("uq_mention_brand_story", "brand_id", "story_key", unique=True),
+        # Key first, like dedup's keys (migration 0007): only this index can serve a lookup
+        # by story key, whatever the statistics say.
+        Index("ix_mention_story_word_brand", "story_word", "brand_id", "id"),
+        # Copies only (models.stories counts and ranks a period's stories from them).
+        Index(
+            "ix_mention_story_copies",
+            "brand_id",
+            "published_at",
+            "story_id",
+            postgresql_where=text("story_id IS NOT NULL"),
+            sqlite_where=text("story_id IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -132,6 +144,10 @@ class Mention(SQLModel, table=True):
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
     media_type: str = Field(default="earned", max_length=8)
+    # Stories (domain.stories): the id of the story's first mention, NULL on that first
+    # mention itself (its story is its own id: ``story_of``); the key its copies find it by.
+    story_id: int | None = Field(default=None, sa_type=BigInteger())
+    story_word: str | None = Field(default=None, max_length=64)
 
 
 class PollAttempt(SQLModel, table=True):

@@ -24,6 +24,7 @@ from models.alert_figures import (
 )
 from models.alert_tables import Alert
 from models.mention_public import MentionPublic
+from models.report_types import ExplanationPublic
 from services.charts.build import volume_chart
 from services.charts.spec import Chart
 from services.trends import TrendBucketData
@@ -155,6 +156,16 @@ class _Writer:
         )
 
 
+def _explanation(explained: ExplanationPublic, w: "_Writer") -> str:
+    if explained.kind == "story" and explained.story is not None:
+        return w(
+            "One story carries {share} of this spike: {title}",
+            share=w.formats.percent(explained.share),
+            title=explained.story.title,
+        )
+    return w("Broad conversation: no single story carries it")
+
+
 def _spike_sections(f: SpikeFigures, w: _Writer) -> list[Section]:
     fmt = w.formats
     observed = (
@@ -188,6 +199,8 @@ def _spike_sections(f: SpikeFigures, w: _Writer) -> list[Section]:
             baseline=fmt.percent(f.baseline_share or 0.0),
         )
         rows.append((w("Negative share"), share))
+    if f.explanation is not None:
+        rows.append((w("Explanation"), _explanation(f.explanation, w)))
     return [
         Section(w("Why it fired"), tuple(rows)),
         Section(

@@ -161,6 +161,7 @@ def spike_figures(
         top_authors=details.top_authors,
         top_terms=details.top_terms,
         sample_mentions=details.sample_mentions,
+        explanation=details.explanation,
         volume=bars,
         volume_interval=interval,
     )

@@ -19,6 +19,7 @@ from domain.language import warm_up as warm_up_language_detector
 from domain.media import media_type
 from domain.query import BrandQuery, parse_query, prepare_text
 from domain.sentiment import score_text
+from domain.stories import Assignment, StoryTerms
 from domain.text import drop_controls, has_controls
 from models.mentions import (
     MentionInserts,
@@ -28,6 +29,7 @@ from models.mentions import (
     existing_by_keys,
 )
 from models.tables import Brand
+from services.stories import plan_stories
 from sources.base import SourceItem
 from sources.items import clamp_count, safe_url, valid_text
 
@@ -50,17 +52,20 @@ class BrandContext:
     languages: tuple[str, ...]
     owned_domains: tuple[str, ...]
     owned_handles: tuple[str, ...]
+    story_terms: StoryTerms
 
     @classmethod
     def of(cls, brand: Brand) -> "BrandContext":
         assert brand.id is not None
+        query = parse_query(brand.query)
         return cls(
             workspace_id=brand.workspace_id,
             brand_id=brand.id,
-            query=parse_query(brand.query),
+            query=query,
             languages=tuple(brand.languages),
             owned_domains=tuple(brand.owned_domains),
             owned_handles=tuple(brand.owned_handles),
+            story_terms=StoryTerms.of(query.positive_terms()),
         )
 
 
@@ -100,11 +105,13 @@ class _Candidate:
     domain: str
     dedup_keys: list[tuple[int, str]]  # _dedup_keys
     full_text: str  # title and text: what is matched, detected and scored
+    tokens: tuple[str, ...]  # its folded words, as matched: what its story is told by
 
 
 def _candidate(item: SourceItem, brand: BrandContext) -> _Candidate | None:
     full_text = f"{item.title}\n{item.text}".strip()
-    if not brand.query.matches_prepared(prepare_text(full_text)):
+    prepared = prepare_text(full_text)
+    if not brand.query.matches_prepared(prepared):
         return None
     keys = _keys(item)
     if keys is None:
@@ -112,7 +119,9 @@ def _candidate(item: SourceItem, brand: BrandContext) -> _Candidate | None:
     url, url_key, story, domain = keys
     url_key, story = url_key[:2048], story[:600] if story else None
     dedup_keys = _dedup_keys(brand.brand_id, url_key, story)
-    return _Candidate(item, url, url_key, story, domain[:255], dedup_keys, full_text)
+    return _Candidate(
+        item, url, url_key, story, domain[:255], dedup_keys, full_text, prepared.tokens
+    )
 
 
 def _languages(candidates: Sequence[_Candidate]) -> list[str | None]:
@@ -129,6 +138,9 @@ class _New:
     poll: "PolledItems"
     language: str | None  # the source's, or detected: up front if the brand filters by it
     also_seen_in: list[dict[str, Any]]
+    story_word: str | None = None
+    story_id: int | None = None  # the story it joins; None: its own, or ``copy_of``'s
+    copy_of: "_New | None" = None  # an earlier new item of the batch whose story it joins
 
     @property
     def key(self) -> tuple[int, str]:
@@ -173,6 +185,8 @@ def _row(new: _New, *, now: datetime) -> dict[str, Any]:
             owned_domains=brand.owned_domains,
             owned_handles=brand.owned_handles,
         ),
+        "story_id": new.story_id,
+        "story_word": new.story_word,
     }
 
 
@@ -223,14 +237,15 @@ def store_polls(
         new_of.append(news)
     add_seen_in(session, seen_in)
     every_new = [new for news in new_of for new in news]
-    with MentionInserts(session, expected=len(every_new)) as inserts:
-        step = _DETECTED_TOGETHER if inserts.sends_early else max(len(every_new), 1)
-        for start in range(0, len(every_new), step):
-            chunk = every_new[start : start + step]
-            _settle_languages(chunk)
-            for new in chunk:
-                inserts.add(_row(new, now=now))
-    inserted = inserts.inserted
+    _plan_stories(session, every_new, now=now)
+    first = [new for new in every_new if new.copy_of is None]
+    inserted = _insert(session, first, now=now)
+    copies = [new for new in every_new if new.copy_of is not None]
+    if copies:  # copies of stories that start in this batch: their first mention's id
+        for new in copies:
+            assert new.copy_of is not None
+            new.story_id = inserted.get(new.copy_of.key)  # None: it lost a race; its own
+        inserted.update(_insert(session, copies, now=now))
     lost = [new for new in every_new if new.key not in inserted]
     if lost:
         _note_lost_races(session, lost)
@@ -240,6 +255,38 @@ def store_polls(
         stored_new = sum(new.key in inserted for new in news)
         results.append(IngestResult(matched=len(candidates), new=stored_new, deleted=deleted))
     return results
+
+
+def _insert(session: Session, news: list[_New], *, now: datetime) -> dict[tuple[int, str], int]:
+    """Score and insert; the ids of the rows the database took, by ``_New.key``."""
+    with MentionInserts(session, expected=len(news)) as inserts:
+        step = _DETECTED_TOGETHER if inserts.sends_early else max(len(news), 1)
+        for start in range(0, len(news), step):
+            chunk = news[start : start + step]
+            _settle_languages(chunk)
+            for new in chunk:
+                inserts.add(_row(new, now=now))
+    return inserts.inserted
+
+
+def _plan_stories(session: Session, news: list[_New], *, now: datetime) -> None:
+    """Which story each new item joins (``services.stories``), before any is inserted."""
+    prints = [new.poll.brand.story_terms.print_of(new.candidate.tokens) for new in news]
+    terms = {new.poll.brand.brand_id: new.poll.brand.story_terms for new in news}
+    assignments = plan_stories(
+        session,
+        [(new.poll.brand.brand_id, found) for new, found in zip(news, prints, strict=True)],
+        terms,
+        now=now,
+    )
+    for new, found, assignment in zip(news, prints, assignments, strict=True):
+        _apply(new, found.key, assignment, news)
+
+
+def _apply(new: _New, key: str | None, assignment: Assignment, news: list[_New]) -> None:
+    new.story_word = key[:64] if key else None
+    new.story_id = assignment.story_id
+    new.copy_of = None if assignment.copy_of is None else news[assignment.copy_of]
 
 
 def _speaks(brand: BrandContext, language: str | None) -> bool:

@@ -42,6 +42,7 @@ from models.reports import Bucketing, Totals, Window, brand_totals, bucket_total
 from models.tables import Brand
 from services.errors import InvalidInputError
 from services.source_health import HealthSummary, health_by_source, summarize
+from services.stories import count_in_period, story_explanation, top_stories
 
 DEFAULT_SPAN = timedelta(days=30)
 MAX_SPAN = timedelta(days=3660)
@@ -51,6 +52,7 @@ TERM_SAMPLE = 500
 TERM_CHARS = 300
 PEAKS = 3
 PEAK_MENTIONS = 3
+TOP_STORIES = 5
 MEDIA_TYPES: tuple[MediaType, ...] = ("owned", "earned", "paid")
 
 
@@ -202,6 +204,12 @@ def build_situation(
             passion=scores.passion,
             reach=scores.reach,
         ),
+        stories=count_in_period(
+            session, brand_id=brand.id, since=since, until=until, mentions=total.mentions
+        ),
+        top_stories=top_stories(
+            session, brand_id=brand.id, since=since, until=until, limit=TOP_STORIES
+        ),
     )
 
 
@@ -288,6 +296,9 @@ def _peaks(session: Session, brand: Brand, since: datetime, until: datetime) -> 
                 end=end.astimezone(zone),
                 mentions=mentions,
                 top_mentions=[to_public(m) for m in top],
+                explanation=story_explanation(
+                    session, brand_id=brand.id, since=low, until=high, mentions=mentions
+                ),
             )
         )
     return peaks

@@ -14,9 +14,10 @@ from domain.terms import top_terms
 from models.alert_figures import AuthorMentions, KindCount, MentionSnapshot
 from models.alert_stats import recent_texts, top_mentions, top_values
 from models.mention_public import to_public
-from models.report_types import TermCountPublic
+from models.report_types import ExplanationPublic, TermCountPublic
 from models.tables import Brand
 from services.alert_message import mention_snapshot
+from services.stories import story_explanation
 
 TOP = 5
 SAMPLES = 5
@@ -29,6 +30,7 @@ class WindowDetails:
     top_authors: list[AuthorMentions]
     top_terms: list[TermCountPublic]
     sample_mentions: list[MentionSnapshot]
+    explanation: ExplanationPublic
 
 
 def window_details(
@@ -53,4 +55,5 @@ def window_details(
         top_authors=[AuthorMentions(author=a, mentions=n) for a, n in authors],
         top_terms=[TermCountPublic(term=t.term, count=t.count) for t in terms],
         sample_mentions=[mention_snapshot(to_public(m)) for m in samples],
+        explanation=story_explanation(session, brand_id=brand.id, since=since, until=until),
     )

@@ -4,9 +4,11 @@ from fastapi import APIRouter, Query
 
 from api.deps import SessionDep, WorkspaceIdDep
 from api.params import window_in
-from api.report_schemas import SituationPublic, SituationQuery
+from api.report_schemas import SituationPublic, SituationQuery, StoriesQuery
+from models.report_types import StoryPage
 from models.types import utcnow
 from services import situation as service
+from services import stories
 from services.brands import get_brand_or_404
 
 router = APIRouter(tags=["reports"])
@@ -35,7 +37,10 @@ def get_situation(
       mentions), counted over about 500 mentions spread evenly over the period (title and
       first 300 characters).
     - `peaks`: the 3 busiest local days (local hours for a period of 3 days or less), each
-      with its 3 most engaging mentions.
+      with its 3 most engaging mentions and its `explanation`: `story` when one story
+      carries at least half of its mentions, else `broad` (conversation).
+    - `stories`: distinct stories in the period (near copies of one news item, across
+      outlets and sources, are one story); `top_stories`: the 5 with most mentions.
     - `scores` (Social Mention's): `strength` = share of the period's mentions in its last 24
       hours; `sentiment_ratio` = positive / negative (null without negatives); `passion` =
       share of mentions, among those with an author, by authors with more than one;
@@ -50,3 +55,24 @@ def get_situation(
     since, until = window_in(params.since, params.until, brand.timezone)
     since, until = service.situation_window(since, until, now)
     return service.build_situation(session, brand, since=since, until=until, now=now)
+
+
+@router.get("/v1/brands/{brand_id}/stories", response_model=StoryPage)
+def get_stories(
+    brand_id: int,
+    params: Annotated[StoriesQuery, Query()],
+    session: SessionDep,
+    workspace_id: WorkspaceIdDep,
+) -> StoryPage:
+    """The brand's stories of [since, until) (default: the last 30 days), largest first
+    (ties: the earliest). A story is one news item and its near copies: syndicated wire copy,
+    the same press release, a headline lightly reworded, on any domain or source. Its `id` is
+    the id of its first mention, and every mention carries its `story_id`."""
+    brand = get_brand_or_404(session, workspace_id=workspace_id, brand_id=brand_id)
+    assert brand.id is not None
+    since, until = window_in(params.since, params.until, brand.timezone)
+    since, until = service.situation_window(since, until, utcnow())
+    found = stories.top_stories(
+        session, brand_id=brand.id, since=since, until=until, limit=params.limit
+    )
+    return StoryPage(items=found)

@@ -1,7 +1,7 @@
 """stable SQL views for BI tools: escucha_mentions and escucha_brand_daily
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0011
 
 Metabase, Superset and the like read these two views and nothing else (the README documents
 them column by column and the read-only role to grant them); the tables behind them may
@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0012"
-down_revision: str | None = "0009"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

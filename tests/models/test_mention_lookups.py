@@ -3,6 +3,7 @@ stale PostgreSQL's statistics."""
 
 from datetime import UTC, datetime, timedelta
 
+import orjson
 from alembic import command
 from sqlalchemy import create_engine, text
 from sqlmodel import Session
@@ -15,6 +16,7 @@ from models.mentions import (
     existing_by_keys,
     postgres_stored_parameters,
 )
+from models.stories import _POSTGRES_CANDIDATES, CANDIDATES_PER_WORD, story_candidates
 from tests.models.scratch import add_brand_with_source, scratch_postgres
 
 WHEN = datetime(2026, 11, 20, tzinfo=UTC)
@@ -64,3 +66,32 @@ def test_a_lookup_probes_the_key_indexes_in_a_new_fast_growing_table() -> None:
     ), plan
     wanted = {f"https://news.example.org/{n}" for n in [*range(2800, 3000), *range(0, 400, 2)]}
     assert sorted(m.url_key for m in found) == sorted(wanted)
+
+
+def test_story_candidates_are_a_short_range_of_the_key_index_per_key() -> None:
+    """Stories' lookup (models.stories) in the same state: 3,000 mentions sharing 30 keys
+    before any ANALYZE. Each key is one backward range of its own index, at most 8 rows, the
+    newest."""
+    with scratch_postgres() as url:
+        command.upgrade(alembic_config(url), "head")
+        engine = create_engine(normalize_database_url(url))
+        try:
+            with Session(engine) as session:
+                add_brand_with_source(session)
+                with MentionInserts(session, expected=3000) as inserts:
+                    for n in range(3000):
+                        inserts.add({**row(n), "story_word": f"word{n % 30}"})
+                session.commit()
+            words = [f"word{n}" for n in range(0, 30, 3)] + ["unknown"]
+            parameters = {"words": orjson.dumps(words).decode(), "brand_id": 1, "since": WHEN}
+            with Session(engine) as session:
+                explained = session.execute(text(f"EXPLAIN {_POSTGRES_CANDIDATES}"), parameters)
+                plan = "\n".join(line for (line,) in explained)
+                found = story_candidates(session, brand_id=1, words=words, since=WHEN)
+        finally:
+            engine.dispose()
+    scans = [line.strip() for line in plan.splitlines() if " on mention" in line]
+    assert scans and all("ix_mention_story_word_brand" in scan for scan in scans), plan
+    assert len(found) == 10 * CANDIDATES_PER_WORD
+    newest = [c.id for c in found if c.story_word == "word3"]
+    assert newest == sorted(newest, reverse=True) and newest[0] == 3000 - 30 + 3 + 1

@@ -46,6 +46,9 @@ def test_a_burst_fires_one_spike_and_the_cooldown_holds_the_next(db: str) -> Non
         m["id"] for m in f["sample_mentions"]
     ]
     assert "15 mentions" in alert.reason
+    # The 15 are copies of one headline: one story carries the whole spike.
+    assert f["explanation"]["kind"] == "story" and f["explanation"]["share"] == 1.0
+    assert f["explanation"]["story"]["mentions"] == 15
     assert sorted(d.channel for d in deliveries_of(alert.id or 0)) == ["email", "webhook"]
 
     # The burst goes on: still unusual, but the 120-minute cool-down holds.

@@ -1,0 +1,230 @@
+"""Queries for stories: the stored mentions new copies may join, and the stories of a period.
+
+A mention's story is ``story_id``, or its own id on the story's first mention (NULL there:
+its id is not known before it is inserted).
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import orjson
+from sqlalchemy import case, func, or_, text, union_all
+from sqlalchemy import select as core_select
+from sqlmodel import Session, col
+
+from models.report_types import StoryPublic
+from models.tables import Mention
+
+CANDIDATES_PER_WORD = 8  # the newest mentions of each key compared: a story is news
+_HEAD_CHARS = 600  # of the text: as much as domain.stories.HEAD_WORDS words may take
+
+
+def story_of() -> Any:
+    """The story of a mention, as SQL."""
+    return func.coalesce(col(Mention.story_id), col(Mention.id))
+
+
+@dataclass(frozen=True, slots=True)
+class StoryCandidate:
+    id: int
+    story_id: int
+    story_word: str
+    title: str
+    head: str  # the start of the text
+
+
+_CANDIDATE_COLUMNS = (
+    f"id, COALESCE(story_id, id), story_word, title, substr(text, 1, {_HEAD_CHARS})"
+)
+# One backward range of the (story_word, brand_id, id) index a key, at most
+# CANDIDATES_PER_WORD rows each (``brand_id + 0``: the index's own brand test, as dedup's).
+_POSTGRES_CANDIDATES = text(
+    "SELECT m.* FROM json_array_elements_text(CAST(:words AS json)) AS wanted(word) "
+    "CROSS JOIN LATERAL "
+    f"(SELECT {_CANDIDATE_COLUMNS} FROM mention WHERE story_word = wanted.word "
+    "AND brand_id = :brand_id AND published_at >= :since "
+    f"ORDER BY id DESC LIMIT {CANDIDATES_PER_WORD}) AS m"
+)
+# SQLite works in our process: one statement for all the keys (a query a key costs more in
+# SQLAlchemy's own overhead than SQLite spends reading the rows), the newest per key ranked.
+_SQLITE_CANDIDATES = (
+    "SELECT id, story, story_word, title, head FROM (SELECT id, COALESCE(story_id, id) AS story, "
+    f"story_word, title, substr(text, 1, {_HEAD_CHARS}) AS head, "
+    "row_number() OVER (PARTITION BY story_word ORDER BY id DESC) AS rank FROM mention "
+    "WHERE story_word IN (SELECT value FROM json_each(?)) AND brand_id = ? "
+    f"AND published_at >= ?) WHERE rank <= {CANDIDATES_PER_WORD}"
+)
+
+
+def story_candidates(
+    session: Session, *, brand_id: int, words: Sequence[str], since: datetime
+) -> list[StoryCandidate]:
+    """The brand's newest mentions published since ``since`` whose key is one of ``words``,
+    at most ``CANDIDATES_PER_WORD`` a word, newest first within each word."""
+    if not words:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        parameters = {"words": orjson.dumps(sorted(set(words))).decode(), "brand_id": brand_id}
+        rows: Iterable[Any] = session.execute(_POSTGRES_CANDIDATES, {**parameters, "since": since})
+        return [StoryCandidate(*row) for row in rows]
+    keys = orjson.dumps(sorted(set(words))).decode()
+    moment = _sqlite_moment(session, since)
+    rows = session.connection().exec_driver_sql(_SQLITE_CANDIDATES, (keys, brand_id, moment))
+    return [StoryCandidate(*row) for row in rows]
+
+
+def _sqlite_moment(session: Session, moment: datetime) -> Any:
+    """``moment`` as SQLite stores ``published_at`` (the column type's own conversion)."""
+    column_type = Mention.__table__.c.published_at.type  # type: ignore[attr-defined]
+    dialect = session.get_bind().dialect
+    process = column_type.dialect_impl(dialect).bind_processor(dialect)
+    return process(moment) if process else moment
+
+
+# A period's stories are counted and ranked from its *copies* (mentions with a story_id,
+# under the partial index ix_mention_story_copies) and the first mentions they point to:
+# every other mention of the period is a story of one. So the cost follows the copies, not
+# the brand's volume (a million mentions, few copies: a few milliseconds).
+
+
+def stories_count(
+    session: Session, *, brand_id: int, since: datetime, until: datetime, mentions: int
+) -> int:
+    """Distinct stories among the brand's ``mentions`` published in [since, until): the
+    first mentions in the period (mentions minus copies) plus the stories of its copies
+    whose first mention is not in it."""
+    copy, first = Mention.__table__.alias("copy"), Mention.__table__.alias("first")  # type: ignore[attr-defined]
+    first_elsewhere = or_(
+        first.c.id.is_(None), first.c.published_at < since, first.c.published_at >= until
+    )
+    statement = (
+        core_select(
+            func.count(),
+            func.count(func.distinct(case((first_elsewhere, copy.c.story_id)))),
+        )
+        .select_from(copy.outerjoin(first, first.c.id == copy.c.story_id))
+        .where(*_copies(copy, brand_id, since, until))
+    )
+    copies, elsewhere = session.execute(statement).one()
+    return int(mentions - copies + elsewhere)
+
+
+def top_stories(
+    session: Session, *, brand_id: int, since: datetime, until: datetime, limit: int
+) -> list[StoryPublic]:
+    """The period's stories with the most mentions (ties: the earliest first), each with the
+    title and URL of its first copy (which may be older than the period); stories of one
+    mention fill the list when fewer have copies."""
+    copy = Mention.__table__.alias("copy")  # type: ignore[attr-defined]
+    with_copies = (
+        core_select(copy.c.story_id).where(*_copies(copy, brand_id, since, until)).distinct()
+    )
+    members = union_all(
+        core_select(*_MEMBER_COLUMNS).where(
+            col(Mention.story_id).in_(with_copies), *_period(brand_id, since, until)
+        ),
+        core_select(*_MEMBER_COLUMNS).where(
+            col(Mention.id).in_(with_copies), *_period(brand_id, since, until)
+        ),
+    ).subquery()
+    grouped = (
+        core_select(
+            members.c.story,
+            func.count().label("mentions"),
+            func.count(func.distinct(members.c.domain)).label("domains"),
+            func.min(members.c.id).label("first_in_period"),
+            func.avg(members.c.compound).label("avg_sentiment"),
+        )
+        .group_by(members.c.story)
+        .order_by(func.count().desc(), func.min(members.c.published_at), members.c.story)
+        .limit(limit)
+    )
+    rows = [
+        (r.story, r.mentions, r.domains, r.first_in_period, r.avg_sentiment)
+        for r in session.execute(grouped)
+    ]
+    if len(rows) < limit:
+        rows += _single_stories(session, brand_id, since, until, limit - len(rows))
+    return _with_first_copies(session, rows)
+
+
+_MEMBER_COLUMNS: tuple[Any, ...] = (
+    story_of().label("story"),
+    col(Mention.id).label("id"),
+    col(Mention.domain).label("domain"),
+    col(Mention.published_at).label("published_at"),
+    col(Mention.sentiment_compound).label("compound"),
+)
+
+
+def _single_stories(
+    session: Session, brand_id: int, since: datetime, until: datetime, limit: int
+) -> list[tuple[int, int, int, int, float]]:
+    """The period's earliest first mentions that have no copy in it: stories of one."""
+    copy = Mention.__table__.alias("copy")  # type: ignore[attr-defined]
+    copied = core_select(copy.c.story_id).where(*_copies(copy, brand_id, since, until))
+    statement = (
+        core_select(col(Mention.id), col(Mention.sentiment_compound))
+        .where(
+            *_period(brand_id, since, until),
+            col(Mention.story_id).is_(None),
+            col(Mention.id).not_in(copied),
+        )
+        .order_by(col(Mention.published_at), col(Mention.id))
+        .limit(limit)
+    )
+    return [(i, 1, 1, i, compound) for i, compound in session.execute(statement)]
+
+
+def _with_first_copies(
+    session: Session, rows: list[tuple[int, int, int, int, float]]
+) -> list[StoryPublic]:
+    wanted = {story for story, *_ in rows} | {first for _, _, _, first, _ in rows}
+    firsts = {
+        mention_id: (title, url, published_at)
+        for mention_id, title, url, published_at in session.execute(
+            core_select(
+                col(Mention.id), col(Mention.title), col(Mention.url), col(Mention.published_at)
+            ).where(col(Mention.id).in_(sorted(wanted)))
+        )
+    }
+    stories = []
+    for story, mentions, domains, first_in_period, avg_sentiment in rows:
+        # The first copy; the period's first when that one was deleted at its source.
+        title, url, first_seen = firsts.get(story) or firsts[first_in_period]
+        stories.append(
+            StoryPublic(
+                id=story,
+                title=title,
+                mentions=mentions,
+                domains=domains,
+                first_seen=first_seen,
+                first_url=url,
+                avg_sentiment=float(avg_sentiment or 0.0),
+            )
+        )
+    return stories
+
+
+def _copies(table: Any, brand_id: int, since: datetime, until: datetime) -> list[Any]:
+    return [
+        table.c.brand_id == brand_id,
+        table.c.story_id.is_not(None),
+        table.c.published_at >= since,
+        table.c.published_at < until,
+    ]
+
+
+def _period(brand_id: int, since: datetime, until: datetime) -> list[Any]:
+    return [
+        col(Mention.brand_id) == brand_id,
+        col(Mention.published_at) >= since,
+        col(Mention.published_at) < until,
+    ]
+
+
+def count_mentions(session: Session, *, brand_id: int, since: datetime, until: datetime) -> int:
+    statement = core_select(func.count()).where(*_period(brand_id, since, until))
+    return int(session.execute(statement).scalar_one())

@@ -1,0 +1,143 @@
+"""Stories end to end: syndicated copies polled from real feeds on a local server, from two
+sources and within one feed, become one story in the mentions, the stories list, and the
+Situation report with its peaks' explanation."""
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from models.types import utcnow
+from services.polling import poll_source
+from tests.api.conftest import Tenant
+from tests.support.feed_server import FeedServer
+from tests.support.feeds import Entry, rss2
+from tests.support.reports import make_brand
+
+WIRE = (
+    "Femsa Comercio informó que los pagos con tarjeta en Oxxo crecieron 28% en el tercer "
+    "trimestre, impulsados por Spin by Oxxo, su plataforma de pagos digitales, que ya suma "
+    "9 millones de usuarios."
+)
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    with FeedServer() as feed_server:
+        yield feed_server
+
+
+def add_source(client: TestClient, tenant: Tenant, brand_id: int, url: str) -> int:
+    response = client.post(
+        f"/v1/brands/{brand_id}/sources", json={"kind": "rss", "url": url}, headers=tenant.headers
+    )
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
+
+
+def test_syndicated_copies_from_two_sources_are_one_story(
+    client: TestClient, tenant: Tenant, server: FeedServer
+) -> None:
+    now = utcnow()
+    an_hour_ago, two_hours_ago = now - timedelta(hours=1), now - timedelta(hours=2)
+    server.serve("/economia.xml", rss2([
+        Entry("Pagos con tarjeta en Oxxo crecen 28% en el tercer trimestre",
+              "https://eleconomista.example/oxxo-pagos", WIRE, two_hours_ago),
+        Entry("Spin by Oxxo suma 9 millones de usuarios; pagos con tarjeta crecen 28%",
+              "https://forbes.example/spin-oxxo", WIRE, an_hour_ago),
+        Entry("Vecinos de Monterrey piden cerrar tienda Oxxo por ruido",
+              "https://abc.example/oxxo-ruido",
+              "Habitantes de la colonia Mitras Centro denunciaron que la tienda abierta las 24 "
+              "horas genera ruido y basura, y pidieron al municipio revisar su licencia.",
+              an_hour_ago),
+    ]))  # fmt: skip
+    server.serve("/wire.xml", rss2([
+        Entry("Pagos digitales impulsan a Oxxo: crecen 28% en el trimestre - Reuters",
+              "https://reuters.example/oxxo-pagos-digitales", WIRE[:150], an_hour_ago),
+    ]))  # fmt: skip
+    brand_id = make_brand(client, tenant, name="Oxxo", query="oxxo")
+    economia = add_source(client, tenant, brand_id, server.url("/economia.xml"))
+    wire = add_source(client, tenant, brand_id, server.url("/wire.xml"))
+    assert poll_source(economia).new == 3
+    assert poll_source(wire).new == 1
+
+    mentions = client.get(f"/v1/mentions?brand_id={brand_id}", headers=tenant.headers).json()
+    story = {m["url"]: m["story_id"] for m in mentions["items"]}
+    first = next(m["id"] for m in mentions["items"] if "eleconomista" in m["url"])
+    assert story["https://eleconomista.example/oxxo-pagos"] == first
+    assert story["https://forbes.example/spin-oxxo"] == first  # a copy in the same feed
+    assert story["https://reuters.example/oxxo-pagos-digitales"] == first  # another source
+    assert story["https://abc.example/oxxo-ruido"] != first
+
+    stories = client.get(f"/v1/brands/{brand_id}/stories", headers=tenant.headers)
+    assert stories.status_code == 200, stories.text
+    largest, other = stories.json()["items"]
+    assert (largest["id"], largest["mentions"], largest["domains"]) == (first, 3, 3)
+    assert largest["title"] == "Pagos con tarjeta en Oxxo crecen 28% en el tercer trimestre"
+    assert largest["first_url"] == "https://eleconomista.example/oxxo-pagos"
+    assert other["mentions"] == 1
+
+    situation = client.get(f"/v1/brands/{brand_id}/situation", headers=tenant.headers).json()
+    assert situation["stories"] == 2
+    assert [s["mentions"] for s in situation["top_stories"]] == [3, 1]
+    peak = situation["peaks"][0]
+    assert peak["mentions"] == 4
+    assert peak["explanation"]["kind"] == "story"
+    assert peak["explanation"]["share"] == 0.75
+    assert peak["explanation"]["story"]["id"] == first
+
+
+def test_stories_of_another_workspace_answer_404(
+    client: TestClient, tenant: Tenant, other_tenant: Tenant
+) -> None:
+    brand_id = make_brand(client, tenant, name="Oxxo", query="oxxo")
+    response = client.get(f"/v1/brands/{brand_id}/stories", headers=other_tenant.headers)
+    assert response.status_code == 404
+    assert (
+        client.get(f"/v1/brands/{brand_id}/stories?limit=0", headers=tenant.headers).status_code
+        == 422
+    )
+
+
+def test_a_story_that_began_before_the_period_counts_once_in_it(
+    client: TestClient, tenant: Tenant, server: FeedServer
+) -> None:
+    now = utcnow()
+    server.serve("/a.xml", rss2([
+        Entry("Pagos con tarjeta en Oxxo crecen 28% en el tercer trimestre",
+              "https://eleconomista.example/oxxo-pagos", WIRE, now - timedelta(days=5)),
+    ]))  # fmt: skip
+    server.serve("/b.xml", rss2([
+        Entry("Spin by Oxxo suma 9 millones de usuarios; pagos con tarjeta crecen 28%",
+              "https://forbes.example/spin-oxxo", WIRE, now - timedelta(hours=3)),
+        Entry("Pagos digitales impulsan a Oxxo: crecen 28% en el trimestre",
+              "https://reuters.example/oxxo-pagos", WIRE[:150], now - timedelta(hours=2)),
+        Entry("Oxxo llega a Medellín con 20 tiendas", "https://eltiempo.example/oxxo",
+              "La cadena mexicana inauguró sus primeras 20 tiendas en el Valle de Aburrá.",
+              now - timedelta(hours=1)),
+        Entry("Oxxo Gas abrirá 80 estaciones en el Bajío", "https://bajio.example/oxxo-gas",
+              "La división de combustibles invertirá en 80 estaciones en Guanajuato.",
+              now - timedelta(minutes=30)),
+    ]))  # fmt: skip
+    brand_id = make_brand(client, tenant, name="Oxxo", query="oxxo")
+    poll_source(add_source(client, tenant, brand_id, server.url("/a.xml")))
+    poll_source(add_source(client, tenant, brand_id, server.url("/b.xml")))
+
+    since = (now - timedelta(days=1)).isoformat()
+    period = {"since": since}
+    situation = client.get(
+        f"/v1/brands/{brand_id}/situation", params=period, headers=tenant.headers
+    ).json()
+    assert situation["mentions"] == 4
+    assert situation["stories"] == 3  # the copies' story, Medellín, Bajío
+    top = situation["top_stories"]
+    assert [s["mentions"] for s in top] == [2, 1, 1]
+    assert top[0]["first_url"] == "https://eleconomista.example/oxxo-pagos"  # before the period
+    assert top[0]["domains"] == 2
+    assert [s["first_url"] for s in top[1:]] == [
+        "https://eltiempo.example/oxxo",
+        "https://bajio.example/oxxo-gas",
+    ]
+    whole = client.get(f"/v1/brands/{brand_id}/stories", headers=tenant.headers).json()
+    assert [s["mentions"] for s in whole["items"]] == [3, 1, 1]
