@@ -67,12 +67,10 @@ SHIFTS = np.round(np.arange(-1.0, 2.01, 0.1), 2)
 BASE_RULES = tuple(range(23))  # the rule features of escucha-es-v2, without the style ones
 DESIGN = Design(scale=6.0, c=0.03, emo=True, ha=False)
 DESIGNS = {
-    "v2's design: rules, emo_Es, tokens": Design(rule_mask=BASE_RULES, ha=False),
+    "v2's inputs: rule features, emo_Es, tokens": Design(rule_mask=BASE_RULES, ha=False),
     "+ style features (chosen)": DESIGN,
-    "+ style + ha_Es": Design(ha=True),
-    "+ style, token scale 3": Design(scale=3.0, ha=False),
-    "+ style, C 0.1": Design(c=0.1, ha=False),
-    "+ style, tweets weigh 2": Design(
+    "+ style features + ha_Es": Design(ha=True),
+    "+ style features, tweets weigh 2": Design(
         ha=False, set_weights=(("tweets", 2.0), ("brand", 1.0), ("own", 1.0))
     ),
 }

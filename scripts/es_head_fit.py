@@ -116,7 +116,9 @@ class Head:
         self.data, self.design = data, design
         self.moments = [_moments(block[rows]) for block in self._dense()]
         self.fit = LogisticRegression(C=design.c, max_iter=5_000)
-        self.fit.fit(self.matrix(rows), data.labels[rows], sample_weight=weights_of(data, rows, design))
+        self.fit.fit(
+            self.matrix(rows), data.labels[rows], sample_weight=weights_of(data, rows, design)
+        )
 
     def _rule_block(self) -> Any:
         mask = self.design.rule_mask
