@@ -14,9 +14,10 @@ Build time only, never at run time, in a throw-away virtualenv (not the project'
 (microtc and b4msa only check that ``domain.sentiment_es.emo`` gives emo_Es's own tokens on
 every text.) The tweets and the models stay in /tmp: only the fitted weights are written.
 
-What is fitted: a multinomial logistic regression over four blocks, each text being
-- emo_Es's 64 emoji decision values and ha_Es's 3 sentiment decision values (``x @ W + b``,
-  x the text's TF-IDF vector; both models of evomsa 2.0.14 share one vocabulary), standardised;
+What is fitted: a multinomial logistic regression over these blocks, each text being
+- emo_Es's 64 emoji decision values (``x @ W + b``, x the text's TF-IDF vector), and when a
+  design asks for them ha_Es's 3 sentiment decision values (evomsa 2.0.14's two models share
+  one vocabulary; the chosen design leaves ha_Es out), standardised;
 - the rule and style features of ``domain.sentiment_es.features``, standardised;
 - the TF-IDF vector itself times ``scale`` (a weaker L2 penalty on the per-token weights).
 Texts (``scripts/es_corpora.py``): three sets, ``tweets`` (evomsa's 1,000), ``brand`` (the
@@ -138,8 +139,9 @@ def write_head(head: Head, shift: float) -> None:
         name + "\t" + "\t".join(f"{v:.6g}" for v in row)
         for name, row in zip(FEATURE_NAMES, rules, strict=True)
     ]
+    models = "emo_Es and ha_Es" if head.design.ha else "emo_Es"
     token_lines = [
-        "# The Spanish model's weights on emo_Es's tokens, per class: emo_Es and ha_Es (evomsa",
+        f"# The Spanish model's weights on emo_Es's tokens, per class: {models} (evomsa",
         "# 2.0.14, Apache-2.0) collapsed through the head fitted by scripts/build_es_head.py,",
         "# plus the head's own weight; idf is emo_Es's. A positive weight favours the class.",
         f"token\tidf\t{header}",
