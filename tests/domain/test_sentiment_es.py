@@ -29,7 +29,7 @@ from domain.sentiment_es.scorer import analyse, normalise
 from domain.sentiment_es.stemmer import stem, stem_and_kind
 from domain.sentiment_es.style import STYLE_NAMES, style_features
 from domain.sentiment_es.tokenizer import Kind, tokenize
-from scripts.es_corpora import brand_mentions, own_test
+from scripts.es_corpora import brand_mentions, own_dev, own_test, read_table
 
 REPO = Path(__file__).resolve().parents[2]
 HELD_OUT_MACRO = 0.85
@@ -568,6 +568,23 @@ def test_own_held_out_set() -> None:
     assert figures["macro"] >= HELD_OUT_MACRO and figures["neutral"] >= HELD_OUT_NEUTRAL
     assert min(figures[label] for label in CLASSES) >= HELD_OUT_CLASS
     assert plain["macro"] >= PLAIN_MACRO and plain["neutral"] >= PLAIN_NEUTRAL
+
+
+def test_held_out_texts_appear_in_no_training_set_and_the_build_never_reads_them() -> None:
+    held_out = {text for text, _ in own_test()}
+    training = {text for text, _ in own_dev()} | {t for t, _ in brand_mentions() or []}
+    assert not held_out & training
+    build = (REPO / "scripts" / "build_es_head.py").read_text(encoding="utf-8")
+    assert "own_test" not in build.replace("es_own_test.tsv", "")
+
+
+def test_labelled_tables_refuse_an_unknown_label(tmp_path: Path) -> None:
+    table = tmp_path / "texts.tsv"
+    table.write_text("# comment\nlabel\ttext\npositive\tbien\nneutro\tla tienda\n", "utf-8")
+    with pytest.raises(ValueError, match="unknown label 'neutro'"):
+        read_table(table)
+    table.write_text("positive\tbien\n", "utf-8")
+    assert read_table(table) == [("bien", "positive")]
 
 
 @pytest.mark.shared_fixtures
