@@ -1,19 +1,23 @@
-"""Speed of the Spanish model, and dev-set macro-F1 of the scorers that were not fitted on it.
+"""Per-set, per-class F1 (95% bootstrap intervals) of the Spanish scorers, and their speed.
 
 Run from the repo root: ``.venv/bin/python -m benchmarks.sentiment_es [TWEETS_JSON]``.
 
-- Our own labelled brand texts (``tests/fixtures/sentiment/es_brand_dev.tsv``) are always used.
-- TWEETS_JSON (or ``$ESCUCHA_EVOMSA_TWEETS``) is the ``EvoMSA/tests/tweets.json`` file of the
-  evomsa 2.0.14 source package (``pip download evomsa==2.0.14 --no-deps --no-binary :all:``),
-  1,000 labelled Spanish tweets; they are read from there, never copied into the repo. Classes
-  ``P``, ``N`` and ``NONE``/``NEU`` (neutral); figures on all of them and on a balanced sample.
-- The final model (``escucha-es-v2``) was fitted on these same texts, so its figures here would
-  be training-set figures: they are not printed. Its honest figures are the cross-validated
-  ones that ``scripts/build_es_head.py`` prints (see ``benchmarks/README.md``).
-Speed is the median of 5 runs of ``domain.sentiment.score_text`` over the texts, on one core.
+Sets (``scripts/es_corpora.py``):
+- ``own test``: ``tests/fixtures/sentiment/es_own_test.tsv``, 180 texts written for the project
+  and held out: never trained on, never used to choose anything. The honest figure here.
+- ``own dev``: ``es_brand_dev.tsv`` + ``es_own_dev.tsv`` (360 texts);
+- ``brand``: ``../shared/fixtures/sentiment_es_brand/mentions.tsv`` (900, CC0) when present;
+- ``tweets``: TWEETS_JSON (or ``$ESCUCHA_EVOMSA_TWEETS``), the ``EvoMSA/tests/tweets.json``
+  file of the evomsa 2.0.14 source package (1,000 tweets; 529 positive, 268 negative, 203
+  neutral), read from there, never copied. Its figures weigh the classes equally.
+The final model was fitted on the last three sets, so its figures there are training-set
+figures, marked ``(fitted)``: its honest figures on them are the cross-validated and
+leave-one-set-out ones that ``scripts/build_es_head.py`` prints (``benchmarks/README.md``).
+Intervals: 1,000 bootstrap resamples of each set (seed 0), percentiles 2.5 and 97.5.
+Speed: median of 5 runs of ``domain.sentiment.score_text`` over the texts, in CPU time of the
+one core it runs on (less moved by other work on a shared machine than wall time).
 """
 
-import json
 import os
 import random
 import statistics
@@ -22,87 +26,102 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from domain.sentiment import label_for, score_text, vader_analyzer
-from domain.sentiment_es import score_rules
+from domain.sentiment import score_text
+from domain.sentiment_es import SPANISH_MODEL, score_rules
+from scripts.es_corpora import LABELS, Labelled, brand_mentions, evomsa_tweets, own_dev, own_test
 
-LABELS = ("positive", "negative", "neutral")
-BRAND_DEV = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "sentiment"
-TWEET_CLASSES = {"P": "positive", "N": "negative", "NONE": "neutral", "NEU": "neutral"}
 RUNS = 5
+DRAWS = 1000
 
-Labelled = list[tuple[str, str]]
+Scores = list[float]  # macro, then one F1 per class in LABELS order
 
 
-def macro_f1(gold: list[str], predicted: list[str]) -> float:
-    """Mean over the three classes of F1 (0 for a class never predicted or never present)."""
-    scores = []
+def class_f1(gold: list[str], predicted: list[str], weights: list[float]) -> Scores:
+    """Macro-F1 and the F1 of each class, each row counting its weight."""
+    result = []
     for label in LABELS:
-        pairs = list(zip(gold, predicted, strict=True))
-        true_pos = sum(g == label and p == label for g, p in pairs)
-        predicted_n = sum(p == label for _, p in pairs)
-        gold_n = sum(g == label for g, _ in pairs)
-        denominator = predicted_n + gold_n
-        scores.append(2 * true_pos / denominator if denominator else 0.0)
-    return statistics.fmean(scores)
+        hits = sum(w for g, p, w in zip(gold, predicted, weights, strict=True) if g == p == label)
+        total = sum(w for g, w in zip(gold, weights, strict=True) if g == label)
+        total += sum(w for p, w in zip(predicted, weights, strict=True) if p == label)
+        result.append(2 * hits / total if total else 0.0)
+    return [statistics.fmean(result), *result]
 
 
-def brand_dev() -> Labelled:
-    lines = (BRAND_DEV / "es_brand_dev.tsv").read_text(encoding="utf-8").splitlines()
-    return [(text, label) for label, text in (ln.split("\t") for ln in lines if ln[:1] != "#")]
+def balancing(gold: list[str]) -> list[float]:
+    """Weights under which each class present counts equally."""
+    counts = {label: gold.count(label) for label in set(gold)}
+    return [len(gold) / (len(counts) * counts[label]) for label in gold]
 
 
-def evomsa_tweets(path: Path) -> Labelled:
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    return [(row["text"], TWEET_CLASSES[row["klass"]]) for row in rows]
+def with_intervals(gold: list[str], predicted: list[str]) -> tuple[Scores, Scores, Scores]:
+    """The figures and their 95% bootstrap interval (low, high)."""
+    rng = random.Random(0)
+    point = class_f1(gold, predicted, balancing(gold))
+    samples: list[Scores] = []
+    for _ in range(DRAWS):
+        pick = [rng.randrange(len(gold)) for _ in gold]
+        g = [gold[i] for i in pick]
+        samples.append(class_f1(g, [predicted[i] for i in pick], balancing(g)))
+    columns = list(zip(*samples, strict=True))
+    low = [sorted(c)[int(0.025 * DRAWS)] for c in columns]
+    high = [sorted(c)[int(0.975 * DRAWS) - 1] for c in columns]
+    return point, low, high
 
 
-def balanced(rows: Labelled, seed: int = 0) -> Labelled:
-    by_label = {label: [r for r in rows if r[1] == label] for label in LABELS}
-    size = min(len(group) for group in by_label.values())
-    rng = random.Random(seed)
-    return [row for group in by_label.values() for row in rng.sample(group, size)]
-
-
-def scorers() -> dict[str, Callable[[str], float]]:
+def scorers() -> dict[str, Callable[[str], str]]:
     return {
-        "VADER": lambda text: float(vader_analyzer().polarity_scores(text)["compound"]),
-        "rule score": lambda text: score_rules(text).compound,
+        "VADER": lambda text: score_text(text, None).label,
+        "rules alone": lambda text: _label(score_rules(text).compound),
+        SPANISH_MODEL: lambda text: score_text(text, "es").label,
     }
 
 
-def report(name: str, rows: Labelled) -> None:
+def _label(compound: float) -> str:
+    return "positive" if compound >= 0.05 else "negative" if compound <= -0.05 else "neutral"
+
+
+def report(name: str, rows: Labelled, fitted: bool) -> None:
     gold = [label for _, label in rows]
-    figures = []
+    counts = ", ".join(f"{gold.count(label)} {label}" for label in LABELS)
+    print(f"\n{name} ({len(rows)}: {counts})")
+    print(f"  {'scorer':24s} {'macro-F1':>20s} " + " ".join(f"{c:>20s}" for c in LABELS))
     for scorer_name, scorer in scorers().items():
-        predicted = [label_for(scorer(text)) for text, _ in rows]
-        figures.append(f"{scorer_name} {macro_f1(gold, predicted):.3f}")
-    print(f"{name} ({len(rows)}): macro-F1 " + ", ".join(figures))
+        point, low, high = with_intervals(gold, [scorer(text) for text, _ in rows])
+        cells = [f"{p:.3f} [{lo:.3f}-{hi:.3f}]" for p, lo, hi in zip(point, low, high, strict=True)]
+        mark = " (fitted)" if fitted and scorer_name == SPANISH_MODEL else ""
+        print(f"  {scorer_name + mark:24s} " + " ".join(f"{c:>20s}" for c in cells))
 
 
 def texts_per_second(texts: list[str]) -> float:
     rates = []
     for _ in range(RUNS):
-        start = time.perf_counter()
+        start = time.process_time()
         for text in texts:
             score_text(text, "es")
-        rates.append(len(texts) / (time.perf_counter() - start))
+        rates.append(len(texts) / (time.process_time() - start))
     return statistics.median(rates)
 
 
 def main() -> None:
     argument = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("ESCUCHA_EVOMSA_TWEETS")
-    brand = brand_dev()
-    report("own brand texts", brand)
-    texts = [text for text, _ in brand]
+    score_text("warm up", "es")
+    report("own test (held out)", own_test(), fitted=False)
+    report("own dev", own_dev(), fitted=True)
+    texts = [text for text, _ in own_dev()]
+    brand = brand_mentions()
+    if brand is None:
+        print("\nbrand: ../shared/fixtures/sentiment_es_brand not found")
+    else:
+        report("brand (shared fixtures)", brand, fitted=True)
+        texts = [text for text, _ in brand]
     if argument and Path(argument).is_file():
         tweets = evomsa_tweets(Path(argument))
-        report("evomsa tweets, all", tweets)
-        report("evomsa tweets, balanced", balanced(tweets))
-        texts = [text for text, _ in tweets]
+        report("evomsa tweets (classes weighed equally)", tweets, fitted=True)
+        texts += [text for text, _ in tweets]
     else:
-        print("evomsa tweets: not given (see the module doc)")
-    score_text("warm up", "es")
-    print(f"speed: {texts_per_second(texts):,.0f} Spanish texts/s ({len(texts)} texts, 1 core)")
+        print("\nevomsa tweets: not given (see the module doc)")
+    rate = texts_per_second(texts)
+    print(f"\nspeed: {rate:,.0f} Spanish texts/s ({len(texts)} texts, 1 core, median of {RUNS})")
 
 
 if __name__ == "__main__":

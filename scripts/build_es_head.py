@@ -5,250 +5,133 @@ Build time only, never at run time, in a throw-away virtualenv (not the project'
     python3.11 -m venv /tmp/eshead-venv
     /tmp/eshead-venv/bin/pip install numpy==2.4.6 scipy==1.17.1 scikit-learn==1.9.1 \
         microtc==2.4.13 b4msa==2.2.4 vaderSentiment==3.3.2
-    /tmp/eshead-venv/bin/pip download evomsa==2.0.14 --no-deps --no-binary :all: -d /tmp/evomsa_src
-    tar xzf /tmp/evomsa_src/evomsa-2.0.14.tar.gz -C /tmp/evomsa_src
+    /tmp/eshead-venv/bin/pip download evomsa==2.0.14 --no-deps --no-binary evomsa \
+        --no-build-isolation -d /tmp/evomsa_src   # may fail after fetching: the sdist is kept
+    tar xzf evomsa-2.0.14.tar.gz -C /tmp/evomsa_src   # (pip leaves it in its unpack folder)
     PYTHONPATH=. /tmp/eshead-venv/bin/python scripts/build_es_head.py \
-        /tmp/evomsa_src/evomsa-2.0.14/EvoMSA/models/emo_Es.tm \
-        /tmp/evomsa_src/evomsa-2.0.14/EvoMSA/tests/tweets.json
+        /tmp/evomsa_src/evomsa-2.0.14/EvoMSA [--designs]
 
 (microtc and b4msa only check that ``domain.sentiment_es.emo`` gives emo_Es's own tokens on
-every text; vaderSentiment only adds VADER to the report.) The tweets and the model stay in
-/tmp: only the fitted weights are written to the repo.
+every text.) The tweets and the models stay in /tmp: only the fitted weights are written.
 
-What is fitted (EvoMSA's stacking, with our rule engine beside it): a multinomial logistic
-regression over three blocks, each text being
-- emo_Es's 64 emoji decision values (``x @ W + b``, x the text's TF-IDF vector), standardised;
-- the rule features of ``domain.sentiment_es.features``, standardised;
-- the TF-IDF vector itself times ``TOKEN_SCALE`` (a weaker L2 penalty on the head's own
-  per-token weights than on the other blocks).
-Texts: the 1,000 labelled tweets of evomsa's test data (P / N / NONE+NEU) and our 150 brand
-texts (``tests/fixtures/sentiment/es_brand_dev.tsv``), each class weighed equally within each
-set and a brand text ``BRAND_WEIGHT`` times a tweet. Everything is then collapsed into one
-bias and one weight per class for each rule feature and each emo_Es token, centred across the
-classes (a softmax does not change), and written with the tokens' IDF.
+What is fitted: a multinomial logistic regression over these blocks, each text being
+- emo_Es's 64 emoji decision values (``x @ W + b``, x the text's TF-IDF vector), and when a
+  design asks for them ha_Es's 3 sentiment decision values (evomsa 2.0.14's two models share
+  one vocabulary; the chosen design leaves ha_Es out), standardised;
+- the rule and style features of ``domain.sentiment_es.features``, standardised;
+- the TF-IDF vector itself times ``scale`` (a weaker L2 penalty on the per-token weights).
+Texts (``scripts/es_corpora.py``): three sets, ``tweets`` (evomsa's 1,000), ``brand`` (the
+shared fixtures' 900 brand mentions, CC0) and ``own`` (our 360 development texts); each set
+counts as its weight in total and the classes equally within it. Never ``es_own_test.tsv``.
 
-The report printed is 5-fold stratified cross-validation (seed 0; folds stratified by set and
-label) on the same texts: macro-F1 of the held-out fold only, for the tweets weighed to balanced
-classes (as the held-out set we are judged on is balanced), as they are, and for the brand
-texts; next to VADER and the rule score on the same folds. Then the same CV with seeds 1-4, to
-show how much the split moves the figures; nested CV, in which inner folds also choose
-TOKEN_SCALE and C (an estimate that includes that choice); and a check that the run-time code
-gives the same probabilities as the fitted model.
+How it is judged, on each set, with 95% bootstrap intervals:
+- ``CV``: 5-fold cross-validation stratified by set and label (seed 0), held-out folds only;
+- ``LOSO``: leave one set out: a head fitted on the other two sets scores it, the nearest we
+  have to texts of a distribution never seen (the tweets the issue is judged on were not);
+Tweets are weighed to balanced classes (the unseen set is balanced). The neutral decision: a
+shift added to the neutral logit (a prior, not the training balance), chosen on the pooled
+out-of-fold logits of both evaluations to maximise the worst of the six macro-F1 figures
+(three sets, CV and LOSO). ``--designs`` compares the designs of ``DESIGNS`` the same way:
+designs are chosen by that worst figure, never by one set. Everything is then collapsed into
+one bias and one weight per class for each rule feature and each token, centred across the
+classes, the neutral shift in the bias, and written with the tokens' IDF.
 """
 
-import gzip
-import json
-import pickle
-import statistics
 import sys
-import types
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy import sparse
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import f1_score
-from sklearn.model_selection import StratifiedKFold
 
-from domain.sentiment_es.emo import features, tfidf
 from domain.sentiment_es.features import FEATURE_NAMES, rule_features
 from domain.sentiment_es.head import CLASSES, load_head, probabilities
 from domain.sentiment_es.scorer import analyse
+from scripts.es_corpora import brand_mentions, evomsa_tweets, own_dev
+from scripts.es_head_fit import (
+    Data,
+    Design,
+    Head,
+    Rows,
+    bootstrap,
+    cv_split,
+    decide,
+    leave_one_set_out,
+    load_model,
+    out_of_fold,
+    set_f1,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "domain" / "sentiment_es" / "data"
-BRAND = REPO / "tests" / "fixtures" / "sentiment" / "es_brand_dev.tsv"
-TWEET_CLASSES = {"P": "positive", "N": "negative", "NONE": "neutral", "NEU": "neutral"}
-SEED = 0
-FOLDS = 5
-REPEATS = 5
-TOKEN_SCALE = 6.0
-C = 0.03
-BRAND_WEIGHT = 6.0
-GRID = [(scale, c) for scale in (3.0, 6.0, 10.0) for c in (0.03, 0.1)]
-
-Rows = list[tuple[str, str, str]]  # text, label, set ("tweet" or "brand")
-
-
-class _LabeledDataSet:
-    """Stands in for EvoMSA.model.LabeledDataSet so the pickle loads without EvoMSA."""
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
+SETS = ("tweets", "brand", "own")
+SHIFTS = np.round(np.arange(-1.0, 2.01, 0.1), 2)
+BASE_RULES = tuple(range(23))  # the rule features of escucha-es-v2, without the style ones
+DESIGN = Design(scale=6.0, c=0.03, emo=True, ha=False)
+DESIGNS = {
+    "v2's inputs: rule features, emo_Es, tokens": Design(rule_mask=BASE_RULES, ha=False),
+    "+ style features (chosen)": DESIGN,
+    "+ style features + ha_Es": Design(ha=True),
+    "+ style features, tweets weigh 2": Design(
+        ha=False, set_weights=(("tweets", 2.0), ("brand", 1.0), ("own", 1.0))
+    ),
+}
 
 
-def load_model(path: Path) -> Any:
-    package, module = types.ModuleType("EvoMSA"), types.ModuleType("EvoMSA.model")
-    module.LabeledDataSet = _LabeledDataSet  # type: ignore[attr-defined]
-    sys.modules.update({"EvoMSA": package, "EvoMSA.model": module})
-    with gzip.open(path) as handle:
-        return pickle.load(handle)  # the Apache-2.0 model file of a pinned sdist
+def read_rows(evomsa: Path) -> Rows:
+    brand = brand_mentions()
+    if brand is None:
+        raise SystemExit("the shared fixtures' sentiment_es_brand/mentions.tsv is needed")
+    rows = [(t, label, "tweets") for t, label in evomsa_tweets(evomsa / "tests" / "tweets.json")]
+    rows += [(t, label, "brand") for t, label in brand]
+    return rows + [(t, label, "own") for t, label in own_dev()]
 
 
-def read_rows(tweets: Path) -> Rows:
-    rows = [json.loads(line) for line in tweets.read_text("utf-8").splitlines()]
-    result = [(row["text"], TWEET_CLASSES[row["klass"]], "tweet") for row in rows]
-    for line in BRAND.read_text("utf-8").splitlines():
-        if line and not line.startswith("#"):
-            label, text = line.split("\t")
-            result.append((text, label, "brand"))
+def six_figures(data: Data, cv: Any, loso: Any, shift: float) -> dict[str, float]:
+    result = {}
+    for name, logits in (("CV", cv), ("LOSO", loso)):
+        predicted = decide(logits, shift)
+        for which in SETS:
+            result[f"{name} {which}"] = float(set_f1(data, predicted, which).mean())
     return result
 
 
-class Data:
-    """The texts as the three blocks of the design, with labels, sets and weights."""
-
-    def __init__(self, rows: Rows, model: Any) -> None:
-        text_model = model._textModel
-        self.vocabulary = {token: i for token, i in text_model.model._w2id.items()}
-        self.idf = {t: float(text_model.model._weight[i]) for t, i in self.vocabulary.items()}
-        self.emoji_weights = np.array(model._coef).reshape(-1, len(model._intercept))
-        self.emoji_bias = np.array(model._intercept)
-        entries: list[tuple[int, int, float]] = []
-        rules = []
-        for row, (text, _, _) in enumerate(rows):
-            tokens = features(text)
-            if tokens != text_model.tokenize(text):
-                raise SystemExit(f"feature mismatch on {text!r}")
-            entries += [(row, self.vocabulary[t], w) for t, w in tfidf(tokens, self.idf).items()]
-            rules.append(rule_features(analyse(text), text))
-        r, c, v = zip(*entries, strict=True)
-        shape = (len(rows), len(self.vocabulary))
-        self.tfidf = sparse.csr_matrix((v, (r, c)), shape=shape)
-        self.emoji = np.asarray(self.tfidf @ self.emoji_weights) + self.emoji_bias
-        self.rules = np.array(rules)
-        self.labels = np.array([label for _, label, _ in rows])
-        self.sets = np.array([which for _, _, which in rows])
-        self.weights = np.zeros(len(rows))
-        for which, factor in (("tweet", 1.0), ("brand", BRAND_WEIGHT)):
-            mask = self.sets == which
-            counts = Counter(self.labels[mask])
-            self.weights[mask] = [factor * mask.sum() / (3 * counts[y]) for y in self.labels[mask]]
+def choose_shift(data: Data, cv: Any, loso: Any) -> tuple[float, dict[str, float]]:
+    """The neutral shift maximising the worst of the six figures (then their mean)."""
+    scored = [(s, six_figures(data, cv, loso, float(s))) for s in SHIFTS]
+    shift, figures = max(scored, key=lambda p: (min(p[1].values()), sum(p[1].values())))
+    return float(shift), figures
 
 
-class Head:
-    """The logistic regression over the three blocks, standardised on its training rows."""
-
-    def __init__(self, data: Data, rows: Any, scale: float, c: float) -> None:
-        self.data, self.scale = data, scale
-        self.emoji_mean, self.emoji_sd = _moments(data.emoji[rows])
-        self.rules_mean, self.rules_sd = _moments(data.rules[rows])
-        self.fit = LogisticRegression(C=c, max_iter=10_000)
-        self.fit.fit(self.design(rows), data.labels[rows], sample_weight=data.weights[rows])
-
-    def design(self, rows: Any) -> Any:
-        emoji = (self.data.emoji[rows] - self.emoji_mean) / self.emoji_sd
-        rules = (self.data.rules[rows] - self.rules_mean) / self.rules_sd
-        return sparse.hstack([self.data.tfidf[rows] * self.scale, emoji, rules]).tocsr()
-
-    def predict(self, rows: Any) -> Any:
-        return self.fit.predict(self.design(rows))
-
-    def collapsed(self) -> tuple[Any, Any, Any]:
-        """(bias, rule weights, token weights), one column per class, centred across classes."""
-        size = self.data.tfidf.shape[1]
-        coef = self.fit.coef_.T  # rows: features, columns: classes
-        own, emoji, rules = coef[:size], coef[size : size + 64], coef[size + 64 :]
-        emoji = emoji / self.emoji_sd[:, None]
-        rules = rules / self.rules_sd[:, None]
-        tokens = self.scale * own + self.data.emoji_weights @ emoji
-        bias = (
-            self.fit.intercept_
-            + (self.data.emoji_bias - self.emoji_mean) @ emoji
-            - self.rules_mean @ rules
-        )
-        return _centred(bias), _centred(rules), _centred(tokens)
+def evaluate(data: Data, design: Design) -> tuple[Any, Any, float, dict[str, float]]:
+    cv = out_of_fold(data, cv_split(data, seed=0), design)
+    loso = leave_one_set_out(data, design)
+    shift, figures = choose_shift(data, cv, loso)
+    return cv, loso, shift, figures
 
 
-def _centred(weights: Any) -> Any:
-    return weights - weights.mean(axis=-1, keepdims=True)
+def print_figures(label: str, figures: dict[str, float], shift: float) -> None:
+    cells = " | ".join(f"{k} {v:.3f}" for k, v in figures.items())
+    print(f"  {label}: worst {min(figures.values()):.3f} at neutral shift {shift:+.1f}; {cells}")
 
 
-def _moments(block: Any) -> tuple[Any, Any]:
-    sd = block.std(axis=0)
-    return block.mean(axis=0), np.where(sd > 0, sd, 1.0)
+def print_intervals(data: Data, name: str, logits: Any, shift: float) -> None:
+    predicted = decide(logits, shift)
+    print(f"  {name}: macro-F1, then F1 of {', '.join(CLASSES)} [95% bootstrap interval]")
+    for which in SETS:
+        mask = data.sets == which
+        point, low, high = bootstrap(data.labels[mask], predicted[mask], balanced=True)
+        cells = [f"{p:.3f} [{lo:.3f}-{hi:.3f}]" for p, lo, hi in zip(point, low, high, strict=True)]
+        print(f"    {which:7s} " + "  ".join(cells))
 
 
-def folds(data: Data, seed: int = SEED) -> list[tuple[Any, Any]]:
-    strata = np.char.add(data.sets, data.labels)
-    splitter = StratifiedKFold(FOLDS, shuffle=True, random_state=seed)
-    return list(splitter.split(np.zeros(len(strata)), strata))
-
-
-def macro_f1(gold: Any, predicted: Any) -> float:
-    return float(f1_score(gold, predicted, average="macro"))
-
-
-def balanced_f1(gold: Any, predicted: Any) -> float:
-    counts = Counter(gold)
-    weights = [len(gold) / (3 * counts[y]) for y in gold]
-    return float(f1_score(gold, predicted, average="macro", sample_weight=weights))
-
-
-def figures(data: Data, predicted: Any, split: list[tuple[Any, Any]]) -> dict[str, list[float]]:
-    """Per-fold macro-F1 on the held-out part of each fold."""
-    result: dict[str, list[float]] = {"tweets balanced": [], "tweets as is": [], "brand": []}
-    for _, test in split:
-        tweets = test[data.sets[test] == "tweet"]
-        brand = test[data.sets[test] == "brand"]
-        gold = data.labels
-        result["tweets balanced"].append(balanced_f1(gold[tweets], predicted[tweets]))
-        result["tweets as is"].append(macro_f1(gold[tweets], predicted[tweets]))
-        result["brand"].append(macro_f1(gold[brand], predicted[brand]))
-    return result
-
-
-def out_of_fold(data: Data, split: list[tuple[Any, Any]], scale: float, c: float) -> Any:
-    predicted = np.empty(len(data.labels), dtype=object)
-    for train, test in split:
-        head = Head(data, train, scale, c)
-        predicted[test] = head.predict(test)
-    return predicted
-
-
-def nested(data: Data, split: list[tuple[Any, Any]]) -> tuple[Any, list[tuple[float, float]]]:
-    """Out-of-fold predictions where each outer fold picks (scale, C) by inner 5-fold CV."""
-    predicted = np.empty(len(data.labels), dtype=object)
-    chosen = []
-    for train, test in split:
-        inner = StratifiedKFold(FOLDS, shuffle=True, random_state=SEED)
-        strata = np.char.add(data.sets[train], data.labels[train])
-        inner_split = [(train[a], train[b]) for a, b in inner.split(train, strata)]
-        best = max(GRID, key=lambda p: _inner_score(data, inner_split, *p))
-        chosen.append(best)
-        predicted[test] = Head(data, train, *best).predict(test)
-    return predicted, chosen
-
-
-def _inner_score(data: Data, split: list[tuple[Any, Any]], scale: float, c: float) -> float:
-    predicted = out_of_fold(data, split, scale, c)
-    scores = figures(data, predicted, split)["tweets balanced"]
-    return statistics.fmean(scores)
-
-
-def fixed_labels(compounds: list[float]) -> Any:
-    return np.array(
-        ["positive" if v >= 0.05 else "negative" if v <= -0.05 else "neutral" for v in compounds],
-        dtype=object,
-    )
-
-
-def report(name: str, scores: dict[str, list[float]]) -> None:
-    parts = [
-        f"{key} {statistics.fmean(v):.3f} ± {statistics.stdev(v):.3f}" for key, v in scores.items()
-    ]
-    print(f"  {name:28s} " + " | ".join(parts))
-
-
-def write_head(head: Head) -> None:
-    bias, rules, tokens = head.collapsed()
+def write_head(head: Head, shift: float) -> None:
+    bias, rules, tokens = head.collapsed(shift)
     names = {i: t for t, i in head.data.vocabulary.items()}
     header = "\t".join(CLASSES)
     rule_lines = [
         "# The Spanish model's bias and weights on the rule features (features.py), per class;",
-        "# fitted by scripts/build_es_head.py. A positive weight favours the class.",
+        f"# fitted by scripts/build_es_head.py; the bias holds the neutral shift ({shift:+.2f}).",
+        "# A positive weight favours the class.",
         f"feature\t{header}",
         "bias\t" + "\t".join(f"{v:.6g}" for v in bias),
     ]
@@ -256,10 +139,11 @@ def write_head(head: Head) -> None:
         name + "\t" + "\t".join(f"{v:.6g}" for v in row)
         for name, row in zip(FEATURE_NAMES, rules, strict=True)
     ]
+    models = "emo_Es and ha_Es" if head.design.ha else "emo_Es"
     token_lines = [
-        "# The Spanish model's weights on emo_Es's tokens, per class: emo_Es (evomsa 2.0.14,",
-        "# Apache-2.0) collapsed through the head fitted by scripts/build_es_head.py, plus the",
-        "# head's own weight; idf is emo_Es's. A positive weight favours the class.",
+        f"# The Spanish model's weights on emo_Es's tokens, per class: {models} (evomsa",
+        "# 2.0.14, Apache-2.0) collapsed through the head fitted by scripts/build_es_head.py,",
+        "# plus the head's own weight; idf is emo_Es's. A positive weight favours the class.",
         f"token\tidf\t{header}",
     ]
     token_lines += [
@@ -270,55 +154,44 @@ def write_head(head: Head) -> None:
     (DATA / "head_tokens.tsv").write_text("\n".join(token_lines) + "\n", encoding="utf-8")
 
 
-def check_runtime(head: Head, rows: Rows) -> None:
+def check_runtime(head: Head, shift: float) -> None:
     load_head.cache_clear()
-    fitted = head.fit.predict_proba(head.design(np.arange(len(rows))))
+    rows = np.arange(len(head.data.labels))
+    logits = head.logits(rows)
+    logits[:, CLASSES.index("neutral")] += shift
+    expected = np.exp(logits - logits.max(axis=1, keepdims=True))
+    expected /= expected.sum(axis=1, keepdims=True)
     worst, disagreements = 0.0, 0
-    for (text, _, _), expected in zip(rows, fitted, strict=True):
+    for text, want in zip(head.data.texts, expected, strict=True):
         got = probabilities(text, rule_features(analyse(text), text))
-        worst = max(worst, float(np.abs(np.array(got) - expected).max()))
-        disagreements += int(np.argmax(got) != np.argmax(expected))
+        worst = max(worst, float(np.abs(np.array(got) - want).max()))
+        disagreements += int(np.argmax(got) != np.argmax(want))
     print(f"run-time check: max |p difference| {worst:.2e}, {disagreements} labels differ")
     if worst > 1e-3:
         raise SystemExit("the written head does not reproduce the fitted model")
 
 
-def main(model_path: Path, tweets_path: Path) -> None:
-    rows = read_rows(tweets_path)
-    data = Data(rows, load_model(model_path))
-    print(f"{len(rows)} texts, {len(data.vocabulary)} emo_Es tokens, features checked")
-    split = folds(data)
-    print(f"{FOLDS}-fold stratified CV, seed {SEED}; macro-F1 of the held-out folds (mean ± sd):")
-    try:
-        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-        vader = SentimentIntensityAnalyzer()
-        compounds = [vader.polarity_scores(text)["compound"] for text, _, _ in rows]
-        report("VADER", figures(data, fixed_labels(compounds), split))
-    except ImportError:
-        print("  VADER: vaderSentiment not installed")
-    rules = [float(r[FEATURE_NAMES.index("compound")]) for r in data.rules]
-    report("rule score", figures(data, fixed_labels(rules), split))
-    predicted = out_of_fold(data, split, TOKEN_SCALE, C)
-    report(f"head (scale {TOKEN_SCALE}, C {C})", figures(data, predicted, split))
-    repeats = []
-    for seed in range(1, REPEATS):
-        other = folds(data, seed)
-        repeats.append(figures(data, out_of_fold(data, other, TOKEN_SCALE, C), other))
-    for key in ("tweets balanced", "brand"):
-        means = [statistics.fmean(r[key]) for r in repeats]
-        print(
-            f"  (same head, CV seeds 1-{REPEATS - 1}: {key} "
-            + ", ".join(f"{m:.3f}" for m in means)
-            + ")"
-        )
-    predicted, chosen = nested(data, split)
-    report("head, nested CV", figures(data, predicted, split))
-    print(f"  (inner choices of scale, C: {chosen})")
-    head = Head(data, np.arange(len(rows)), TOKEN_SCALE, C)
-    write_head(head)
-    check_runtime(head, rows)
+def main(evomsa: Path, compare: bool) -> None:
+    rows = read_rows(evomsa)
+    models = evomsa / "models"
+    data = Data(rows, load_model(models / "emo_Es.tm"), load_model(models / "ha_Es.tm"))
+    counts = {which: int((data.sets == which).sum()) for which in SETS}
+    print(f"{len(rows)} texts {counts}, {len(data.vocabulary)} tokens, features checked")
+    if compare:
+        print("designs (CV: 5-fold, seed 0; LOSO: leave one set out; macro-F1):")
+        for label, design in DESIGNS.items():
+            _, _, shift, figures = evaluate(data, design)
+            print_figures(label, figures, shift)
+    cv, loso, shift, figures = evaluate(data, DESIGN)
+    print(f"chosen design {DESIGN}")
+    print_figures("with the chosen neutral shift", figures, shift)
+    print_figures("without a shift", six_figures(data, cv, loso, 0.0), 0.0)
+    print_intervals(data, "CV", cv, shift)
+    print_intervals(data, "LOSO", loso, shift)
+    head = Head(data, np.arange(len(rows)), DESIGN)
+    write_head(head, shift)
+    check_runtime(head, shift)
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), Path(sys.argv[2]))
+    main(Path(sys.argv[1]), "--designs" in sys.argv[2:])

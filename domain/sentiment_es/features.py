@@ -16,7 +16,9 @@ Each is a plain number that can be read off the text and the rules' analysis of 
 - ``laughter``, ``emoji``, ``emoticons``, ``words``, ``capitals`` (words of two or more letters
   written in capitals): counts of tokens;
 - ``link``: 1 if the text has a URL; ``handles`` and ``hashtags``: counts of ``@user`` and
-  ``#tag``.
+  ``#tag``;
+- then the style features of ``style`` (numbers, dates, reported speech, headlines, person,
+  questions, names, no sentiment, English words).
 """
 
 import re
@@ -24,6 +26,7 @@ import re
 from domain.sentiment_es.lexicon import load_lexicon
 from domain.sentiment_es.lookup import is_laughter
 from domain.sentiment_es.scorer import RuleAnalysis, punctuation
+from domain.sentiment_es.style import STYLE_NAMES, style_features
 from domain.sentiment_es.tokenizer import Kind
 
 FEATURE_NAMES = (
@@ -50,6 +53,7 @@ FEATURE_NAMES = (
     "link",
     "handles",
     "hashtags",
+    *STYLE_NAMES,
 )
 MAX_QUESTIONS = 3
 MAX_EXCLAMATIONS = 4
@@ -78,6 +82,8 @@ def rule_features(analysis: RuleAnalysis, text: str) -> tuple[float, ...]:
     compound = analysis.score.compound
     words = [t for t in analysis.tokens if t.kind is Kind.WORD]
     marks = punctuation(analysis.tokens)
+    positive_items = sum(v > 0 for v in analysis.values)
+    negative_items = sum(v < 0 for v in analysis.values)
     return (
         compound,
         float(compound >= POSITIVE_THRESHOLD),
@@ -85,8 +91,8 @@ def rule_features(analysis: RuleAnalysis, text: str) -> tuple[float, ...]:
         abs(compound),
         compound * abs(compound),
         *_masses(analysis),
-        float(sum(v > 0 for v in analysis.values)),
-        float(sum(v < 0 for v in analysis.values)),
+        float(positive_items),
+        float(negative_items),
         float(any(w in negators for item in analysis.items for w in item.base.split())),
         float(any(item.is_contrast for item in analysis.items)),
         float(min(marks.count("?"), MAX_QUESTIONS)),
@@ -99,4 +105,5 @@ def rule_features(analysis: RuleAnalysis, text: str) -> tuple[float, ...]:
         float(_LINK.search(text) is not None),
         float(len(_HANDLE.findall(text))),
         float(len(_HASHTAG.findall(text))),
+        *style_features(text, positive_items + negative_items),
     )

@@ -9,7 +9,10 @@ For each class c (negative, neutral, positive) a score, the logit, is summed fro
   ``data/head_tokens.tsv``; a token's three weights are emo_Es's 64 emoji classifiers collapsed
   through the head (stacking, as in EvoMSA) plus the head's own weight on the token;
 - the three logits go through a softmax to class probabilities; the label is the most probable
-  class (the classes are weighed equally, as in a balanced set).
+  class. The neutral bias holds the neutral prior: a shift chosen at build time on texts each
+  fitted head had not seen (cross-validation and leave-one-corpus-out), not the training
+  balance, so that neutral is a decision of its own rather than what is left between two
+  thresholds.
 
 All weights were fitted at build time (``scripts/build_es_head.py``); a class's weights are
 centred across the three classes, so a positive number always favours that class over the

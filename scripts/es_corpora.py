@@ -1,0 +1,65 @@
+"""The labelled Spanish sets that the head is built and judged on (build and benchmark time only).
+
+- ``tweets``: the 1,000 labelled tweets of evomsa 2.0.14's source package
+  (``EvoMSA/tests/tweets.json``; classes ``P``, ``N``, ``NONE``/``NEU``), read where they are;
+- ``brand``: the 900 brand mentions of ``../shared/fixtures/sentiment_es_brand/mentions.tsv``
+  (CC0), read where they are, never copied into the repo;
+- ``own``: the project's own development texts (``tests/fixtures/sentiment/es_brand_dev.tsv``
+  and ``es_own_dev.tsv``);
+- ``own_test``: the project's own held-out texts (``es_own_test.tsv``): the benchmark and the
+  tests report them, the build script never reads them.
+"""
+
+import json
+import os
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "tests" / "fixtures" / "sentiment"
+TWEET_CLASSES = {"P": "positive", "N": "negative", "NONE": "neutral", "NEU": "neutral"}
+LABELS = ("negative", "neutral", "positive")
+
+Labelled = list[tuple[str, str]]  # text, label
+
+
+def shared_fixtures() -> Path:
+    """../shared/fixtures, or ``$ESCUCHA_SHARED_DIR``'s (the folder or its ``fixtures``)."""
+    override = os.environ.get("ESCUCHA_SHARED_DIR")
+    if not override:
+        return REPO.parent / "shared" / "fixtures"
+    folder = Path(override)
+    return folder / "fixtures" if (folder / "fixtures").is_dir() else folder
+
+
+BRAND_MENTIONS = shared_fixtures() / "sentiment_es_brand" / "mentions.tsv"
+
+
+def read_table(path: Path) -> Labelled:
+    """(text, label) of a tab-separated file whose first column is the label and last the
+    text; lines starting with ``#`` and a ``label`` header line are skipped."""
+    rows: Labelled = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#") or line.startswith("label\t"):
+            continue
+        fields = line.split("\t")
+        if fields[0] not in LABELS:
+            raise ValueError(f"{path}: unknown label {fields[0]!r}")
+        rows.append((fields[-1], fields[0]))
+    return rows
+
+
+def evomsa_tweets(path: Path) -> Labelled:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    return [(row["text"], TWEET_CLASSES[row["klass"]]) for row in rows]
+
+
+def own_dev() -> Labelled:
+    return read_table(FIXTURES / "es_brand_dev.tsv") + read_table(FIXTURES / "es_own_dev.tsv")
+
+
+def own_test() -> Labelled:
+    return read_table(FIXTURES / "es_own_test.tsv")
+
+
+def brand_mentions() -> Labelled | None:
+    return read_table(BRAND_MENTIONS) if BRAND_MENTIONS.is_file() else None
