@@ -57,6 +57,11 @@ class Settings(BaseSettings):
     # A request waits this long at most for its host's token; longer, the poll is deferred.
     host_rate_max_wait_seconds: float = Field(default=5.0, ge=0)
     worker_concurrency: int = Field(default=4, ge=1)
+    # Relevance: a brand's model is retrained this long after its last mark (marks that come
+    # closer together are trained on once), and at most this long after a mark however
+    # often marks come.
+    relevance_train_delay_seconds: float = Field(default=3.0, ge=0)
+    relevance_train_max_delay_seconds: float = Field(default=30.0, ge=0)
     # The scheduler queues due sources in batches of this many per task: one task claims
     # them in one statement, fetches them on poll_fetch_threads threads and stores them in
     # one transaction. A unit of work has fixed costs (round trips, the wait for the

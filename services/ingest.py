@@ -18,6 +18,7 @@ from domain.language import detect_languages
 from domain.language import warm_up as warm_up_language_detector
 from domain.media import media_type
 from domain.query import BrandQuery, parse_query, prepare_text
+from domain.relevance import RelevanceModel
 from domain.sentiment import score_text
 from domain.text import drop_controls, has_controls
 from models.mentions import (
@@ -28,6 +29,7 @@ from models.mentions import (
     existing_by_keys,
 )
 from models.tables import Brand
+from services.relevance import features_of, models_for, prior_of
 from sources.base import SourceItem
 
 
@@ -135,12 +137,22 @@ class _New:
         return self.poll.brand.brand_id, self.candidate.url_key
 
 
-def _row(new: _New, *, now: datetime) -> dict[str, Any]:
-    """Sentiment and media type: the costly part, done only for new items."""
+def _row(new: _New, *, now: datetime, relevance: RelevanceModel | None) -> dict[str, Any]:
+    """Sentiment, media type and relevance: the costly part, done only for new items."""
     brand, item, url = new.poll.brand, new.candidate.item, new.candidate.url
     full_text = new.candidate.full_text
     sentiment = score_text(full_text, new.language)
     domain = new.candidate.domain
+    media = media_type(
+        domain=domain,
+        author=item.author,
+        text=full_text,
+        owned_domains=brand.owned_domains,
+        owned_handles=brand.owned_handles,
+    )
+    score = None
+    if relevance is not None:
+        score = round(relevance.score(_relevance_features(new, domain, media)), 6)
     return {
         "workspace_id": brand.workspace_id,
         "brand_id": brand.brand_id,
@@ -165,14 +177,25 @@ def _row(new: _New, *, now: datetime) -> dict[str, Any]:
         "engagement_score": item.score,
         "engagement_comments": item.comments,
         "also_seen_in": new.also_seen_in,
-        "media_type": media_type(
-            domain=domain,
-            author=item.author,
-            text=full_text,
-            owned_domains=brand.owned_domains,
-            owned_handles=brand.owned_handles,
-        ),
+        "media_type": media,
+        "relevance_score": score,
+        "relevance_verdict": None,
+        "relevance_marked_at": None,
+        "hidden": relevance is not None and score is not None and score < relevance.threshold,
     }
+
+
+def _relevance_features(new: _New, domain: str, media: str) -> frozenset[str]:
+    item = new.candidate.item
+    return features_of(
+        prior_of(new.poll.brand.query.source),
+        title=item.title,
+        text=item.text,
+        domain=domain,
+        author=item.author,
+        media_type=media,
+        language=new.language,
+    )
 
 
 @dataclass(frozen=True)
@@ -222,13 +245,16 @@ def store_polls(
         new_of.append(news)
     add_seen_in(session, seen_in)
     every_new = [new for news in new_of for new in news]
+    # Read in this transaction: a model trained meanwhile is the one applied.
+    models = models_for(session, {new.poll.brand.brand_id for new in every_new})
     with MentionInserts(session, expected=len(every_new)) as inserts:
         step = _DETECTED_TOGETHER if inserts.sends_early else max(len(every_new), 1)
         for start in range(0, len(every_new), step):
             chunk = every_new[start : start + step]
             _settle_languages(chunk)
             for new in chunk:
-                inserts.add(_row(new, now=now))
+                relevance = models.get(new.poll.brand.brand_id)
+                inserts.add(_row(new, now=now, relevance=relevance))
     inserted = inserts.inserted
     lost = [new for new in every_new if new.key not in inserted]
     if lost:

@@ -12,7 +12,9 @@ from core.db import normalize_database_url
 from models.tables import Brand, Source, Workspace
 from tests.conftest import TEST_DATABASE_URL
 
-SCRATCH_DATABASE = "escucha_scratch_test"
+# Named after the suite's database, so that suites run side by side on one server (each
+# with its own ESCUCHA_TEST_DATABASE_URL) never drop each other's scratch database.
+SCRATCH_DATABASE = (TEST_DATABASE_URL or "escucha").rpartition("/")[2].split("?")[0] + "_scratch"
 
 
 @contextmanager
