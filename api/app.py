@@ -16,6 +16,7 @@ from api.routes import (
     mentions,
     objectives,
     query,
+    relevance,
     sentiment,
     situation,
     sources,
@@ -61,7 +62,7 @@ def create_app() -> FastAPI:
     app = FastAPI(title="Escucha", version="0.1.0", description=DESCRIPTION)
     for module in (health, brands, sources, mentions, trends, query, sentiment, alerts):
         app.include_router(module.router)
-    for module in (situation, objectives, control):
+    for module in (situation, objectives, control, relevance):
         app.include_router(module.router)
 
     @app.exception_handler(RequestValidationError)

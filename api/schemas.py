@@ -152,6 +152,18 @@ class EngagementPublic(BaseModel):
     comments: int | None
 
 
+class RelevanceOfMention(BaseModel):
+    score: float | None = Field(
+        description="the brand model's probability that the mention is about the brand; "
+        "null until the brand has a model"
+    )
+    verdict: Literal["relevant", "irrelevant"] | None = Field(description="the user's mark")
+    hidden: bool = Field(
+        description="marked irrelevant, or unmarked and scored under the brand's threshold: "
+        "left out of every list, count and report"
+    )
+
+
 class MentionPublic(BaseModel):
     id: int
     brand_id: int
@@ -169,6 +181,7 @@ class MentionPublic(BaseModel):
     engagement: EngagementPublic
     also_seen_in: list[dict[str, Any]]
     media_type: str
+    relevance: RelevanceOfMention
 
 
 class MentionPage(BaseModel):
@@ -185,6 +198,9 @@ class MentionQuery(StrictModel):
     q: str | None = Field(default=None, max_length=1000)
     limit: int = Field(default=50, ge=1, le=500)
     cursor: str | None = Field(default=None, max_length=200)
+    hidden: Literal["true", "false", "any"] = Field(
+        default="false", description="hidden mentions (relevance): only them, none, or both"
+    )
 
     @field_validator("q")
     @classmethod

@@ -47,7 +47,7 @@ def train(examples: Sequence[Example]) -> TrainedModel | None:
     from sklearn.feature_extraction import DictVectorizer  # lazily: ~60 MB of libraries
 
     vectorizer = DictVectorizer()
-    matrix = vectorizer.fit_transform([_vector(e.features) for e in examples])
+    matrix = _int32_indices(vectorizer.fit_transform([_vector(e.features) for e in examples]))
     labels = [int(e.relevant) for e in examples]
     probabilities = _cross_validated(matrix, labels)
     threshold = _threshold(probabilities, labels)
@@ -68,6 +68,16 @@ def train(examples: Sequence[Example]) -> TrainedModel | None:
         top_for=_top(weights, positive=True),
         top_against=_top(weights, positive=False),
     )
+
+
+def _int32_indices(matrix: Any) -> Any:
+    """liblinear takes sparse matrices with 32-bit indices only (DictVectorizer makes 64)."""
+    import numpy
+
+    matrix = matrix.tocsr()
+    matrix.indices = matrix.indices.astype(numpy.int32)
+    matrix.indptr = matrix.indptr.astype(numpy.int32)
+    return matrix
 
 
 def _vector(features: frozenset[str]) -> dict[str, float]:

@@ -73,7 +73,7 @@ def marked(session: Session, brand_id: int) -> list[Marked]:
         *[_MENTION.c[name] for name in _TEXT_COLUMNS], _MENTION.c.relevance_verdict
     ).where(_MENTION.c.brand_id == brand_id, _MENTION.c.relevance_verdict.is_not(None))
     return [
-        Marked(*row[:-1], relevant=row[-1] == "relevant")
+        Marked(**dict(zip(_TEXT_COLUMNS, row, strict=False)), relevant=row[-1] == "relevant")
         for row in session.connection().execute(statement)
     ]
 
@@ -89,6 +89,11 @@ class Unmarked:
     language: str | None
     score: float | None
     hidden: bool
+
+
+def _unmarked(row: Any) -> Unmarked:
+    values = dict(zip(_TEXT_COLUMNS, row, strict=False))
+    return Unmarked(**values, score=row[-2], hidden=bool(row[-1]))
 
 
 def iter_unmarked(
@@ -117,7 +122,7 @@ def iter_unmarked(
         )
         if fetched_since is not None:
             statement = statement.where(_MENTION.c.fetched_at >= fetched_since)
-        rows = [Unmarked(*row) for row in session.connection().execute(statement)]
+        rows = [_unmarked(row) for row in session.connection().execute(statement)]
         if not rows:
             return
         yield rows
@@ -136,7 +141,7 @@ def recent_unmarked(session: Session, brand_id: int, *, limit: int) -> list[Unma
         .order_by(_MENTION.c.published_at.desc(), _MENTION.c.id.desc())
         .limit(limit)
     )
-    return [Unmarked(*row) for row in session.connection().execute(statement)]
+    return [_unmarked(row) for row in session.connection().execute(statement)]
 
 
 _SET_SCORE = (
@@ -176,3 +181,14 @@ def hidden_by_model(session: Session, brand_id: int) -> int:
         )
     )
     return int(session.connection().execute(statement).scalar_one())
+
+
+def brands_waiting(session: Session, *, marked_before: datetime) -> list[tuple[int, datetime]]:
+    """(brand_id, last_marked_at) of brands with marks their model has not been trained on,
+    the last of them made before ``marked_before``."""
+    statement = core_select(_MODEL.c.brand_id, _MODEL.c.last_marked_at).where(
+        _MODEL.c.last_marked_at.is_not(None),
+        _MODEL.c.last_marked_at < marked_before,
+        (_MODEL.c.trained_at.is_(None)) | (_MODEL.c.trained_at < _MODEL.c.last_marked_at),
+    )
+    return [(int(r[0]), r[1]) for r in session.execute(statement)]

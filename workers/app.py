@@ -76,7 +76,7 @@ def create_app(settings: Settings | None = None) -> Celery:
     app = Celery(
         "escucha",
         broker=settings.resolved_broker_url(),
-        include=["workers.tasks", "workers.alert_tasks"],
+        include=["workers.tasks", "workers.alert_tasks", "workers.relevance_tasks"],
     )
     app.conf.update(
         broker_transport=broker_transport(settings),
@@ -104,6 +104,7 @@ def create_app(settings: Settings | None = None) -> Celery:
                 "schedule": settings.scheduler_tick_seconds,
             },
             "alerts.evaluate": {"task": "alerts.evaluate", "schedule": 60.0},
+            "relevance.sweep": {"task": "relevance.sweep", "schedule": 30.0},
         },
         beat_schedule_filename=str((settings.data_dir / "celerybeat-schedule").resolve()),
     )

@@ -22,6 +22,7 @@ EXPORT_FIELDS = [
     "id", "brand_id", "source_id", "source_kind", "url", "domain", "title", "text", "author",
     "published_at", "fetched_at", "language", "sentiment_compound", "sentiment_label",
     "sentiment_model", "engagement_score", "engagement_comments", "media_type",
+    "relevance_score", "relevance_verdict", "hidden",
 ]  # fmt: skip
 
 
@@ -51,6 +52,11 @@ def public_fields(m: Mention) -> dict[str, Any]:
         "engagement": {"score": m.engagement_score, "comments": m.engagement_comments},
         "also_seen_in": m.also_seen_in,
         "media_type": m.media_type,
+        "relevance": {
+            "score": m.relevance_score,
+            "verdict": m.relevance_verdict,
+            "hidden": m.hidden,
+        },
     }
 
 
@@ -68,6 +74,7 @@ def _filter(params: MentionQuery, session: Session, workspace_id: int) -> Mentio
         until=params.until,
         source_kind=params.source_kind,
         label=params.label,
+        hidden={"true": True, "false": False, "any": None}[params.hidden],
     )
 
 
