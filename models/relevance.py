@@ -42,15 +42,17 @@ def note_mark(session: Session, *, brand_id: int, at: datetime) -> None:
     session.execute(statement)
 
 
-def trained_versions(session: Session, brand_ids: Iterable[int]) -> dict[int, int]:
-    """brand_id -> version of the brands among these that have a trained model."""
+def trained_versions(
+    session: Session, brand_ids: Iterable[int]
+) -> dict[int, tuple[int, datetime | None]]:
+    """brand_id -> (version, trained_at) of the brands among these that have a model."""
     ids = sorted(set(brand_ids))
     if not ids:
         return {}
-    statement = core_select(_MODEL.c.brand_id, _MODEL.c.version).where(
+    statement = core_select(_MODEL.c.brand_id, _MODEL.c.version, _MODEL.c.trained_at).where(
         _MODEL.c.brand_id.in_(ids), _MODEL.c.weights.is_not(None)
     )
-    return {int(r[0]): int(r[1]) for r in session.connection().execute(statement)}
+    return {int(r[0]): (int(r[1]), r[2]) for r in session.connection().execute(statement)}
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,9 @@ def marked(session: Session, brand_id: int) -> list[Marked]:
 
 
 @dataclass(frozen=True)
-class Unmarked:
+class Scored:
+    """A stored mention as its brand's model scores it."""
+
     id: int
     title: str
     text: str
@@ -89,75 +93,80 @@ class Unmarked:
     language: str | None
     score: float | None
     hidden: bool
+    verdict: str | None = None
 
 
-def _unmarked(row: Any) -> Unmarked:
-    values = dict(zip(_TEXT_COLUMNS, row, strict=False))
-    return Unmarked(**values, score=row[-2], hidden=bool(row[-1]))
+_SCORED_COLUMNS = (*_TEXT_COLUMNS, "relevance_score", "hidden", "relevance_verdict")
 
 
-def iter_unmarked(
+def _scored(row: Any) -> Scored:
+    values = dict(zip(_SCORED_COLUMNS, row, strict=True))
+    return Scored(
+        **{name: values[name] for name in _TEXT_COLUMNS},
+        score=values["relevance_score"],
+        hidden=bool(values["hidden"]),
+        verdict=values["relevance_verdict"],
+    )
+
+
+def iter_mentions(
     session: Session,
     brand_id: int,
     *,
     fetched_since: datetime | None = None,
     batch: int = 1000,
-) -> Iterator[list[Unmarked]]:
-    """The brand's unmarked mentions in batches, by id."""
+) -> Iterator[list[Scored]]:
+    """The brand's mentions in batches, by id, as the model needs them."""
     after = 0
     while True:
         statement = (
-            core_select(
-                *[_MENTION.c[name] for name in _TEXT_COLUMNS],
-                _MENTION.c.relevance_score,
-                _MENTION.c.hidden,
-            )
-            .where(
-                _MENTION.c.brand_id == brand_id,
-                _MENTION.c.relevance_verdict.is_(None),
-                _MENTION.c.id > after,
-            )
+            core_select(*[_MENTION.c[name] for name in _SCORED_COLUMNS])
+            .where(_MENTION.c.brand_id == brand_id, _MENTION.c.id > after)
             .order_by(_MENTION.c.id)
             .limit(batch)
         )
         if fetched_since is not None:
             statement = statement.where(_MENTION.c.fetched_at >= fetched_since)
-        rows = [_unmarked(row) for row in session.connection().execute(statement)]
+        rows = [_scored(row) for row in session.connection().execute(statement)]
         if not rows:
             return
         yield rows
         after = rows[-1].id
 
 
-def recent_unmarked(session: Session, brand_id: int, *, limit: int) -> list[Unmarked]:
+def recent_unmarked(session: Session, brand_id: int, *, limit: int) -> list[Scored]:
     """The brand's newest unmarked mentions (the pool the review queue picks from)."""
     statement = (
-        core_select(
-            *[_MENTION.c[name] for name in _TEXT_COLUMNS],
-            _MENTION.c.relevance_score,
-            _MENTION.c.hidden,
-        )
+        core_select(*[_MENTION.c[name] for name in _SCORED_COLUMNS])
         .where(_MENTION.c.brand_id == brand_id, _MENTION.c.relevance_verdict.is_(None))
         .order_by(_MENTION.c.published_at.desc(), _MENTION.c.id.desc())
         .limit(limit)
     )
-    return [_unmarked(row) for row in session.connection().execute(statement)]
+    return [_scored(row) for row in session.connection().execute(statement)]
 
 
 _SET_SCORE = (
     update(_MENTION)
-    .where(_MENTION.c.id == bindparam("mention_id"), _MENTION.c.relevance_verdict.is_(None))
+    .where(
+        _MENTION.c.id == bindparam("mention_id"),
+        _MENTION.c.relevance_verdict.is_not_distinct_from(bindparam("verdict")),
+    )
     .values(relevance_score=bindparam("score"), hidden=bindparam("is_hidden"))
 )
 
 
-def set_scores(session: Session, changes: Sequence[tuple[int, float | None, bool]]) -> None:
-    """(mention id, score, hidden) for unmarked mentions; a mention marked meanwhile keeps
-    the user's word."""
+def set_scores(
+    session: Session, changes: Sequence[tuple[int, str | None, float | None, bool]]
+) -> None:
+    """(mention id, verdict it was scored with, score, hidden); a mention whose mark changed
+    meanwhile is left as the new mark made it (the user's word wins)."""
     if changes:
         session.execute(
             _SET_SCORE,
-            [{"mention_id": i, "score": s, "is_hidden": h} for i, s, h in changes],
+            [
+                {"mention_id": i, "verdict": v, "score": s, "is_hidden": h}
+                for i, v, s, h in changes
+            ],
         )
 
 

@@ -61,22 +61,22 @@ def _model_of(row: RelevanceModelRow) -> RelevanceModel | None:
     return RelevanceModel(row.version, row.weights, row.intercept, row.threshold)
 
 
-_CACHE: dict[int, RelevanceModel] = {}
+_CACHE: dict[int, tuple[tuple[int, datetime | None], RelevanceModel]] = {}
 
 
 def models_for(session: Session, brand_ids: set[int]) -> dict[int, RelevanceModel]:
     """The trained models of these brands, as they are in the database now. Models are
-    kept per process and read again only when their version changed."""
+    kept per process and read again only when their version (or training time) changed."""
     found: dict[int, RelevanceModel] = {}
-    for brand_id, version in repo.trained_versions(session, brand_ids).items():
+    for brand_id, stamp in repo.trained_versions(session, brand_ids).items():
         cached = _CACHE.get(brand_id)
-        if cached is None or cached.version != version:
+        if cached is None or cached[0] != stamp:
             row = repo.model_row(session, brand_id)
             model = _model_of(row) if row is not None else None
             if model is None:
                 continue
-            _CACHE[brand_id] = cached = model
-        found[brand_id] = cached
+            cached = _CACHE[brand_id] = (stamp, model)
+        found[brand_id] = cached[1]
     return found
 
 
@@ -139,7 +139,7 @@ def train_brand(
     return True
 
 
-def _features(prior: BrandPrior, m: repo.Marked | repo.Unmarked) -> frozenset[str]:
+def _features(prior: BrandPrior, m: repo.Marked | repo.Scored) -> frozenset[str]:
     return features_of(
         prior,
         title=m.title,
@@ -158,20 +158,20 @@ def rescore(
     model: RelevanceModel | None,
     fetched_since: datetime | None = None,
 ) -> int:
-    """Score the brand's unmarked mentions with its model (no model: no score, none
-    hidden); only rows whose score or visibility changes are written. Returns how many."""
+    """Score the brand's mentions with its model (no model: no score) and hide the unmarked
+    ones it scores under its threshold (marked ones keep their mark's visibility); only rows
+    whose score or visibility changes are written. Returns how many."""
     assert brand.id is not None
     prior = prior_of(brand.query)
+    threshold = model.threshold if model else None
     written = 0
-    for rows in repo.iter_unmarked(session, brand.id, fetched_since=fetched_since):
+    for rows in repo.iter_mentions(session, brand.id, fetched_since=fetched_since):
         changes = []
         for m in rows:
             score = round(model.score(_features(prior, m)), 6) if model else None
-            hidden = is_hidden(
-                verdict=None, score=score, threshold=model.threshold if model else None
-            )
+            hidden = is_hidden(verdict=m.verdict, score=score, threshold=threshold)
             if hidden != m.hidden or score != m.score:
-                changes.append((m.id, score, hidden))
+                changes.append((m.id, m.verdict, score, hidden))
         repo.set_scores(session, changes)
         written += len(changes)
     return written
