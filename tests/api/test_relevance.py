@@ -161,9 +161,10 @@ def test_a_mark_hides_a_mention_everywhere_at_once_and_another_brings_it_back(
     brand_id, source_id = corona
     store(brand_id, source_id, BEER[:3], "beer.example")
     store(brand_id, source_id, VIRUS[:2], "virus.example")
+    start, deadline = NOW - timedelta(days=1), NOW + timedelta(days=9)
     objective = {
         "name": "volume", "metric": "mentions", "target": 100, "direction": "at_least",
-        "start": (NOW - timedelta(days=1)).isoformat(), "deadline": (NOW + timedelta(days=9)).isoformat(),
+        "start": start.isoformat(), "deadline": deadline.isoformat(),
     }  # fmt: skip
     created = client.post(
         f"/v1/brands/{brand_id}/objectives", json=objective, headers=tenant.headers
@@ -272,7 +273,7 @@ def test_feedback_and_relevance_answer_404_and_422_as_the_rest_of_the_api(
     review = f"/v1/brands/{brand_id}/relevance/to-review"
     for bad in ("limit=0", "limit=101", "limit=x", "other=1"):
         assert client.get(f"{review}?{bad}", headers=tenant.headers).status_code == 422
-    assert client.get(f"/v1/mentions?hidden=maybe", headers=tenant.headers).status_code == 422
+    assert client.get("/v1/mentions?hidden=maybe", headers=tenant.headers).status_code == 422
     assert mentions(client, tenant, brand_id)[0]["relevance"] == {
         "score": None, "verdict": None, "hidden": False,
     }  # fmt: skip
