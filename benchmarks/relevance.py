@@ -106,10 +106,10 @@ def main() -> None:
     parser.add_argument("--asked", type=int, default=40)
     parser.add_argument("--batch", type=int, default=10)
     args = parser.parse_args()
-    names = args.streams.split(",") if args.streams else sorted(p.stem for p in STREAMS.glob("*.jsonl"))
+    every = sorted(p.stem for p in STREAMS.glob("*.jsonl"))
+    names = args.streams.split(",") if args.streams else every
     results = [
-        run(n, pool=args.pool, first=args.first, asked=args.asked, batch=args.batch)
-        for n in names
+        run(n, pool=args.pool, first=args.first, asked=args.asked, batch=args.batch) for n in names
     ]
     print(f"{'stream':<11} {'tuned':<5} {'P':>5} {'R':>5} {'base P':>6} {'cv P':>5} {'cv R':>5} "
           f"{'thr':>5} {'s':>5}")  # fmt: skip

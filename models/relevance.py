@@ -163,10 +163,7 @@ def set_scores(
     if changes:
         session.execute(
             _SET_SCORE,
-            [
-                {"mention_id": i, "verdict": v, "score": s, "is_hidden": h}
-                for i, v, s, h in changes
-            ],
+            [{"mention_id": i, "verdict": v, "score": s, "is_hidden": h} for i, v, s, h in changes],
         )
 
 

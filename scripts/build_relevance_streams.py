@@ -1,3 +1,4 @@
+# ruff: noqa: E501 (the sentences of the streams, one a line)
 """Write the relevance streams under tests/fixtures/relevance/: for three brands whose
 names mean other things (Corona: the beer, not the virus or a crown; Jaguar: the cars, not
 the animal, the console or the guitar; Mango: the fashion retailer, not the fruit or a

@@ -58,6 +58,10 @@ def listed(api: httpx.Client, brand_id: int, hidden: str) -> list[dict[str, Any]
     return items
 
 
+def counted(items: list[dict[str, Any]], size: int) -> list[dict[str, Any]] | None:
+    return items if len(items) == size else None
+
+
 def test_marks_train_the_brands_model_in_the_worker_which_hides_off_topic_mentions(
     db: str, postgres_url: str, redis_url: str, tmp_path: Path, feeds: FeedServer
 ) -> None:
@@ -88,7 +92,7 @@ def test_marks_train_the_brands_model_in_the_worker_which_hides_off_topic_mentio
             ).json()
             poll_and_wait(api, source["id"], after_polls=1)
             stored = wait_for(
-                lambda: (found := listed(api, brand_id, "false")) and len(found) == 16 and found,
+                lambda: counted(listed(api, brand_id, "false"), 16),
                 timeout=60,
                 what="the first poll's mentions",
             )
@@ -112,7 +116,7 @@ def test_marks_train_the_brands_model_in_the_worker_which_hides_off_topic_mentio
             report = wait_for(trained, timeout=60, what="the brand's model")
             assert report["marks"] == 8 and report["model_version"] <= 2  # one burst, one training
             visible = wait_for(
-                lambda: (v := listed(api, brand_id, "false")) and len(v) == 8 and v,
+                lambda: counted(listed(api, brand_id, "false"), 8),
                 timeout=30,
                 what="the unmarked off-topic mentions hidden",
             )

@@ -20,9 +20,7 @@ def exact(engine: Engine) -> None:
 
 def hide(engine: Engine, url: str, hidden: bool) -> None:
     with engine.begin() as connection:
-        connection.execute(
-            update(Mention).where(col(Mention.url_key) == url).values(hidden=hidden)
-        )
+        connection.execute(update(Mention).where(col(Mention.url_key) == url).values(hidden=hidden))
 
 
 def visible_count(engine: Engine) -> int:
