@@ -9,7 +9,11 @@ plain Python, so that storing a mention needs no numerical library in the worker
 import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from itertools import repeat
 from typing import Literal
+
+from domain.relevance_features import BrandPrior, WeightTables
 
 Verdict = Literal["relevant", "irrelevant"]
 
@@ -23,11 +27,33 @@ class RelevanceModel:
 
     def score(self, features: Collection[str]) -> float:
         """The probability that a mention with these features is about the brand."""
-        if not features:
+        total = sum(map(self.weights.get, features, repeat(0.0)))
+        return self._probability(total, len(features))
+
+    def score_mention(
+        self,
+        text: str,
+        *,
+        prior: BrandPrior,
+        domain: str = "",
+        author: str | None = None,
+        owned: bool = False,
+        language: str | None = None,
+    ) -> float:
+        """``score(features(text, ...))``, without building the feature strings."""
+        total, count = self._tables.weighted_sum(
+            text, prior=prior, domain=domain, author=author, owned=owned, language=language
+        )
+        return self._probability(total, count)
+
+    def _probability(self, total: float, count: int) -> float:
+        if not count:
             return _sigmoid(self.intercept)
-        weights = self.weights
-        total = sum(weights.get(feature, 0.0) for feature in features)
-        return _sigmoid(self.intercept + total / math.sqrt(len(features)))
+        return _sigmoid(self.intercept + total / math.sqrt(count))
+
+    @cached_property
+    def _tables(self) -> WeightTables:
+        return WeightTables(self.weights)
 
 
 def _sigmoid(value: float) -> float:

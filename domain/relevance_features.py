@@ -15,9 +15,9 @@ carry the prior knowledge a brand gives us for free, so that few marks suffice:
   handles (media type ``owned``), and ``lang:`` its language.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import pairwise, repeat
 
 from domain.terms import STOP_WORDS
 from domain.textnorm import words
@@ -34,12 +34,14 @@ class BrandPrior:
     terms: tuple[tuple[str, ...], ...]  # each positive term as its folded words
     prefixes: tuple[str, ...] = ()  # prefix terms ("cervez*"), without the star
     words: frozenset[str] = frozenset()  # every word of ``terms``
+    ignored: frozenset[str] = frozenset()  # those and the stop words: no evidence of a sense
 
     @classmethod
     def of(cls, positive_terms: Sequence[str]) -> "BrandPrior":
         terms = [tuple(t.split()) for t in positive_terms if not t.endswith("*") and t.split()]
         prefixes = [t[:-1] for t in positive_terms if t.endswith("*") and len(t) > 1]
-        return cls(tuple(terms), tuple(prefixes), frozenset(w for t in terms for w in t))
+        brand_words = frozenset(word for term in terms for word in term)
+        return cls(tuple(terms), tuple(prefixes), brand_words, brand_words | STOP_WORDS)
 
 
 def features(
@@ -51,25 +53,18 @@ def features(
     owned: bool = False,
     language: str | None = None,
 ) -> frozenset[str]:
-    """The features of one mention (``text``: its title and text joined by a newline)."""
+    """The features of one mention (``text``: its title and text joined by a newline).
+    Built with comprehensions: it runs for every new mention (~30 us for a tweet)."""
     tokens = words(text)
-    found: set[str] = set()
-    brand_words = prior.words
-    positions = _matches(tokens, prior, found)
-    content: list[str] = []
-    for token in tokens:
-        if token in STOP_WORDS or len(token) < 2 or token in brand_words:
-            content.append("")
-            continue
-        content.append(token)
-        found.add("w:" + token)
-        if len(token) > STEM:
-            found.add("s:" + token[:STEM])
+    ignored = prior.ignored
+    content = [token if len(token) > 1 and token not in ignored else "" for token in tokens]
     kept = [token for token in content if token]
-    found.update(f"b:{a}_{b}" for a, b in pairwise(kept))
-    for position in positions:
-        low, high = max(0, position - CONTEXT), position + CONTEXT + 1
-        found.update("c:" + token for token in content[low:high] if token)
+    found = {"w:" + token for token in kept}
+    found.update(["s:" + token[:STEM] for token in kept if len(token) > STEM])
+    found.update([f"b:{a}_{b}" for a, b in pairwise(kept)])
+    positions, matched = matches(tokens, prior)
+    found.update(matched)
+    found.update(["c:" + token for token in context(content, positions)])
     if domain:
         found.add("d:" + domain.removeprefix("www."))
     if author:
@@ -81,22 +76,101 @@ def features(
     return frozenset(found)
 
 
-def _matches(tokens: list[str], prior: BrandPrior, found: set[str]) -> list[int]:
-    """Positions where a query term starts; adds a ``q:`` feature per term found."""
+def context(content: list[str], positions: list[int]) -> set[str]:
+    """The content words within ``CONTEXT`` of the positions where the query matched."""
+    near: set[str] = set()
+    for position in positions:
+        low = position - CONTEXT if position > CONTEXT else 0
+        near.update([token for token in content[low : position + CONTEXT + 1] if token])
+    return near
+
+
+def matches(tokens: list[str], prior: BrandPrior) -> tuple[list[int], list[str]]:
+    """Positions where a query term starts, and a ``q:`` feature per term found."""
     positions: list[int] = []
+    found: list[str] = []
     for term in prior.terms:
         first, size = term[0], len(term)
+        if first not in tokens:
+            continue
         hits = [
             index
             for index, token in enumerate(tokens)
             if token == first and (size == 1 or tuple(tokens[index : index + size]) == term)
         ]
         if hits:
-            found.add("q:" + " ".join(term))
+            found.append("q:" + " ".join(term))
             positions += hits
     for stem in prior.prefixes:
         hits = [index for index, token in enumerate(tokens) if token.startswith(stem)]
         if hits:
-            found.add(f"q:{stem}*")
+            found.append(f"q:{stem}*")
             positions += hits
-    return positions
+    return positions, found
+
+
+class WeightTables:
+    """A linear model's weights split by kind of feature and keyed by the raw word, pair or
+    value, so that a mention's weighted sum is found without building its feature strings
+    (``weighted_sum``: what ingest runs on every new mention, a third of ``features``'s
+    cost). ``weighted_sum`` equals summing the weights of ``features`` (tested)."""
+
+    def __init__(self, weights: Mapping[str, float]) -> None:
+        self.words: dict[str, float] = {}
+        self.stems: dict[str, float] = {}
+        self.pairs: dict[tuple[str, str], float] = {}
+        self.near: dict[str, float] = {}
+        self.other: dict[str, float] = {}
+        for feature, weight in weights.items():
+            kind, value = feature[:2], feature[2:]
+            if kind == "w:":
+                self.words[value] = weight
+            elif kind == "s:":
+                self.stems[value] = weight
+            elif kind == "b:" and "_" in value:
+                first, second = value.split("_", 1)
+                self.pairs[first, second] = weight
+            elif kind == "c:":
+                self.near[value] = weight
+            else:
+                self.other[feature] = weight
+
+    def weighted_sum(
+        self,
+        text: str,
+        *,
+        prior: BrandPrior,
+        domain: str = "",
+        author: str | None = None,
+        owned: bool = False,
+        language: str | None = None,
+    ) -> tuple[float, int]:
+        """(sum of the weights of the mention's features, how many features it has)."""
+        tokens = words(text)
+        ignored = prior.ignored
+        content = [token if len(token) > 1 and token not in ignored else "" for token in tokens]
+        kept = [token for token in content if token]
+        distinct = set(kept)
+        stems = {token[:STEM] for token in distinct if len(token) > STEM}
+        pairs = set(pairwise(kept))
+        positions, matched = matches(tokens, prior)
+        near = context(content, positions) if positions else set()
+        others = list(matched)
+        if domain:
+            others.append("d:" + domain.removeprefix("www."))
+        if author:
+            others.append("@:" + author.lower().lstrip("@")[:60])
+        if owned:
+            others.append("owned")
+        if language:
+            others.append("lang:" + language)
+        zero = repeat(0.0)
+        total = (
+            sum(map(self.words.get, distinct, zero))
+            + sum(map(self.stems.get, stems, zero))
+            + sum(map(self.pairs.get, pairs, zero))
+            + sum(map(self.near.get, near, zero))
+            + sum(map(self.other.get, others, zero))
+        )
+        count = len(distinct) + len(stems) + len(pairs) + len(near) + len(set(others))
+        return total, count

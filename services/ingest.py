@@ -29,7 +29,7 @@ from models.mentions import (
     existing_by_keys,
 )
 from models.tables import Brand
-from services.relevance import features_of, models_for, prior_of
+from services.relevance import models_for, prior_of
 from sources.base import SourceItem
 
 
@@ -152,7 +152,17 @@ def _row(new: _New, *, now: datetime, relevance: RelevanceModel | None) -> dict[
     )
     score = None
     if relevance is not None:
-        score = round(relevance.score(_relevance_features(new, domain, media)), 6)
+        score = round(
+            relevance.score_mention(
+                full_text,
+                prior=prior_of(brand.query.source),
+                domain=domain,
+                author=item.author,
+                owned=media == "owned",
+                language=new.language,
+            ),
+            6,
+        )
     return {
         "workspace_id": brand.workspace_id,
         "brand_id": brand.brand_id,
@@ -183,19 +193,6 @@ def _row(new: _New, *, now: datetime, relevance: RelevanceModel | None) -> dict[
         "relevance_marked_at": None,
         "hidden": relevance is not None and score is not None and score < relevance.threshold,
     }
-
-
-def _relevance_features(new: _New, domain: str, media: str) -> frozenset[str]:
-    item = new.candidate.item
-    return features_of(
-        prior_of(new.poll.brand.query.source),
-        title=item.title,
-        text=item.text,
-        domain=domain,
-        author=item.author,
-        media_type=media,
-        language=new.language,
-    )
 
 
 @dataclass(frozen=True)

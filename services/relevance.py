@@ -168,13 +168,24 @@ def rescore(
     for rows in repo.iter_mentions(session, brand.id, fetched_since=fetched_since):
         changes = []
         for m in rows:
-            score = round(model.score(_features(prior, m)), 6) if model else None
+            score = round(_score(model, prior, m), 6) if model else None
             hidden = is_hidden(verdict=m.verdict, score=score, threshold=threshold)
             if hidden != m.hidden or score != m.score:
                 changes.append((m.id, m.verdict, score, hidden))
         repo.set_scores(session, changes)
         written += len(changes)
     return written
+
+
+def _score(model: RelevanceModel, prior: BrandPrior, m: repo.Scored) -> float:
+    return model.score_mention(
+        f"{m.title}\n{m.text}",
+        prior=prior,
+        domain=m.domain,
+        author=m.author,
+        owned=m.media_type == "owned",
+        language=m.language,
+    )
 
 
 def rescore_recent(session: Session, *, brand_id: int, now: datetime) -> int:
