@@ -28,6 +28,7 @@ from domain.canonical import domain_of
 from domain.relevance import Candidate, RelevanceModel, to_review
 from domain.relevance_features import BrandPrior
 from domain.relevance_training import Example, TrainedModel, train
+from domain.textnorm import words
 from services.relevance import features_of, prior_of
 
 STREAMS = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "relevance"
@@ -120,6 +121,42 @@ def baseline(name: str, *, pool: int, marks: int) -> tuple[float, float]:
     return hits / max(1, sum(kept)), hits / max(1, relevant)
 
 
+def cost(rounds: int = 7) -> None:
+    """What scoring a new mention costs at ingest, against raw VADER on the same texts,
+    alternating chunk by chunk (the machine's speed changes weigh on both alike). The words
+    are split outside the timing: ingest has them from matching the brand's query."""
+    from domain.sentiment import vader_analyzer
+
+    analyzer = vader_analyzer()
+    shares = []
+    for name in sorted(p.stem for p in STREAMS.glob("*.jsonl")):
+        query, rows = load(name)
+        prior = prior_of(query)
+        texts = [f"{row['title']}\n{row['text']}" for row in rows]
+        split = {text: words(text) for text in texts}
+        trained = train([Example(_features(prior, row), row["relevant"]) for row in rows[:60]])
+        model = _applied(trained)
+        assert model is not None
+        for _ in range(rounds):
+            spent = {"vader": 0.0, "relevance": 0.0}
+            for start in range(0, len(texts), 50):
+                chunk = texts[start : start + 50]
+                began = time.perf_counter()
+                for text in chunk:
+                    analyzer.polarity_scores(text)
+                spent["vader"] += time.perf_counter() - began
+                began = time.perf_counter()
+                for row, text in zip(rows[start : start + 50], chunk, strict=True):
+                    model.score_mention(split[text], prior=prior, domain=domain_of(row["url"]),
+                                        author=row["author"], language=row["language"])  # fmt: skip
+                spent["relevance"] += time.perf_counter() - began
+            shares.append(spent["relevance"] / spent["vader"])
+    print(
+        f"relevance scoring at ingest: median {statistics.median(shares):.1%} of raw VADER's "
+        f"time per item ({len(shares)} paired rounds over the streams' texts)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--streams", default="")
@@ -127,7 +164,11 @@ def main() -> None:
     parser.add_argument("--first", type=int, default=20)
     parser.add_argument("--asked", type=int, default=40)
     parser.add_argument("--batch", type=int, default=10)
+    parser.add_argument("--cost", action="store_true", help="only the cost of scoring at ingest")
     args = parser.parse_args()
+    if args.cost:
+        cost()
+        return
     every = sorted(p.stem for p in STREAMS.glob("*.jsonl"))
     names = args.streams.split(",") if args.streams else every
     results = [

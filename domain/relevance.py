@@ -32,7 +32,7 @@ class RelevanceModel:
 
     def score_mention(
         self,
-        text: str,
+        tokens: Sequence[str],
         *,
         prior: BrandPrior,
         domain: str = "",
@@ -40,9 +40,10 @@ class RelevanceModel:
         owned: bool = False,
         language: str | None = None,
     ) -> float:
-        """``score(features(text, ...))``, without building the feature strings."""
+        """``score(features(text, ...))`` from the text's words (``words(text)``), without
+        building the feature strings."""
         total, count = self._tables.weighted_sum(
-            text, prior=prior, domain=domain, author=author, owned=owned, language=language
+            tokens, prior=prior, domain=domain, author=author, owned=owned, language=language
         )
         return self._probability(total, count)
 

@@ -17,7 +17,8 @@ carry the prior knowledge a brand gives us for free, so that few marks suffice:
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import pairwise, repeat
+from itertools import pairwise
+from typing import Any
 
 from domain.terms import STOP_WORDS
 from domain.textnorm import words
@@ -76,7 +77,7 @@ def features(
     return frozenset(found)
 
 
-def context(content: list[str], positions: list[int]) -> set[str]:
+def context(content: Sequence[str], positions: list[int]) -> set[str]:
     """The content words within ``CONTEXT`` of the positions where the query matched."""
     near: set[str] = set()
     for position in positions:
@@ -85,7 +86,7 @@ def context(content: list[str], positions: list[int]) -> set[str]:
     return near
 
 
-def matches(tokens: list[str], prior: BrandPrior) -> tuple[list[int], list[str]]:
+def matches(tokens: Sequence[str], prior: BrandPrior) -> tuple[list[int], list[str]]:
     """Positions where a query term starts, and a ``q:`` feature per term found."""
     positions: list[int] = []
     found: list[str] = []
@@ -137,7 +138,7 @@ class WeightTables:
 
     def weighted_sum(
         self,
-        text: str,
+        tokens: Sequence[str],
         *,
         prior: BrandPrior,
         domain: str = "",
@@ -145,8 +146,10 @@ class WeightTables:
         owned: bool = False,
         language: str | None = None,
     ) -> tuple[float, int]:
-        """(sum of the weights of the mention's features, how many features it has)."""
-        tokens = words(text)
+        """(sum of the weights of the mention's features, how many features it has), from
+        the mention's words (``domain.textnorm.words`` of its title and text: ingest has
+        them from matching the brand's query). No feature string is built but the few of
+        ``others``: sets of words, stems and pairs are looked up in their own tables."""
         ignored = prior.ignored
         content = [token if len(token) > 1 and token not in ignored else "" for token in tokens]
         kept = [token for token in content if token]
@@ -155,22 +158,23 @@ class WeightTables:
         pairs = set(pairwise(kept))
         positions, matched = matches(tokens, prior)
         near = context(content, positions) if positions else set()
-        others = list(matched)
+        others = set(matched)
         if domain:
-            others.append("d:" + domain.removeprefix("www."))
+            others.add("d:" + domain.removeprefix("www."))
         if author:
-            others.append("@:" + author.lower().lstrip("@")[:60])
+            others.add("@:" + author.lower().lstrip("@")[:60])
         if owned:
-            others.append("owned")
+            others.add("owned")
         if language:
-            others.append("lang:" + language)
-        zero = repeat(0.0)
-        total = (
-            sum(map(self.words.get, distinct, zero))
-            + sum(map(self.stems.get, stems, zero))
-            + sum(map(self.pairs.get, pairs, zero))
-            + sum(map(self.near.get, near, zero))
-            + sum(map(self.other.get, others, zero))
-        )
-        count = len(distinct) + len(stems) + len(pairs) + len(near) + len(set(others))
+            others.add("lang:" + language)
+        total = _weights_of(self.words, distinct) + _weights_of(self.stems, stems)
+        total += _weights_of(self.pairs, pairs) + _weights_of(self.near, near)
+        total += _weights_of(self.other, others)
+        count = len(distinct) + len(stems) + len(pairs) + len(near) + len(others)
         return total, count
+
+
+def _weights_of(table: dict[Any, float], present: set[Any]) -> float:
+    """The sum of the weights of the keys present. (Not ``present & table.keys()``: a keys
+    view intersected copies every key of the table first.)"""
+    return sum([table[key] for key in present if key in table])

@@ -101,11 +101,13 @@ class _Candidate:
     domain: str
     dedup_keys: list[tuple[int, str]]  # _dedup_keys
     full_text: str  # title and text: what is matched, detected and scored
+    tokens: tuple[str, ...]  # its words, as the query matched them (and relevance reads them)
 
 
 def _candidate(item: SourceItem, brand: BrandContext) -> _Candidate | None:
     full_text = f"{item.title}\n{item.text}".strip()
-    if not brand.query.matches_prepared(prepare_text(full_text)):
+    prepared = prepare_text(full_text)
+    if not brand.query.matches_prepared(prepared):
         return None
     keys = _keys(item)
     if keys is None:
@@ -113,7 +115,9 @@ def _candidate(item: SourceItem, brand: BrandContext) -> _Candidate | None:
     url, url_key, story, domain = keys
     url_key, story = url_key[:2048], story[:600] if story else None
     dedup_keys = _dedup_keys(brand.brand_id, url_key, story)
-    return _Candidate(item, url, url_key, story, domain[:255], dedup_keys, full_text)
+    return _Candidate(
+        item, url, url_key, story, domain[:255], dedup_keys, full_text, prepared.tokens
+    )
 
 
 def _languages(candidates: Sequence[_Candidate]) -> list[str | None]:
@@ -154,7 +158,7 @@ def _row(new: _New, *, now: datetime, relevance: RelevanceModel | None) -> dict[
     if relevance is not None:
         score = round(
             relevance.score_mention(
-                full_text,
+                new.candidate.tokens,
                 prior=prior_of(brand.query.source),
                 domain=domain,
                 author=item.author,

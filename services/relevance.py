@@ -179,7 +179,7 @@ def rescore(
 
 def _score(model: RelevanceModel, prior: BrandPrior, m: repo.Scored) -> float:
     return model.score_mention(
-        f"{m.title}\n{m.text}",
+        words(f"{m.title}\n{m.text}"),
         prior=prior,
         domain=m.domain,
         author=m.author,

@@ -96,6 +96,7 @@ def create_app(settings: Settings | None = None) -> Celery:
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
+        worker_max_memory_per_child=settings.worker_max_memory_mb * 1024 or None,
         worker_hijack_root_logger=False,
         task_default_queue="escucha",
         beat_schedule={

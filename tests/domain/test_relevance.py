@@ -13,6 +13,7 @@ from domain.relevance import (
 )
 from domain.relevance_features import BrandPrior, features
 from domain.relevance_training import MIN_PER_CLASS, THRESHOLD_RANGE, Example, can_train, train
+from domain.textnorm import words
 from models.tables import RelevanceModelRow
 from services.relevance import prior_of, should_train
 
@@ -172,6 +173,11 @@ def test_the_fast_weighted_sum_equals_the_features_weights_on_every_stream_text(
                 )
             )
             found = model.score_mention(
-                text, prior=prior, domain=domain, author=author, owned=owned, language=language
+                words(text),
+                prior=prior,
+                domain=domain,
+                author=author,
+                owned=owned,
+                language=language,
             )
             assert abs(found - expected) < 1e-9
