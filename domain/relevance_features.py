@@ -6,7 +6,6 @@ carry the prior knowledge a brand gives us for free, so that few marks suffice:
 - ``w:`` each content word of title and text (folded: case and accents do not matter,
   stop words of Spanish and English removed) and ``s:`` a crude stem (its first 5
   letters), so "cervezas" and "cerveza", "vaccines" and "vaccine" share evidence;
-- ``b:`` each pair of neighbouring content words ("grupo modelo", "triple crown");
 - ``c:`` the words within ``CONTEXT`` words of where the brand's query matched: what is
   said right next to "corona" tells its sense best;
 - ``q:`` which of the query's positive terms matched (a brand whose query has
@@ -17,7 +16,6 @@ carry the prior knowledge a brand gives us for free, so that few marks suffice:
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import Any
 
 from domain.terms import STOP_WORDS
@@ -55,14 +53,14 @@ def features(
     language: str | None = None,
 ) -> frozenset[str]:
     """The features of one mention (``text``: its title and text joined by a newline).
-    Built with comprehensions: it runs for every new mention (~30 us for a tweet)."""
+    Training and the review queue build these; ingest sums their weights without building
+    them (``WeightTables.weighted_sum``)."""
     tokens = words(text)
     ignored = prior.ignored
     content = [token if len(token) > 1 and token not in ignored else "" for token in tokens]
     kept = [token for token in content if token]
     found = {"w:" + token for token in kept}
     found.update(["s:" + token[:STEM] for token in kept if len(token) > STEM])
-    found.update([f"b:{a}_{b}" for a, b in pairwise(kept)])
     positions, matched = matches(tokens, prior)
     found.update(matched)
     found.update(["c:" + token for token in context(content, positions)])
@@ -111,7 +109,7 @@ def matches(tokens: Sequence[str], prior: BrandPrior) -> tuple[list[int], list[s
 
 
 class WeightTables:
-    """A linear model's weights split by kind of feature and keyed by the raw word, pair or
+    """A linear model's weights split by kind of feature and keyed by the raw word or
     value, so that a mention's weighted sum is found without building its feature strings
     (``weighted_sum``: what ingest runs on every new mention, a third of ``features``'s
     cost). ``weighted_sum`` equals summing the weights of ``features`` (tested)."""
@@ -119,7 +117,6 @@ class WeightTables:
     def __init__(self, weights: Mapping[str, float]) -> None:
         self.words: dict[str, float] = {}
         self.stems: dict[str, float] = {}
-        self.pairs: dict[tuple[str, str], float] = {}
         self.near: dict[str, float] = {}
         self.other: dict[str, float] = {}
         for feature, weight in weights.items():
@@ -128,9 +125,6 @@ class WeightTables:
                 self.words[value] = weight
             elif kind == "s:":
                 self.stems[value] = weight
-            elif kind == "b:" and "_" in value:
-                first, second = value.split("_", 1)
-                self.pairs[first, second] = weight
             elif kind == "c:":
                 self.near[value] = weight
             else:
@@ -149,13 +143,12 @@ class WeightTables:
         """(sum of the weights of the mention's features, how many features it has), from
         the mention's words (``domain.textnorm.words`` of its title and text: ingest has
         them from matching the brand's query). No feature string is built but the few of
-        ``others``: sets of words, stems and pairs are looked up in their own tables."""
+        ``others``: sets of words, stems and context are looked up in their own tables."""
         ignored = prior.ignored
         content = [token if len(token) > 1 and token not in ignored else "" for token in tokens]
         kept = [token for token in content if token]
         distinct = set(kept)
         stems = {token[:STEM] for token in distinct if len(token) > STEM}
-        pairs = set(pairwise(kept))
         positions, matched = matches(tokens, prior)
         near = context(content, positions) if positions else set()
         others = set(matched)
@@ -168,9 +161,9 @@ class WeightTables:
         if language:
             others.add("lang:" + language)
         total = _weights_of(self.words, distinct) + _weights_of(self.stems, stems)
-        total += _weights_of(self.pairs, pairs) + _weights_of(self.near, near)
+        total += _weights_of(self.near, near)
         total += _weights_of(self.other, others)
-        count = len(distinct) + len(stems) + len(pairs) + len(near) + len(others)
+        count = len(distinct) + len(stems) + len(near) + len(others)
         return total, count
 
 

@@ -138,7 +138,7 @@ def _top(weights: dict[str, float], *, positive: bool) -> list[tuple[str, float]
     ranked = sorted(weights.items(), key=lambda kv: -kv[1] if positive else kv[1])
     found: dict[str, float] = {}
     for feature, weight in ranked:
-        if (weight > 0) != positive or feature[:2] not in ("w:", "b:", "c:", "q:"):
+        if (weight > 0) != positive or feature[:2] not in ("w:", "c:", "q:"):
             continue
         phrase = feature[2:].replace("_", " ")
         found.setdefault(phrase, weight)
