@@ -20,6 +20,7 @@ from api.routes import (
     mentions,
     objectives,
     query,
+    relevance,
     sentiment,
     situation,
     sources,
@@ -103,7 +104,7 @@ def create_app() -> FastAPI:
     app.add_middleware(BodyLimitMiddleware)
     for module in (health, brands, sources, mentions, trends, query, sentiment, alerts):
         app.include_router(module.router)
-    for module in (situation, objectives, control):
+    for module in (situation, objectives, control, relevance):
         app.include_router(module.router)
 
     @app.exception_handler(RequestValidationError)

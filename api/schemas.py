@@ -176,6 +176,9 @@ class MentionFilterQuery(StrictModel):
     source_kind: SourceKind | None = None
     label: Label | None = None
     q: str | None = Field(default=None, max_length=1000)
+    hidden: Literal["true", "false", "any"] = Field(
+        default="false", description="hidden mentions (relevance): only them, none, or both"
+    )
 
     @field_validator("q")
     @classmethod

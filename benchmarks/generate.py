@@ -357,6 +357,10 @@ def _row(
         "engagement_comments": int(rng.paretovariate(1.5)) if engaged else None,
         "also_seen_in": [],
         "media_type": media,
+        "relevance_score": None,
+        "relevance_verdict": None,
+        "relevance_marked_at": None,
+        "hidden": False,
     }
 
 

@@ -15,6 +15,9 @@ default the `bench` database on 127.0.0.1, skipped if unreachable):
   a `sources.poll_batch` task does (ESCUCHA_POLL_BATCH_SIZE, default 50);
 - again: the same feeds once more: parsed, matched, every item found already stored (dedup).
 
+With `--relevance` every round's brand has a trained relevance model (issue 17), which
+scores every new item as it is stored.
+
 Raw VADER: `SentimentIntensityAnalyzer.polarity_scores(title + "\\n" + text)` over the same
 items, alternating with the pipeline unit by unit (`paired_round`). ratio = pipeline items/s
 / raw VADER items/s (target >= 0.8), one per round, each round a new brand; the median of
@@ -111,7 +114,38 @@ def reset_postgres(url: str) -> str | None:
     return None
 
 
-def paired_round(documents: list[bytes], texts: list[str], batch: int) -> dict[str, float]:
+def give_relevance_model(brand_id: int, texts: list[str]) -> None:
+    """A trained relevance model for the brand (60 of the corpus's texts marked, half of each
+    kind), so that storing applies it to every new item as it would for a brand with marks."""
+    from core.db import session_scope
+    from domain.relevance_training import Example, train
+    from models.tables import RelevanceModelRow
+    from models.types import utcnow
+    from services.relevance import features_of, prior_of
+
+    prior = prior_of(BRAND.lower())
+    examples = [
+        Example(
+            features_of(prior, title=text, text="", domain="news.example.org", author=None,
+                        media_type="earned", language=None),
+            relevant=n % 2 == 0,
+        )
+        for n, text in enumerate(texts[:60])
+    ]  # fmt: skip
+    trained = train(examples)
+    assert trained is not None
+    with session_scope() as session:
+        session.add(
+            RelevanceModelRow(
+                brand_id=brand_id, version=1, marks=60, trained_at=utcnow(), trained_marks=60,
+                weights=trained.weights, intercept=trained.intercept, threshold=trained.threshold,
+            )
+        )  # fmt: skip
+
+
+def paired_round(
+    documents: list[bytes], texts: list[str], batch: int, *, relevance: bool = False
+) -> dict[str, float]:
     """One round for a new brand with `batch` sources. Unit by unit of work (`batch` feeds,
     20 x `batch` items): raw VADER over the unit's texts, then the pipeline storing the unit
     new; then, unit by unit again, raw VADER and the pipeline finding the unit stored. The
@@ -130,6 +164,8 @@ def paired_round(documents: list[bytes], texts: list[str], batch: int) -> dict[s
     analyzer = vader_analyzer()
     urls = [f"https://news.example.org/{n}.xml" for n in range(batch)]
     brand_id, source_ids = brand_with_sources(urls, kind="rss")
+    if relevance:
+        give_relevance_model(brand_id, texts)
     with session_scope() as session:
         context = brand_context(session, brand_id)
     spent = {"vader": 0.0, "new": 0.0, "again": 0.0}
@@ -172,6 +208,9 @@ def main() -> None:
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="'' to skip")
     parser.add_argument("--batch", type=int, default=DEFAULT_BATCH, help="feeds per unit of work")
     parser.add_argument("--rounds", type=int, default=9, help="paired measurements per store")
+    parser.add_argument(
+        "--relevance", action="store_true", help="each brand has a trained relevance model"
+    )
     args = parser.parse_args()
     os.environ.setdefault("ESCUCHA_DATA_DIR", tempfile.mkdtemp(prefix="escucha-bench-"))
     documents, texts = build_feeds(args.feeds)
@@ -195,7 +234,7 @@ def main() -> None:
         prepare_database(url)
         new_ratios, again_ratios = [], []
         for round_number in range(1, args.rounds + 1):
-            spent = paired_round(documents, texts, args.batch)
+            spent = paired_round(documents, texts, args.batch, relevance=args.relevance)
             items = len(texts)
             new_ratios.append(spent["vader"] / spent["new"])
             again_ratios.append(spent["vader"] / spent["again"])

@@ -89,6 +89,15 @@ class Settings(BaseSettings):
     # A request waits this long at most for its host's token; longer, the poll is deferred.
     host_rate_max_wait_seconds: float = Field(default=5.0, ge=0)
     worker_concurrency: int = Field(default=4, ge=1)
+    # A prefork worker process holding more than this after a task is replaced by a fresh
+    # one: training a relevance model loads scikit-learn (~90 MB) into the process that ran
+    # it, and a poll-only process stays near 135 MB. 0: never.
+    worker_max_memory_mb: int = Field(default=200, ge=0)
+    # Relevance: a brand's model is retrained this long after its last mark (marks that come
+    # closer together are trained on once), and at most this long after a mark however
+    # often marks come.
+    relevance_train_delay_seconds: float = Field(default=3.0, ge=0)
+    relevance_train_max_delay_seconds: float = Field(default=30.0, ge=0)
     # The scheduler queues due sources in batches of this many per task: one task claims
     # them in one statement, fetches them on poll_fetch_threads threads and stores them in
     # one transaction. A unit of work has fixed costs (round trips, the wait for the

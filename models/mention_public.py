@@ -1,7 +1,7 @@
 """A mention as every reader sees it (the API, the reports, the pages): ``MentionPublic``."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -22,6 +22,18 @@ class EngagementPublic(BaseModel):
     comments: int | None
 
 
+class RelevanceOfMention(BaseModel):
+    score: float | None = Field(
+        description="the brand model's probability that the mention is about the brand; "
+        "null until the brand has a model"
+    )
+    verdict: Literal["relevant", "irrelevant"] | None = Field(description="the user's mark")
+    hidden: bool = Field(
+        description="marked irrelevant, or unmarked and scored under the brand's threshold: "
+        "left out of every list, count and report"
+    )
+
+
 class MentionPublic(BaseModel):
     id: int
     brand_id: int
@@ -40,6 +52,7 @@ class MentionPublic(BaseModel):
     also_seen_in: list[dict[str, Any]]
     media_type: str
     story_id: int = Field(description="Its story: the id of the story's first mention")
+    relevance: RelevanceOfMention
 
 
 def public_fields(m: Mention) -> dict[str, Any]:
@@ -69,6 +82,11 @@ def public_fields(m: Mention) -> dict[str, Any]:
         "also_seen_in": m.also_seen_in,
         "media_type": m.media_type,
         "story_id": m.story_id if m.story_id is not None else m.id,
+        "relevance": {
+            "score": m.relevance_score,
+            "verdict": m.relevance_verdict,
+            "hidden": m.hidden,
+        },
     }
 
 

@@ -280,10 +280,13 @@ class MentionFilter:
     until: datetime | None = None
     source_kind: str | None = None
     label: str | None = None
+    hidden: bool | None = False  # hidden mentions (relevance) only when asked; None: both
 
 
 def filtered(statement: Select[Any], f: MentionFilter) -> Select[Any]:
     statement = statement.where(col(Mention.workspace_id) == f.workspace_id)
+    if f.hidden is not None:
+        statement = statement.where(col(Mention.hidden) == f.hidden)
     if f.brand_id is not None:
         statement = statement.where(col(Mention.brand_id) == f.brand_id)
     if f.since is not None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, func, over
+from sqlalchemy import BigInteger, false, func, over
 from sqlalchemy import select as core_select
 from sqlmodel import Field, Session, SQLModel, col, select
 
@@ -39,10 +39,12 @@ def engagement() -> Any:
 
 
 def _period(statement: Any, brand_id: int, since: datetime, until: datetime) -> Any:
+    """The brand's visible mentions of the period (hidden ones leave every report)."""
     return statement.where(
         col(Mention.brand_id) == brand_id,
         col(Mention.published_at) >= since,
         col(Mention.published_at) < until,
+        col(Mention.hidden) == false(),
     )
 
 

@@ -28,6 +28,7 @@ from sqlalchemy import (
     bindparam,
     case,
     cast,
+    false,
     func,
     literal,
     or_,
@@ -234,7 +235,11 @@ def _mention_facts(shape: Shape) -> Any:
         flag(m.c.media_type == "owned").label("owned"),
         flag(m.c.media_type == "earned").label("earned"),
         flag(m.c.media_type == "paid").label("paid"),
-    ).where(m.c.brand_id.in_(bindparam("brand_ids", expanding=True)), or_(*ranges))
+    ).where(
+        m.c.brand_id.in_(bindparam("brand_ids", expanding=True)),
+        or_(*ranges),
+        m.c.hidden == false(),  # as the rollup: visible mentions only (migration 0010)
+    )
     if shape.kinds == "one":
         statement = statement.where(m.c.source_kind == bindparam("kind"))
     if shape.as_of:

@@ -1,7 +1,8 @@
 """Queries for stories: the stored mentions new copies may join, and the stories of a period.
 
 A mention's story is ``story_id``, or its own id on the story's first mention (NULL there:
-its id is not known before it is inserted).
+its id is not known before it is inserted). Hidden mentions (relevance) count in no story;
+they are still found as candidates, so a copy of a hidden first mention joins its story.
 """
 
 from collections.abc import Iterable, Sequence
@@ -10,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import case, func, or_, text, union_all
+from sqlalchemy import case, false, func, or_, text, union_all
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col
 
@@ -97,7 +98,10 @@ def stories_count(
     whose first mention is not in it."""
     copy, first = Mention.__table__.alias("copy"), Mention.__table__.alias("first")  # type: ignore[attr-defined]
     first_elsewhere = or_(
-        first.c.id.is_(None), first.c.published_at < since, first.c.published_at >= until
+        first.c.id.is_(None),
+        first.c.published_at < since,
+        first.c.published_at >= until,
+        first.c.hidden,
     )
     statement = (
         core_select(
@@ -214,6 +218,7 @@ def _copies(table: Any, brand_id: int, since: datetime, until: datetime) -> list
         table.c.story_id.is_not(None),
         table.c.published_at >= since,
         table.c.published_at < until,
+        table.c.hidden == false(),
     ]
 
 
@@ -222,6 +227,7 @@ def _period(brand_id: int, since: datetime, until: datetime) -> list[Any]:
         col(Mention.brand_id) == brand_id,
         col(Mention.published_at) >= since,
         col(Mention.published_at) < until,
+        col(Mention.hidden) == false(),
     ]
 
 

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint, text
+from sqlalchemy import JSON, BigInteger, Boolean, Column, Index, UniqueConstraint, false, text
 from sqlmodel import Field, SQLModel
 
 from domain.names import name_key
@@ -148,6 +148,44 @@ class Mention(SQLModel, table=True):
     # mention itself (its story is its own id: ``story_of``); the key its copies find it by.
     story_id: int | None = Field(default=None, sa_type=BigInteger())
     story_word: str | None = Field(default=None, max_length=64)
+    # Relevance (migration 0010): the brand model's score, the user's mark, and whether the
+    # mention is hidden from every list, count and report (``domain.relevance.is_hidden``).
+    relevance_score: float | None = None
+    relevance_verdict: str | None = Field(default=None, max_length=12)
+    relevance_marked_at: datetime | None = _ts()
+    hidden: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
+
+
+Index(
+    "ix_mention_brand_marked",
+    Mention.__table__.c.brand_id,  # type: ignore[attr-defined]
+    Mention.__table__.c.relevance_marked_at,  # type: ignore[attr-defined]
+    postgresql_where=text("relevance_verdict IS NOT NULL"),
+    sqlite_where=text("relevance_verdict IS NOT NULL"),
+)
+
+
+class RelevanceModelRow(SQLModel, table=True):
+    """A brand's relevance state: its marks' count and time (what retraining debounces on)
+    and, once trained, the model and its cross-validated figures."""
+
+    __tablename__ = "relevance_model"
+
+    brand_id: int = Field(foreign_key="brand.id", primary_key=True, ondelete="CASCADE")
+    version: int = 0
+    marks: int = 0
+    last_marked_at: datetime | None = _ts()
+    trained_at: datetime | None = _ts()
+    trained_marks: int = 0
+    weights: dict[str, float] | None = Field(default=None, sa_column=Column(JSON))
+    intercept: float | None = None
+    threshold: float | None = None
+    precision: float | None = None
+    recall: float | None = None
+    top_for: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    top_against: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 
 
 class PollAttempt(SQLModel, table=True):

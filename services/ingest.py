@@ -1,6 +1,6 @@
 """Turn what a source returned into stored mentions: match, canonicalise, score, dedup."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from operator import attrgetter
@@ -18,6 +18,7 @@ from domain.language import detect_languages
 from domain.language import warm_up as warm_up_language_detector
 from domain.media import media_type
 from domain.query import BrandQuery, parse_query, prepare_text
+from domain.relevance import RelevanceModel
 from domain.sentiment import score_text
 from domain.stories import Assignment, StoryTerms
 from domain.text import drop_controls, has_controls
@@ -29,6 +30,7 @@ from models.mentions import (
     existing_by_keys,
 )
 from models.tables import Brand
+from services.relevance import models_for, prior_of
 from services.stories import plan_stories
 from sources.base import SourceItem
 from sources.items import clamp_count, safe_url, valid_text
@@ -105,7 +107,7 @@ class _Candidate:
     domain: str
     dedup_keys: list[tuple[int, str]]  # _dedup_keys
     full_text: str  # title and text: what is matched, detected and scored
-    tokens: tuple[str, ...]  # its folded words, as matched: what its story is told by
+    tokens: tuple[str, ...]  # its folded words, as matched: what relevance and stories read
 
 
 def _candidate(item: SourceItem, brand: BrandContext) -> _Candidate | None:
@@ -148,12 +150,32 @@ class _New:
         return self.poll.brand.brand_id, self.candidate.url_key
 
 
-def _row(new: _New, *, now: datetime) -> dict[str, Any]:
-    """Sentiment and media type: the costly part, done only for new items."""
+def _row(new: _New, *, now: datetime, relevance: RelevanceModel | None) -> dict[str, Any]:
+    """Sentiment, media type and relevance: the costly part, done only for new items."""
     brand, item, url = new.poll.brand, new.candidate.item, new.candidate.url
     full_text = new.candidate.full_text
     sentiment = score_text(full_text, new.language)
     domain = new.candidate.domain
+    media = media_type(
+        domain=domain,
+        author=item.author,
+        text=full_text,
+        owned_domains=brand.owned_domains,
+        owned_handles=brand.owned_handles,
+    )
+    score = None
+    if relevance is not None:
+        score = round(
+            relevance.score_mention(
+                new.candidate.tokens,
+                prior=prior_of(brand.query.source),
+                domain=domain,
+                author=item.author,
+                owned=media == "owned",
+                language=new.language,
+            ),
+            6,
+        )
     return {
         "workspace_id": brand.workspace_id,
         "brand_id": brand.brand_id,
@@ -178,13 +200,11 @@ def _row(new: _New, *, now: datetime) -> dict[str, Any]:
         "engagement_score": item.score,
         "engagement_comments": item.comments,
         "also_seen_in": new.also_seen_in,
-        "media_type": media_type(
-            domain=domain,
-            author=item.author,
-            text=full_text,
-            owned_domains=brand.owned_domains,
-            owned_handles=brand.owned_handles,
-        ),
+        "media_type": media,
+        "relevance_score": score,
+        "relevance_verdict": None,
+        "relevance_marked_at": None,
+        "hidden": relevance is not None and score is not None and score < relevance.threshold,
         "story_id": new.story_id,
         "story_word": new.story_word,
     }
@@ -237,15 +257,17 @@ def store_polls(
         new_of.append(news)
     add_seen_in(session, seen_in)
     every_new = [new for news in new_of for new in news]
+    # Read in this transaction: a model trained meanwhile is the one applied.
+    models = models_for(session, {new.poll.brand.brand_id for new in every_new})
     _plan_stories(session, every_new, now=now)
     first = [new for new in every_new if new.copy_of is None]
-    inserted = _insert(session, first, now=now)
+    inserted = _insert(session, first, models, now=now)
     copies = [new for new in every_new if new.copy_of is not None]
     if copies:  # copies of stories that start in this batch: their first mention's id
         for new in copies:
             assert new.copy_of is not None
             new.story_id = inserted.get(new.copy_of.key)  # None: it lost a race; its own
-        inserted.update(_insert(session, copies, now=now))
+        inserted.update(_insert(session, copies, models, now=now))
     lost = [new for new in every_new if new.key not in inserted]
     if lost:
         _note_lost_races(session, lost)
@@ -257,7 +279,13 @@ def store_polls(
     return results
 
 
-def _insert(session: Session, news: list[_New], *, now: datetime) -> dict[tuple[int, str], int]:
+def _insert(
+    session: Session,
+    news: list[_New],
+    models: Mapping[int, RelevanceModel],
+    *,
+    now: datetime,
+) -> dict[tuple[int, str], int]:
     """Score and insert; the ids of the rows the database took, by ``_New.key``."""
     with MentionInserts(session, expected=len(news)) as inserts:
         step = _DETECTED_TOGETHER if inserts.sends_early else max(len(news), 1)
@@ -265,7 +293,7 @@ def _insert(session: Session, news: list[_New], *, now: datetime) -> dict[tuple[
             chunk = news[start : start + step]
             _settle_languages(chunk)
             for new in chunk:
-                inserts.add(_row(new, now=now))
+                inserts.add(_row(new, now=now, relevance=models.get(new.poll.brand.brand_id)))
     return inserts.inserted
 
 

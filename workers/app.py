@@ -76,7 +76,7 @@ def create_app(settings: Settings | None = None) -> Celery:
     app = Celery(
         "escucha",
         broker=settings.resolved_broker_url(),
-        include=["workers.tasks", "workers.alert_tasks"],
+        include=["workers.tasks", "workers.alert_tasks", "workers.relevance_tasks"],
     )
     app.conf.update(
         broker_transport=broker_transport(settings),
@@ -96,6 +96,7 @@ def create_app(settings: Settings | None = None) -> Celery:
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
+        worker_max_memory_per_child=settings.worker_max_memory_mb * 1024 or None,
         worker_hijack_root_logger=False,
         task_default_queue="escucha",
         beat_schedule={
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> Celery:
                 "schedule": settings.scheduler_tick_seconds,
             },
             "alerts.evaluate": {"task": "alerts.evaluate", "schedule": 60.0},
+            "relevance.sweep": {"task": "relevance.sweep", "schedule": 30.0},
         },
         beat_schedule_filename=str((settings.data_dir / "celerybeat-schedule").resolve()),
     )

@@ -1,5 +1,8 @@
 """Sending work to the workers. Callers send only after the commit the task depends on."""
 
+from datetime import datetime
+
+from core.settings import get_settings
 from services.errors import ServiceUnavailableError
 from workers.app import celery_app
 
@@ -19,3 +22,14 @@ def broker_reachable() -> str | None:
     except Exception as exc:
         return type(exc).__name__
     return None
+
+
+def queue_relevance_training(brand_id: int, *, marked_at: datetime) -> None:
+    """Train the brand's model a few seconds after this mark (marks closer together are
+    trained on once: the task of an earlier mark sees a later one and leaves it the work)."""
+    celery_app.send_task(
+        "relevance.train",
+        args=[brand_id, marked_at.isoformat()],
+        countdown=get_settings().relevance_train_delay_seconds,
+        retry=False,
+    )

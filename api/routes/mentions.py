@@ -30,6 +30,7 @@ EXPORT_FIELDS = [
     "id", "brand_id", "source_id", "source_kind", "url", "domain", "title", "text", "author",
     "published_at", "fetched_at", "language", "sentiment_compound", "sentiment_label",
     "sentiment_model", "engagement_score", "engagement_comments", "media_type",
+    "relevance_score", "relevance_verdict", "hidden",
 ]  # fmt: skip
 
 
@@ -47,6 +48,7 @@ def _filter(params: MentionFilterQuery, session: Session, workspace_id: int) -> 
         until=until,
         source_kind=params.source_kind,
         label=params.label,
+        hidden={"true": True, "false": False, "any": None}[params.hidden],
     )
 
 

@@ -1,7 +1,7 @@
 """Stories: mention.story_id (the story's first mention; NULL on that one) and story_word
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 
 Mentions stored before stories existed keep story_id NULL: each is a story of its own, as
 no copy can be recognised without its key. story_word is the key later copies find a
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011"
-down_revision: str | None = "0009"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

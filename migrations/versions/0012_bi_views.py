@@ -15,9 +15,8 @@ hourly rollup (`mention_hourly`, its all-kinds rows), so a year of days costs a 
 rollup rows. Local days use the brand's timezone on PostgreSQL; SQLite has no time zone
 database, so there they are UTC days (the README says so).
 
-Visibility: every stored mention is visible today. When mentions gain a `hidden` flag, add
-`AND NOT m.hidden` to VISIBLE below (the rollup, and so the daily view, must leave hidden
-mentions out by then too).
+Visibility: hidden mentions (relevance, migration 0010) are left out, as the rollup behind
+the daily view leaves them out. Each mention row carries its story (migration 0011).
 
 A later migration that rebuilds `mention`, `brand` or `mention_hourly` on SQLite (alembic's
 batch mode: copy, drop, rename) must drop these views first and create them again after:
@@ -33,7 +32,7 @@ down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-VISIBLE = "1 = 1"
+VISIBLE = "NOT m.hidden"
 
 PG_LOCAL_DATE = "CAST(m.published_at AT TIME ZONE b.timezone AS DATE)"
 SQLITE_LOCAL_DATE = "date(m.published_at)"
@@ -70,7 +69,8 @@ SELECT
     m.sentiment_model AS sentiment_model,
     m.engagement_score AS engagement_score,
     m.engagement_comments AS engagement_comments,
-    m.media_type AS media_type
+    m.media_type AS media_type,
+    COALESCE(m.story_id, m.id) AS story_id
 FROM mention AS m
 JOIN brand AS b ON b.id = m.brand_id
 WHERE {VISIBLE}

@@ -4,7 +4,7 @@ Names are compared as people read them, whatever their case, accents or spacing 
 "Oxxo" are one name).
 
 Revision ID: 0014
-Revises: 0007
+Revises: 0012
 
 Adds ``name_key`` (``domain.names.name_key`` of the name) to ``workspace`` and ``brand``,
 filled for the rows there are, with a unique index: (name_key) for workspaces,
@@ -24,7 +24,7 @@ from alembic import op
 from domain.names import name_key
 
 revision: str = "0014"
-down_revision: str | None = "0007"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -13,8 +13,9 @@ from models.tables import Source, Workspace
 from models.types import utcnow
 from tests.conftest import TEST_DATABASE_URL
 
-# One per test database, so helpers or CI runs on one server do not drop each other's.
-SCRATCH_DATABASE = f"{TEST_DATABASE_URL.rpartition('/')[2] or 'escucha'}_scratch"
+# Named after the suite's database, so that suites run side by side on one server (each
+# with its own ESCUCHA_TEST_DATABASE_URL) never drop each other's scratch database.
+SCRATCH_DATABASE = (TEST_DATABASE_URL or "escucha").rpartition("/")[2].split("?")[0] + "_scratch"
 
 
 @contextmanager

@@ -32,7 +32,8 @@ def row(n: int) -> dict[str, object]:
         "sentiment_compound": 0.0, "sentiment_positive": 0.0, "sentiment_neutral": 1.0,
         "sentiment_negative": 0.0, "sentiment_label": "neutral", "sentiment_model": "vader",
         "engagement_score": None, "engagement_comments": None, "also_seen_in": [],
-        "media_type": "earned",
+        "media_type": "earned", "relevance_score": None, "relevance_verdict": None,
+        "relevance_marked_at": None, "hidden": False,
     }  # fmt: skip
 
 

@@ -1,0 +1,170 @@
+"""A brand's relevance model as applied, and the rules around it. Pure.
+
+The model is linear over the features of ``domain.relevance_features`` (binary, the vector
+scaled to unit length): ``score = sigmoid(intercept + sum(weights[f]) / sqrt(n))``. It is
+trained elsewhere (``services.relevance_training``, scikit-learn) and applied here in
+plain Python, so that storing a mention needs no numerical library in the worker.
+"""
+
+import math
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from itertools import repeat
+from typing import Literal
+
+from domain.relevance_features import BrandPrior, WeightTables
+
+Verdict = Literal["relevant", "irrelevant"]
+
+
+@dataclass(frozen=True)
+class RelevanceModel:
+    version: int
+    weights: Mapping[str, float]
+    intercept: float
+    threshold: float
+
+    def score(self, features: Collection[str]) -> float:
+        """The probability that a mention with these features is about the brand."""
+        total = sum(map(self.weights.get, features, repeat(0.0)))
+        return self._probability(total, len(features))
+
+    def score_mention(
+        self,
+        tokens: Sequence[str],
+        *,
+        prior: BrandPrior,
+        domain: str = "",
+        author: str | None = None,
+        owned: bool = False,
+        language: str | None = None,
+    ) -> float:
+        """``score(features(text, ...))`` from the text's words (``words(text)``), without
+        building the feature strings."""
+        total, count = self._tables.weighted_sum(
+            tokens, prior=prior, domain=domain, author=author, owned=owned, language=language
+        )
+        return self._probability(total, count)
+
+    def _probability(self, total: float, count: int) -> float:
+        if not count:
+            return _sigmoid(self.intercept)
+        return _sigmoid(self.intercept + total / math.sqrt(count))
+
+    @cached_property
+    def _tables(self) -> WeightTables:
+        return WeightTables(self.weights)
+
+
+def _sigmoid(value: float) -> float:
+    if value >= 0:
+        return 1.0 / (1.0 + math.exp(-value))
+    exp = math.exp(value)
+    return exp / (1.0 + exp)
+
+
+def is_hidden(*, verdict: str | None, score: float | None, threshold: float | None) -> bool:
+    """The spec's rule: hidden when the user marked it irrelevant, or when there is no mark
+    and the model scores it under the brand's threshold. The user's mark always wins."""
+    if verdict is not None:
+        return verdict == "irrelevant"
+    return score is not None and threshold is not None and score < threshold
+
+
+def verdict_of(relevant: bool) -> Verdict:
+    return "relevant" if relevant else "irrelevant"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An unmarked mention that could be asked about."""
+
+    id: int
+    features: frozenset[str]
+    score: float | None
+
+
+def to_review(
+    candidates: Sequence[Candidate],
+    *,
+    marked: Sequence[frozenset[str]],
+    threshold: float | None,
+    limit: int,
+) -> list[int]:
+    """The ids whose marks would teach the model most, best first.
+
+    Each candidate is worth its uncertainty (1 where the model scores it at the threshold,
+    falling to 0 at 0 or 1; 0.5 for all before there is a model) plus what it has that the
+    marks so far do not: the share of its context and query features (``c:``, ``q:``,
+    ``d:``) never seen in a marked mention, weighed by how common each is among the
+    candidates (a sense of the brand name that many mentions share is worth asking about
+    first). Picked greedily: once a candidate is chosen its features count as seen, so a
+    batch covers different senses instead of ten copies of one."""
+    if limit <= 0 or not candidates:
+        return []
+    seen: set[str] = set()
+    for features in marked:
+        seen.update(f for f in features if _informative(f))
+    common: dict[str, int] = {}
+    for candidate in candidates:
+        for feature in candidate.features:
+            if _informative(feature):
+                common[feature] = common.get(feature, 0) + 1
+    size = len(candidates)
+    chosen: list[int] = []
+    left = list(candidates)
+    while left and len(chosen) < limit:
+        best = max(left, key=lambda c: (_worth(c, seen, common, size, threshold), -c.id))
+        chosen.append(best.id)
+        seen.update(f for f in best.features if _informative(f))
+        left.remove(best)
+    return chosen
+
+
+def _informative(feature: str) -> bool:
+    return feature[:2] in ("c:", "q:", "d:")
+
+
+def _worth(
+    candidate: Candidate,
+    seen: set[str],
+    common: dict[str, int],
+    size: int,
+    threshold: float | None,
+) -> float:
+    if candidate.score is None or threshold is None:
+        uncertainty = 0.5
+    elif candidate.score < threshold:
+        uncertainty = candidate.score / threshold if threshold else 0.0
+    else:
+        uncertainty = (1 - candidate.score) / (1 - threshold) if threshold < 1 else 0.0
+    informative = [f for f in candidate.features if _informative(f)]
+    if not informative:
+        return uncertainty
+    novelty = sum(math.sqrt(common.get(f, 1) / size) for f in informative if f not in seen)
+    return uncertainty + novelty / math.sqrt(len(informative))
+
+
+def suggested_exclusions(
+    weights: Mapping[str, float],
+    *,
+    relevant_words: Collection[str],
+    irrelevant_counts: Mapping[str, int],
+    brand_words: Collection[str],
+    limit: int = 5,
+) -> list[str]:
+    """Words that only ever came in mentions the user marked irrelevant (at least twice),
+    most damning first by the model's weight: safe to exclude in the query itself."""
+    found = [
+        (weights.get("w:" + word, 0.0), word)
+        for word, count in irrelevant_counts.items()
+        if count >= 2 and word not in relevant_words and word not in brand_words
+    ]
+    return [word for weight, word in sorted(found) if weight < 0][:limit]
+
+
+def with_exclusions(query: str, exclusions: Sequence[str]) -> str:
+    """The brand's query with ``-word`` for each exclusion (AND binds loosest, so the
+    exclusions apply to the whole query whatever it is)."""
+    return " ".join([query, *(f"-{word}" for word in exclusions)]) if exclusions else query

@@ -1,0 +1,183 @@
+"""The pure parts of relevance: features, the model's decision, the review queue, the
+suggested exclusions, the debounce of retraining, and training itself."""
+
+from datetime import UTC, datetime, timedelta
+
+from domain.relevance import (
+    Candidate,
+    RelevanceModel,
+    is_hidden,
+    suggested_exclusions,
+    to_review,
+    with_exclusions,
+)
+from domain.relevance_features import BrandPrior, features
+from domain.relevance_training import MIN_PER_CLASS, THRESHOLD_RANGE, Example, can_train, train
+from domain.textnorm import words
+from models.tables import RelevanceModelRow
+from services.relevance import prior_of, should_train
+
+CORONA = BrandPrior.of(["corona", "cerveza corona", "cervez*"])
+
+
+def test_features_carry_words_stems_context_query_terms_and_source() -> None:
+    found = features(
+        "La Cerveza Corona sube de precio\nLos bares de Mazatlán suben las micheladas",
+        prior=CORONA,
+        domain="www.expansion.mx",
+        author="@Lucia_22",
+        owned=True,
+        language="es",
+    )
+    assert {"w:precio", "w:mazatlan", "w:micheladas", "s:miche"} <= found
+    assert {"c:sube", "c:precio", "q:corona", "q:cerveza corona", "q:cervez*"} <= found
+    assert {"d:expansion.mx", "@:lucia_22", "owned", "lang:es"} <= found
+    # Stop words and the brand's own words are no evidence of a sense.
+    assert not {"w:de", "w:la", "w:los", "w:corona", "w:cerveza", "c:de"} & found
+    # Words far from the brand's name are words, not context.
+    assert "c:micheladas" not in found
+
+
+def test_context_is_taken_around_every_match_and_accents_and_case_do_not_matter() -> None:
+    prior = prior_of("corona -cerveza")
+    found = features(
+        "CORONA: vacuna nueva. Texto largo uno dos tres cuatro cinco Coroná virus", prior=prior
+    )
+    assert {"c:vacuna", "c:virus", "q:corona"} <= found
+    assert "q:cerveza" not in found  # an excluded term is no query term
+
+
+def test_the_model_scores_by_its_weights_and_hides_under_the_threshold_unless_marked() -> None:
+    model = RelevanceModel(1, {"w:cerveza": 3.0, "w:virus": -3.0}, intercept=0.0, threshold=0.5)
+    beer, virus = model.score({"w:cerveza", "w:playa"}), model.score({"w:virus", "w:playa"})
+    assert beer > 0.8 and virus < 0.2 and abs(model.score(set()) - 0.5) < 1e-9
+    assert abs(beer + virus - 1) < 1e-9  # symmetric weights, symmetric scores
+    assert is_hidden(verdict=None, score=virus, threshold=0.5)
+    assert not is_hidden(verdict=None, score=beer, threshold=0.5)
+    assert not is_hidden(verdict="relevant", score=virus, threshold=0.5)  # the mark wins
+    assert is_hidden(verdict="irrelevant", score=beer, threshold=0.5)
+    assert is_hidden(verdict="irrelevant", score=None, threshold=None)
+    assert not is_hidden(verdict=None, score=None, threshold=None)  # no model, no hiding
+
+
+def test_the_review_queue_prefers_uncertain_and_unseen_and_covers_senses() -> None:
+    beer = frozenset({"c:cerveza", "q:corona"})
+    virus = frozenset({"c:virus", "q:corona"})
+    crown = frozenset({"c:reina", "q:corona"})
+    candidates = [
+        Candidate(1, beer, 0.95),
+        Candidate(2, beer, 0.9),
+        Candidate(3, virus, 0.52),
+        Candidate(4, virus, 0.5),
+        Candidate(5, crown, 0.1),
+    ]
+    # Uncertainty first (the model's own doubt), then what no mark has shown yet.
+    assert to_review(candidates, marked=[beer], threshold=0.5, limit=3) == [4, 3, 5]
+    sure = [Candidate(c.id, c.features, 0.99 if c.features == beer else 0.01) for c in candidates]
+    picked = to_review(sure, marked=[beer], threshold=0.5, limit=3)
+    assert set(picked[:2]) & {3, 4} and picked[:2].count(5) == 1  # one of each unseen sense
+    assert to_review(candidates, marked=[], threshold=None, limit=0) == []
+    assert to_review([], marked=[], threshold=None, limit=5) == []
+    # Before any model: the most shared unseen senses first, one of each.
+    first = to_review(candidates, marked=[], threshold=None, limit=3)
+    assert len(first) == 3 and {1, 2} & set(first) and {3, 4} & set(first)
+
+
+def test_exclusions_are_words_only_ever_in_irrelevant_marks() -> None:
+    weights = {"w:virus": -2.0, "w:vacuna": -1.0, "w:fiebre": -0.5, "w:cerveza": 2.0}
+    found = suggested_exclusions(
+        weights,
+        relevant_words={"cerveza", "fiebre"},
+        irrelevant_counts={"virus": 5, "vacuna": 2, "fiebre": 4, "hoy": 1, "corona": 9},
+        brand_words={"corona"},
+    )
+    assert found == ["virus", "vacuna"]
+    assert with_exclusions('corona OR "cerveza corona"', found) == (
+        'corona OR "cerveza corona" -virus -vacuna'
+    )
+    assert with_exclusions("corona", []) == "corona"
+
+
+def row(
+    last_marked_at: datetime | None = None, trained_at: datetime | None = None
+) -> RelevanceModelRow:
+    return RelevanceModelRow(brand_id=1, last_marked_at=last_marked_at, trained_at=trained_at)
+
+
+def test_training_is_debounced_but_never_postponed_for_long() -> None:
+    t0 = datetime(2026, 12, 1, 12, tzinfo=UTC)
+    later = t0 + timedelta(seconds=2)
+    assert should_train(row(last_marked_at=t0), marked_at=t0, now=t0, max_delay=30)
+    # A later mark queued its own task: this one leaves the work to it.
+    assert not should_train(row(last_marked_at=later), marked_at=t0, now=later, max_delay=30)
+    # Unless the marks have waited too long (steady marking).
+    assert should_train(
+        row(last_marked_at=t0 + timedelta(seconds=40)),
+        marked_at=t0,
+        now=t0 + timedelta(seconds=41),
+        max_delay=30,
+    )
+    # Trained on every mark already, or nothing marked: nothing to do.
+    assert not should_train(
+        row(last_marked_at=t0, trained_at=later), marked_at=t0, now=later, max_delay=30
+    )
+    assert not should_train(row(), marked_at=t0, now=t0, max_delay=30)
+    assert not should_train(None, marked_at=t0, now=t0, max_delay=30)
+
+
+def test_training_needs_marks_of_both_kinds_and_learns_the_senses() -> None:
+    prior = prior_of("corona")
+    beer = [f"Corona cerveza bien fría en la playa {n}" for n in range(MIN_PER_CLASS)]
+    virus = [f"Corona virus contagios y vacuna {n}" for n in range(MIN_PER_CLASS)]
+    examples = [Example(features(t, prior=prior), True) for t in beer]
+    assert not can_train(examples) and train(examples) is None
+    examples += [Example(features(t, prior=prior), False) for t in virus[:-1]]
+    assert train(examples) is None
+    examples.append(Example(features(virus[-1], prior=prior), False))
+    trained = train(examples)
+    assert trained is not None
+    low, high = THRESHOLD_RANGE
+    assert low <= trained.threshold <= high
+    assert trained.precision is not None and trained.recall is not None
+    model = RelevanceModel(1, trained.weights, trained.intercept, trained.threshold)
+    assert model.score(features("Una cerveza Corona en la playa", prior=prior)) > model.threshold
+    assert model.score(features("Corona virus: más contagios", prior=prior)) < model.threshold
+    # Nothing the marks taught: it leans off-topic.
+    assert model.score(features("Corona de Adviento con velas", prior=prior)) < model.threshold
+    assert "cerveza" in dict(trained.top_for) and "virus" in dict(trained.top_against)
+
+
+def test_the_fast_weighted_sum_equals_the_features_weights_on_every_stream_text() -> None:
+    """What ingest computes (``score_mention``) is what training saw (``features``)."""
+    import json
+    from pathlib import Path
+
+    for path in sorted((Path(__file__).parents[1] / "fixtures" / "relevance").glob("*.jsonl")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        prior = prior_of(json.loads(lines[0])["query"])
+        rows = [json.loads(line) for line in lines[1:]]
+        examples = [
+            Example(features(f"{r['title']}\n{r['text']}", prior=prior), r["relevant"])
+            for r in rows[:80]
+        ]
+        trained = train(examples)
+        assert trained is not None
+        model = RelevanceModel(1, trained.weights, trained.intercept, trained.threshold)
+        for n, r in enumerate(rows):
+            text = f"{r['title']}\n{r['text']}"
+            domain, owned = f"www.site{n % 3}.example", n % 7 == 0
+            author, language = r["author"], r["language"]
+            expected = model.score(
+                features(
+                    text, prior=prior, domain=domain, author=author, owned=owned, language=language
+                )
+            )
+            found = model.score_mention(
+                words(text),
+                prior=prior,
+                domain=domain,
+                author=author,
+                owned=owned,
+                language=language,
+            )
+            assert abs(found - expected) < 1e-9
