@@ -8,6 +8,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 
+import pages
 from api.routes import (
     alerts,
     brands,
@@ -58,7 +59,9 @@ def _json_safe(value: Any) -> Any:
 
 def create_app() -> FastAPI:
     configure_logging()
-    app = FastAPI(title="Escucha", version="0.1.0", description=DESCRIPTION)
+    app = FastAPI(
+        title="Escucha", version="0.1.0", description=DESCRIPTION, docs_url=None, redoc_url=None
+    )
     for module in (health, brands, sources, mentions, trends, query, sentiment, alerts):
         app.include_router(module.router)
     for module in (situation, objectives, control):
@@ -89,6 +92,7 @@ def create_app() -> FastAPI:
         log.error("database.unreachable", error=str(exc.orig))
         return _error(status.HTTP_503_SERVICE_UNAVAILABLE, "the database is unreachable")
 
+    pages.mount(app)  # the dashboard, after the JSON error handlers it falls back to
     return app
 
 

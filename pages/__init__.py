@@ -1,0 +1,62 @@
+"""The dashboard: server-rendered pages on the API's origin (see README, "Dashboard")."""
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from swagger_ui_bundle import swagger_ui_path
+
+from pages.deps import BadForm, LoginRequired
+from pages.render import render
+from services.errors import InvalidInputError, NotFoundError
+
+STATIC = Path(__file__).parent / "static"
+API_PREFIXES = ("/v1/", "/healthz", "/readyz", "/metrics", "/openapi.json")
+
+
+def is_page(request: Request) -> bool:
+    return not request.url.path.startswith(API_PREFIXES)
+
+
+def _problem(request: Request, title: str, detail: str, code: int) -> HTMLResponse:
+    return render(
+        request, "problem.html", {"title": title, "detail": detail, "viewer": None},
+        status_code=code,
+    )  # fmt: skip
+
+
+def mount(app: FastAPI) -> None:
+    """Add the pages, their static files and /docs to the API application."""
+    from pages.routes import alerts, brands, control, docs, login, mentions, overview, sources
+
+    for module in (login, docs, brands, overview, mentions, control, sources, alerts):
+        app.include_router(module.router)
+    app.mount("/static/swagger", StaticFiles(directory=str(swagger_ui_path)), name="swagger")
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    json_handlers: dict[Any, Any] = dict(app.exception_handlers)
+
+    @app.exception_handler(LoginRequired)
+    def login_required(_: Request, exc: LoginRequired) -> Response:
+        target = "/login" if exc.next_path in ("", "/") else f"/login?next={exc.next_path}"
+        return RedirectResponse(target, status_code=status.HTTP_303_SEE_OTHER)
+
+    @app.exception_handler(BadForm)
+    def bad_form(request: Request, exc: BadForm) -> Response:
+        return _problem(request, "403", str(exc), status.HTTP_403_FORBIDDEN)
+
+    @app.exception_handler(NotFoundError)
+    def not_found(request: Request, exc: NotFoundError) -> Response:
+        if is_page(request):
+            return _problem(request, "404", str(exc), status.HTTP_404_NOT_FOUND)
+        response: Response = json_handlers[NotFoundError](request, exc)
+        return response
+
+    @app.exception_handler(InvalidInputError)
+    def invalid(request: Request, exc: InvalidInputError) -> Response:
+        if is_page(request):
+            return _problem(request, "422", str(exc), status.HTTP_422_UNPROCESSABLE_CONTENT)
+        response: Response = json_handlers[InvalidInputError](request, exc)
+        return response

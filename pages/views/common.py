@@ -1,0 +1,128 @@
+"""Pieces several pages show: mentions as rows, the health banner, links to mentions."""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from models.tables import Mention
+from pages.i18n import Formats
+from services.source_health import HealthSummary
+
+Gettext = Callable[[str], str]
+
+
+def safe_href(url: str | None) -> str | None:
+    """Only http(s) links are clickable; javascript:, data: and the rest show as text."""
+    if not url:
+        return None
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return None
+    return url.strip() if scheme in ("http", "https") else None
+
+
+def iso(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+def mentions_href(brand_id: int, **filters: Any) -> str:
+    params = {k: (iso(v) if isinstance(v, datetime) else v) for k, v in filters.items() if v}
+    query = urlencode(params)
+    return f"/brands/{brand_id}/mentions" + (f"?{query}" if query else "")
+
+
+@dataclass(frozen=True)
+class MentionRow:
+    id: int
+    title: str
+    href: str | None
+    url: str
+    domain: str
+    author: str | None
+    when: str
+    published_at: str
+    label: str
+    label_shown: str
+    compound: str
+    engagement: str
+    source_kind: str
+    language: str | None
+    also_seen_in: list[str]
+    snippet: str
+
+
+def mention_row(m: Mention, fmt: Formats, _: Gettext, labels: Mapping[str, str]) -> MentionRow:
+    assert m.id is not None
+    kinds = kind_labels(_)
+    seen = [str(item.get("source_kind") or "") for item in m.also_seen_in or []]
+    score, comments = m.engagement_score, m.engagement_comments
+    engagement = "-"
+    if score is not None or comments is not None:
+        engagement = _("{score} points, {comments} comments").format(
+            score=fmt.number(score or 0), comments=fmt.number(comments or 0)
+        )
+    return MentionRow(
+        id=m.id,
+        title=m.title or m.url,
+        href=safe_href(m.url),
+        url=m.url,
+        domain=m.domain,
+        author=m.author,
+        when=fmt.datetime(m.published_at),
+        published_at=iso(m.published_at),
+        label=m.sentiment_label,
+        label_shown=labels.get(m.sentiment_label, m.sentiment_label),
+        compound=fmt.decimal(m.sentiment_compound, 2),
+        engagement=engagement,
+        source_kind=m.source_kind,
+        language=m.language,
+        also_seen_in=[kinds.get(s, s) for s in seen if s],
+        snippet=(m.text or "")[:280],
+    )
+
+
+@dataclass(frozen=True)
+class HealthLine:
+    kind: str
+    source_id: int
+    text: str
+
+
+def health_lines(summary: HealthSummary, fmt: Formats, _: Gettext) -> list[HealthLine]:
+    """Each failing or unpolled source of the period, in plain words."""
+    lines = []
+    for issue in summary.issues:
+        parts = []
+        if issue.status == "failing":
+            parts.append(_("failing now"))
+        if issue.failed_hours:
+            parts.append(_("failed polls in {hours} hours").format(hours=issue.failed_hours))
+        for gap in issue.gaps:
+            parts.append(
+                _("not polled from {since} to {until}").format(
+                    since=fmt.datetime(gap.since), until=fmt.datetime(gap.until)
+                )
+            )
+        if issue.last_error:
+            parts.append(_("last error: {error}").format(error=issue.last_error))
+        lines.append(HealthLine(issue.kind, issue.source_id, "; ".join(parts)))
+    return lines
+
+
+def sentiment_labels(_: Gettext) -> dict[str, str]:
+    return {"positive": _("positive"), "neutral": _("neutral"), "negative": _("negative")}
+
+
+def kind_labels(_: Gettext) -> dict[str, str]:
+    return {
+        "google_alerts": "Google Alerts",
+        "rss": _("RSS feed"),
+        "google_news": "Google News",
+        "reddit": "Reddit",
+        "hackernews": "Hacker News",
+        "mastodon": "Mastodon",
+        "bluesky": "Bluesky",
+    }
