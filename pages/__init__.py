@@ -6,14 +6,13 @@ from typing import Any
 from fastapi import FastAPI, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from swagger_ui_bundle import swagger_ui_path
 
+from pages.compress import API_PREFIXES, PageGZip
 from pages.deps import BadForm, LoginRequired
 from pages.render import render
 from services.errors import InvalidInputError, NotFoundError
 
 STATIC = Path(__file__).parent / "static"
-API_PREFIXES = ("/v1/", "/healthz", "/readyz", "/metrics", "/openapi.json")
 
 
 def is_page(request: Request) -> bool:
@@ -33,8 +32,8 @@ def mount(app: FastAPI) -> None:
 
     for module in (login, docs, brands, overview, mentions, control, sources, alerts):
         app.include_router(module.router)
-    app.mount("/static/swagger", StaticFiles(directory=str(swagger_ui_path)), name="swagger")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(PageGZip)
 
     json_handlers: dict[Any, Any] = dict(app.exception_handlers)
 

@@ -105,8 +105,8 @@ class Formats:
         """A share 0..1 as a percentage."""
         if share is None:
             return "-"
-        pattern = "#,##0." + "0" * digits + "%" if digits else "#,##0%"
-        return format_percent(share, format=pattern, locale=self.locale)
+        # The locale's own pattern ("12,5 %" in Spain, "12.5%" in Mexico), rounded first.
+        return format_percent(round(share, 2 + digits), locale=self.locale, decimal_quantization=False)
 
     def signed_pct(self, value: float | None) -> str:
         """A change already in percent (12.5 -> +12.5%)."""

@@ -1,4 +1,4 @@
-"""/docs: Swagger UI served from our own files (the swagger-ui-bundle package), so the API
+"""/docs: Swagger UI served from our own files (pages/static/swagger, see NOTICE), so the API
 reference works offline; its start-up script is a file too (no inline script)."""
 
 from fastapi import APIRouter
