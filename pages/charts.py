@@ -7,14 +7,14 @@ with an `href` is wrapped in a link: a click on a day's negative slice opens exa
 mentions. Every mark has a <title> (the browser's tooltip) with its figure.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
 WIDTH = 800
 PAD_LEFT = 44
-PAD_BOTTOM = 24
+PAD_BOTTOM = 30
 PAD_TOP = 8
 
 
@@ -47,7 +47,7 @@ class LineChart:
     lines: Sequence[Line]
     target: float | None = None
     target_title: str = ""
-    y_labels: tuple[str, str] = ("", "")
+    y_format: Callable[[float], str] | None = None  # writes the axis' bottom and top values
     extra_x: int = 0  # slots after the last label (the projection to the deadline)
     floor: float | None = None
 
@@ -147,6 +147,7 @@ def line_chart(chart: LineChart, *, label: str, height: int = 220) -> Markup:
     if high == low:
         high = low + 1
     slots = max(len(chart.labels) + chart.extra_x, 2)
+    bottom, top = (chart.y_format(low), chart.y_format(high)) if chart.y_format else ("", "")
     step = (WIDTH - PAD_LEFT - 8) / (slots - 1)
 
     def y_of(value: float) -> float:
@@ -156,9 +157,9 @@ def line_chart(chart: LineChart, *, label: str, height: int = 220) -> Markup:
         f'<line class="axis" x1="{PAD_LEFT}" y1="{PAD_TOP + plot_h}" x2="{WIDTH}" '
         f'y2="{PAD_TOP + plot_h}"/>',
         f'<text class="tick" x="{PAD_LEFT - 4}" y="{PAD_TOP + 10}" text-anchor="end">'
-        f"{escape(chart.y_labels[1])}</text>",
+        f"{escape(top)}</text>",
         f'<text class="tick" x="{PAD_LEFT - 4}" y="{PAD_TOP + plot_h}" text-anchor="end">'
-        f"{escape(chart.y_labels[0])}</text>",
+        f"{escape(bottom)}</text>",
     ]
     if chart.target is not None:
         ty = y_of(chart.target)
@@ -205,20 +206,17 @@ def sparkline(values: Sequence[int], *, label: str) -> Markup:
 
 
 def hbars(rows: Sequence[HBar], *, label: str) -> Markup:
-    """Horizontal bars with their label and figure (top domains, source kinds...)."""
-    row_h, label_w, figure_w = 26, 260, 90
-    height = max(len(rows), 1) * row_h
+    """Horizontal bars as an HTML list of <progress> elements: the labels stay readable on
+    a phone (SVG text would shrink with the chart) and no style attribute is needed."""
     top = max((r.value for r in rows), default=0) or 1
-    room = WIDTH - label_w - figure_w
-    parts: list[str] = []
-    for index, row in enumerate(rows):
-        y = index * row_h
-        w = max(row.value / top * room, 1 if row.value else 0)
-        inner = (
-            f'<text class="hlabel" x="0" y="{y + 17}">{escape(row.label[:38])}</text>'
-            f'<rect class="{escape(row.css)}" x="{label_w}" y="{y + 5}" width="{w:.1f}" '
-            f'height="{row_h - 10}"><title>{escape(row.label)}: {escape(row.shown)}</title></rect>'
-            f'<text class="hfig" x="{label_w + w + 6:.1f}" y="{y + 17}">{escape(row.shown)}</text>'
+    items = []
+    for row in rows:
+        name = escape(row.label)
+        inner = f'<span class="hb-label" title="{name}">{name}</span>'
+        if row.href is not None:
+            inner = f'<a class="hb-label" href="{escape(row.href)}" title="{name}">{name}</a>'
+        items.append(
+            f'<li>{inner}<progress class="{escape(row.css)}" max="{top}" value="{row.value}">'
+            f"{escape(row.shown)}</progress><span class=\"hb-fig\">{escape(row.shown)}</span></li>"
         )
-        parts.append(_link(row.href, f"<g>{inner}</g>"))
-    return _svg(WIDTH, height, "".join(parts), label)
+    return Markup(f'<ul class="hbars" aria-label="{escape(label)}">{"".join(items)}</ul>')

@@ -47,7 +47,7 @@ class MentionRow:
     label: str
     label_shown: str
     compound: str
-    engagement: str
+    engagement: str | None
     source_kind: str
     language: str | None
     also_seen_in: list[str]
@@ -59,7 +59,7 @@ def mention_row(m: Mention, fmt: Formats, _: Gettext, labels: Mapping[str, str])
     kinds = kind_labels(_)
     seen = [str(item.get("source_kind") or "") for item in m.also_seen_in or []]
     score, comments = m.engagement_score, m.engagement_comments
-    engagement = "-"
+    engagement = None
     if score is not None or comments is not None:
         engagement = _("{score} points, {comments} comments").format(
             score=fmt.number(score or 0), comments=fmt.number(comments or 0)

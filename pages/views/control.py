@@ -81,7 +81,7 @@ def _chart(r: ObjectiveReport, fmt: Formats, _: Gettext) -> Markup:
         ],
         target=r.objective.target,
         target_title=_("Target: {value}").format(value=_figure(metric, r.objective.target, fmt)),
-        y_labels=("", ""),
+        y_format=lambda value: _figure(metric, value, fmt),
         extra_x=max(remaining - 1, 0),
         floor=0.0 if metric == "mentions" else None,
     )

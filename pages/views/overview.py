@@ -133,7 +133,7 @@ def _tiles(
     tiles = []
     for kpi, label, value, _before, shown, previous_shown, hint in rows:
         change = None
-        if kpi == "mentions":
+        if kpi == "mentions" and report.previous_period.change_pct is not None:
             change = fmt.signed_pct(report.previous_period.change_pct)
         tiles.append(Tile(kpi, label, _raw(value), shown, previous_shown, change, hint))
     return tiles
