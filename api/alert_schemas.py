@@ -9,6 +9,7 @@ from domain.schedule import WEEKDAYS, parse_hhmm
 
 RuleKind = Literal["spike", "negative_surge", "digest"]
 Sensitivity = Literal["low", "medium", "high"]
+Language = Literal["es", "en"]
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 assert set(Weekday.__args__) == set(WEEKDAYS)  # type: ignore[attr-defined]
 
@@ -64,6 +65,11 @@ class AlertRuleCreate(RuleFields):
     time: str = "08:00"
     weekday: Weekday = "monday"
     daily_budget: int = Field(default=5, ge=1, le=1000)
+    language: Language | None = Field(
+        default=None,
+        description="Language of the rule's emails and webhook text; null: the brand "
+        "locale's language",
+    )
 
 
 class AlertRuleUpdate(RuleFields):
@@ -77,6 +83,7 @@ class AlertRuleUpdate(RuleFields):
     time: str | None = None
     weekday: Weekday | None = None
     daily_budget: int | None = Field(default=None, ge=1, le=1000)
+    language: Language | None = Field(default=None, description="null: the brand's language")
 
 
 class AlertRulePublic(BaseModel):
@@ -95,6 +102,7 @@ class AlertRulePublic(BaseModel):
     time: str | None
     weekday: str | None
     daily_budget: int
+    language: Language | None = Field(description="null: the brand locale's language")
     next_run_at: datetime | None = Field(description="When a digest goes out next (UTC)")
     created_at: datetime
     updated_at: datetime

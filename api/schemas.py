@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from core.i18n import bcp47_locale
 from domain.query import QuerySyntaxError, parse_query
 
 SourceKind = Literal[
@@ -52,6 +53,11 @@ class BrandFields(StrictModel):
     def timezone_exists(cls, value: str | None) -> str | None:
         return None if value is None else _check_timezone(value)
 
+    @field_validator("locale", check_fields=False)
+    @classmethod
+    def locale_is_known(cls, value: str | None) -> str | None:
+        return None if value is None else bcp47_locale(value)
+
     @field_validator("languages", check_fields=False)
     @classmethod
     def languages_are_codes(cls, value: list[str] | None) -> list[str] | None:
@@ -62,6 +68,12 @@ class BrandCreate(BrandFields):
     name: str = Field(min_length=1, max_length=200)
     query: str = Field(min_length=1, max_length=1000)
     timezone: str = "UTC"
+    locale: str = Field(
+        default="en-US",
+        max_length=35,
+        description="BCP 47 (es-MX, es-ES, es-AR, en-US...): how the brand's figures, dates "
+        "and emails are written; stored in its canonical form (es_mx -> es-MX)",
+    )
     languages: list[str] = Field(default_factory=list, max_length=20)
     owned_domains: list[str] = Field(default_factory=list, max_length=100)
     owned_handles: list[str] = Field(default_factory=list, max_length=100)
@@ -72,6 +84,7 @@ class BrandUpdate(BrandFields):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     query: str | None = Field(default=None, min_length=1, max_length=1000)
     timezone: str | None = None
+    locale: str | None = Field(default=None, max_length=35)
     languages: list[str] | None = Field(default=None, max_length=20)
     owned_domains: list[str] | None = Field(default=None, max_length=100)
     owned_handles: list[str] | None = Field(default=None, max_length=100)
@@ -83,6 +96,7 @@ class BrandPublic(BaseModel):
     name: str
     query: str
     timezone: str
+    locale: str
     languages: list[str]
     owned_domains: list[str]
     owned_handles: list[str]

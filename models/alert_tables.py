@@ -30,6 +30,8 @@ class AlertRule(SQLModel, table=True):
     # sensitivity, cooldown_minutes, window_minutes (spikes); schedule, time, weekday (digests)
     params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     daily_budget: int = 5
+    # es or en: the language of its messages; null: the brand locale's language
+    language: str | None = Field(default=None, max_length=8)
     next_run_at: datetime | None = Field(
         default=None, sa_type=UTCDateTime(), nullable=True, index=True
     )

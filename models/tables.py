@@ -38,6 +38,8 @@ class Brand(SQLModel, table=True):
     name: str = Field(max_length=200)
     query: str = Field(max_length=1000)
     timezone: str = Field(default="UTC", max_length=64)
+    # BCP 47 (es-MX, es-ES, en-US...): how the brand's figures, dates and emails are written
+    locale: str = Field(default="en-US", max_length=35)
     languages: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     owned_domains: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     owned_handles: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))

@@ -75,6 +75,7 @@ def create_rule(
         webhook_secret=fields.get("webhook_secret") or secrets.token_urlsafe(32),
         params={k: fields[k] for k in param_fields(fields["kind"]) if fields.get(k) is not None},
         daily_budget=fields.get("daily_budget") or 5,
+        language=fields.get("language"),
     )
     _check_channels(rule)
     _schedule(rule, brand, now or utcnow())
@@ -91,7 +92,8 @@ def update_rule(
     changes: dict[str, Any],
     now: datetime | None = None,
 ) -> AlertRule:
-    """PATCH semantics: absent fields stay; `webhook_url: null` removes the webhook."""
+    """PATCH semantics: absent fields stay; `webhook_url: null` removes the webhook,
+    `language: null` goes back to the brand locale's language."""
     rule = get_rule_or_404(session, workspace_id=workspace_id, rule_id=rule_id)
     if "email" in changes:
         rule.email = list(dict.fromkeys(changes["email"] or []))
@@ -99,6 +101,8 @@ def update_rule(
         rule.webhook_url = _checked_webhook(changes["webhook_url"])
     if changes.get("webhook_secret"):
         rule.webhook_secret = changes["webhook_secret"]
+    if "language" in changes:
+        rule.language = changes["language"]
     if changes.get("daily_budget") is not None:
         rule.daily_budget = changes["daily_budget"]
     params = {k: v for k, v in changes.items() if k in param_fields(rule.kind) and v is not None}

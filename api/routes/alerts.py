@@ -45,6 +45,7 @@ def rule_public(rule: AlertRule) -> AlertRulePublic:
         time=p.get("time"),
         weekday=p.get("weekday"),
         daily_budget=rule.daily_budget,
+        language=rule.language,  # type: ignore[arg-type]
         next_run_at=rule.next_run_at,
         created_at=rule.created_at,
         updated_at=rule.updated_at,

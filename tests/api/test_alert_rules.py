@@ -195,3 +195,33 @@ def test_bad_alert_queries_answer_422(client: TestClient, tenant: Tenant, query:
 def test_unsubscribe_without_a_valid_token_is_refused(client: TestClient) -> None:
     assert client.get("/v1/unsubscribe?token=garbage").status_code == 400
     assert client.get("/v1/unsubscribe").status_code == 422
+
+
+def test_a_rule_may_name_its_language_and_null_gives_it_back_to_the_brand(
+    client: TestClient, tenant: Tenant, brand_id: int
+) -> None:
+    rule = create(client, tenant, brand_id=brand_id, kind="digest", email=["pr@acme.test"]).json()
+    assert rule["language"] is None
+    path = f"/v1/alert-rules/{rule['id']}"
+    spanish = client.patch(path, json={"language": "es"}, headers=tenant.headers)
+    assert spanish.status_code == 200 and spanish.json()["language"] == "es"
+    assert (
+        client.patch(path, json={"time": "09:00"}, headers=tenant.headers).json()["language"]
+        == "es"
+    )
+    assert (
+        client.patch(path, json={"language": None}, headers=tenant.headers).json()["language"]
+        is None
+    )
+    english = create(
+        client, tenant, brand_id=brand_id, kind="spike", email=["a@acme.test"], language="en"
+    )
+    assert english.status_code == 201 and english.json()["language"] == "en"
+    for bad in ["fr", "ES", "spanish", 1]:
+        response = client.patch(path, json={"language": bad}, headers=tenant.headers)
+        assert response.status_code == 422, bad
+        refused = create(
+            client, tenant, brand_id=brand_id, kind="spike", email=["a@acme.test"], language=bad
+        )
+        assert refused.status_code == 422, bad
+    assert client.get(path, headers=tenant.headers).json()["language"] is None

@@ -1,3 +1,4 @@
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import Tenant
@@ -98,3 +99,35 @@ def test_another_workspace_brand_answers_404_like_a_missing_one(
         assert missing.status_code == 404
     assert client.get("/v1/brands", headers=tenant.headers).json() == []
     assert client.get(f"/v1/brands/{theirs}", headers=other_tenant.headers).status_code == 200
+
+
+def test_a_brand_has_a_locale_en_us_by_default_stored_in_its_canonical_form(
+    client: TestClient, tenant: Tenant
+) -> None:
+    created = client.post("/v1/brands", json=BRAND, headers=tenant.headers).json()
+    assert created["locale"] == "en-US"
+    path = f"/v1/brands/{created['id']}"
+    patched = client.patch(path, json={"locale": "es_mx"}, headers=tenant.headers)
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["locale"] == "es-MX"
+    assert (
+        client.patch(path, json={"name": "Acme MX"}, headers=tenant.headers).json()["locale"]
+        == "es-MX"
+    )
+    other = {**BRAND, "name": "Acme LatAm", "locale": "es-419"}
+    assert client.post("/v1/brands", json=other, headers=tenant.headers).json()["locale"] == (
+        "es-419"
+    )
+
+
+@pytest.mark.parametrize("locale", ["es-ZZ", "xx", "spanish", "", "es-MX-x-private", "en-MX"])
+def test_a_locale_that_cldr_does_not_know_answers_422_and_changes_nothing(
+    client: TestClient, tenant: Tenant, locale: str
+) -> None:
+    response = client.post("/v1/brands", json={**BRAND, "locale": locale}, headers=tenant.headers)
+    assert response.status_code == 422, locale
+    assert "locale" in response.text
+    created = client.post("/v1/brands", json=BRAND, headers=tenant.headers).json()
+    path = f"/v1/brands/{created['id']}"
+    assert client.patch(path, json={"locale": locale}, headers=tenant.headers).status_code == 422
+    assert client.get(path, headers=tenant.headers).json()["locale"] == "en-US"

@@ -5,14 +5,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import column, create_engine, insert, table, text
 from sqlmodel import Session
 
 from core.db import normalize_database_url
-from models.tables import Brand, Source, Workspace
+from models.tables import Source, Workspace
+from models.types import utcnow
 from tests.conftest import TEST_DATABASE_URL
 
-SCRATCH_DATABASE = "escucha_scratch_test"
+# One per test database, so helpers or CI runs on one server do not drop each other's.
+SCRATCH_DATABASE = f"{TEST_DATABASE_URL.rpartition('/')[2] or 'escucha'}_scratch"
 
 
 @contextmanager
@@ -37,7 +39,13 @@ def add_brand_with_source(session: Session) -> None:
     """Workspace 1, its brand 1 (Lumbre) and that brand's RSS source 1, flushed."""
     session.add(Workspace(id=1, name="w"))
     session.flush()
-    session.add(Brand(id=1, workspace_id=1, name="Lumbre", query="lumbre"))
-    session.flush()
+    # Only the columns every revision has (the tests seed old revisions too), defaults in SQL.
+    values = {
+        "id": 1, "workspace_id": 1, "name": "Lumbre", "query": "lumbre", "timezone": "UTC",
+        "languages": "[]", "owned_domains": "[]", "owned_handles": "[]", "competitor_ids": "[]",
+        "created_at": utcnow(), "updated_at": utcnow(),
+    }  # fmt: skip
+    brand = table("brand", *(column(name) for name in values))
+    session.execute(insert(brand).values(values))
     session.add(Source(id=1, workspace_id=1, brand_id=1, kind="rss"))
     session.flush()

@@ -1,0 +1,1 @@
+"""gettext catalogs, read at run time by core.i18n: <language>/LC_MESSAGES/<domain>.po."""

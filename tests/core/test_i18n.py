@@ -1,0 +1,130 @@
+"""Locales, formats, language negotiation and the catalogs, through Babel and the .po files."""
+
+from datetime import UTC, datetime
+from importlib import resources
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
+
+from core.i18n import (
+    Formats,
+    bcp47_locale,
+    formats_locale,
+    gettext,
+    message_language,
+    negotiate_language,
+)
+from core.terms import NAMES, metric_value, name
+
+MOMENT = datetime(2026, 12, 1, 15, 5, tzinfo=UTC)
+
+
+def test_es_mx_writes_1234_5_and_1_dic_2026_while_es_es_writes_1_234_5() -> None:
+    mexico, spain = Formats("es-MX", "America/Mexico_City"), Formats("es-ES", "Europe/Madrid")
+    assert mexico.decimal(1234.5) == "1,234.5"
+    assert spain.decimal(1234.5) == "1.234,5"
+    assert mexico.date(MOMENT) == "1 dic 2026"
+    assert Formats("en-US").date(MOMENT) == "Dec 1, 2026"
+    assert mexico.day(MOMENT) == "1 dic"
+
+
+def test_counts_are_whole_numbers_and_shares_and_changes_follow_the_locale() -> None:
+    spain, us = Formats("es-ES"), Formats("en-US")
+    assert us.integer(1234.6) == "1,235" and spain.integer(1234.6) == "1.235"
+    assert us.percent(0.1234) == "12%" and spain.percent(0.1234, 1) == "12,3\xa0%"
+    assert us.change(40.0) == "+40%" and us.change(-12.0) == "-12%" and us.change(None) is None
+    assert us.signed(12.34) == "+12.3" and spain.signed(-3, 2) == "-3,00"
+
+
+def test_times_are_local_to_the_brand() -> None:
+    mexico = Formats("es-MX", "America/Mexico_City")
+    assert mexico.time(MOMENT) == "9:05\u202fa.m."
+    assert mexico.datetime(MOMENT) == "1 dic 2026, 9:05\u202fa.m."
+    assert Formats("en-US").datetime(MOMENT) == "Dec 1, 2026, 3:05\u202fPM"
+    assert Formats("en-US", "Asia/Tokyo").date(MOMENT) == "Dec 2, 2026"
+
+
+@pytest.mark.parametrize(
+    ("given", "canonical"),
+    [
+        ("es_mx", "es-MX"),
+        ("EN-us", "en-US"),
+        ("es-419", "es-419"),
+        ("es", "es"),
+        ("es-AR", "es-AR"),
+    ],
+)
+def test_locales_are_stored_in_their_canonical_bcp47_form(given: str, canonical: str) -> None:
+    assert bcp47_locale(given) == canonical
+
+
+@pytest.mark.parametrize("bad", ["es-ZZ", "xx", "", "spanish", "es-MX-u-nu-latn", "en-MX", "e"])
+def test_unknown_locales_are_refused_not_guessed(bad: str) -> None:
+    with pytest.raises(ValueError, match="locale"):
+        bcp47_locale(bad)
+
+
+@pytest.mark.parametrize(
+    ("header", "language"),
+    [
+        ("es-MX,es;q=0.9,en;q=0.8", "es"),
+        ("fr-FR,fr;q=0.9,en;q=0.5,es;q=0.7", "es"),
+        ("en-GB;q=0.5, es-MX;q=0.6", "es"),
+        ("es;q=0, en", "en"),
+        ("de-DE", "en"),
+        ("", "en"),
+        (None, "en"),
+        ("es;q=abc, en;q=0.1", "en"),
+    ],
+)
+def test_accept_language_negotiates_es_or_en(header: str | None, language: str) -> None:
+    assert negotiate_language(header) == language
+
+
+def test_a_rules_language_wins_else_the_brand_locales_language() -> None:
+    assert message_language("en", "es-MX") == "en"
+    assert message_language(None, "es-MX") == "es"
+    assert message_language(None, "en-GB") == "en"
+    assert message_language("fr", "es-ES") == "es"
+
+
+def test_numbers_are_written_in_the_brands_country_when_it_has_the_language() -> None:
+    assert formats_locale("es", "es-AR") == "es-AR"
+    assert formats_locale("es", "en-US") == "es-US"
+    assert formats_locale("en", "es-MX") == "en-US"  # CLDR has no en-MX
+    assert formats_locale("es", "en-GB") == "es-419"
+
+
+def test_human_names_in_both_languages() -> None:
+    assert name("net_sentiment", "es") == "sentimiento neto"
+    assert name("net_sentiment", "en", capital=True) == "Net sentiment"
+    assert name("share_of_voice", "es") == "cuota de voz"
+    assert name("a_new_field", "es") == "a new field"
+
+
+def test_metric_values_as_a_reader_expects_them() -> None:
+    spain = Formats("es-ES")
+    assert metric_value("mentions", 1234.6, spain) == "1.235"
+    assert metric_value("share_of_voice", 0.4567, spain) == "45,7\xa0%"
+    assert metric_value("net_sentiment", 12.345, Formats("en-US")) == "+12.3"
+
+
+def _catalog(domain: str) -> Catalog:
+    po = resources.files("locales").joinpath("es", "LC_MESSAGES", f"{domain}.po")
+    with po.open("rb") as handle:
+        return read_po(handle, locale="es", domain=domain)
+
+
+@pytest.mark.parametrize("domain", ["terms"])
+def test_every_spanish_catalog_parses_with_no_fuzzy_or_empty_entry(domain: str) -> None:
+    catalog = _catalog(domain)
+    entries = [m for m in catalog if m.id]
+    assert entries
+    assert [m.id for m in entries if m.fuzzy or not m.string] == []
+
+
+def test_every_human_name_has_its_spanish_words() -> None:
+    ids = {m.id for m in _catalog("terms") if m.id}
+    assert sorted(set(NAMES.values()) - ids) == []
+    assert gettext("terms", "es", "net sentiment") == "sentimiento neto"
