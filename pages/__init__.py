@@ -21,9 +21,11 @@ def is_page(request: Request) -> bool:
 
 def _problem(request: Request, title: str, detail: str, code: int) -> HTMLResponse:
     return render(
-        request, "problem.html", {"title": title, "detail": detail, "viewer": None},
+        request,
+        "problem.html",
+        {"title": title, "detail": detail, "viewer": None},
         status_code=code,
-    )  # fmt: skip
+    )
 
 
 def mount(app: FastAPI) -> None:

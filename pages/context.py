@@ -1,27 +1,23 @@
 """What every page handler needs about the viewer's language and a brand's formats."""
 
-from zoneinfo import ZoneInfo
-
 from fastapi import Request
 
+from core.i18n import DEFAULT_LOCALE, Formats, Language, formats_locale
 from models.tables import Brand
-from pages.i18n import Formats, format_locale, translations
+from pages.i18n import Gettext, gettext_of
 from pages.render import language_of
-from pages.views.common import Gettext
 
 
 def gettext_for(request: Request) -> Gettext:
-    return translations(language_of(request)).gettext
+    return gettext_of(language_of(request))
 
 
-def brand_locale(brand: Brand) -> str | None:
-    """The brand's BCP 47 `locale` (en-US by default) once brands carry one."""
-    value = getattr(brand, "locale", None)
-    return value if isinstance(value, str) else None
+def formats_of(language: Language, brand: Brand | None) -> Formats:
+    """The brand's figures as the reader's language writes them in the brand's country."""
+    if brand is None:
+        return Formats(formats_locale(language, DEFAULT_LOCALE), "UTC")
+    return Formats(formats_locale(language, brand.locale), brand.timezone)
 
 
 def formats_for(request: Request, brand: Brand | None) -> Formats:
-    language = language_of(request)
-    if brand is None:
-        return Formats(format_locale(language, None), ZoneInfo("UTC"))
-    return Formats(format_locale(language, brand_locale(brand)), ZoneInfo(brand.timezone))
+    return formats_of(language_of(request), brand)

@@ -5,6 +5,7 @@ from typing import Annotated
 from urllib.parse import parse_qsl, quote
 
 from fastapi import Depends, Request
+
 from api.deps import SessionDep
 from models.workspaces import active_key
 from pages.auth import SESSION_COOKIE, PageSession, decode_session, tokens_match

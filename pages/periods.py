@@ -12,12 +12,11 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.buckets import Interval
+from services.charts.spec import granularity
 from services.errors import InvalidInputError
 from services.situation import situation_window
 
 PRESETS = (7, 30, 90)
-HOURLY_UP_TO = timedelta(days=3)
-DAILY_UP_TO = timedelta(days=120)
 
 
 @dataclass(frozen=True)
@@ -29,10 +28,7 @@ class Period:
     @property
     def interval(self) -> Interval:
         """Hours up to 3 days, days up to 120, weeks beyond (the spec's granularity)."""
-        span = self.until - self.since
-        if span <= HOURLY_UP_TO:
-            return "hour"
-        return "day" if span <= DAILY_UP_TO else "week"
+        return granularity(self.since, self.until)
 
 
 def _moment(text: str, zone: ZoneInfo, *, name: str) -> datetime:
@@ -76,7 +72,9 @@ def read_period(
     if start is None and end is None:
         preset = 30
     start_utc, end_utc = situation_window(start, end, now)
-    return Period(start_utc.astimezone(ZoneInfo("UTC")), end_utc.astimezone(ZoneInfo("UTC")), preset)
+    return Period(
+        start_utc.astimezone(ZoneInfo("UTC")), end_utc.astimezone(ZoneInfo("UTC")), preset
+    )
 
 
 def form_days(period: Period, timezone: str) -> tuple[str, str]:

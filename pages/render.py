@@ -8,7 +8,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from pages.i18n import LANG_COOKIE, negotiate, translations
+from core.i18n import Language, translations
+from pages.i18n import DOMAIN, LANG_COOKIE, negotiate
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -25,7 +26,7 @@ SECURITY_HEADERS = {
 
 
 @lru_cache(maxsize=4)
-def environment(language: str) -> Environment:
+def environment(language: Language) -> Environment:
     env = Environment(
         loader=PackageLoader("pages", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -33,11 +34,11 @@ def environment(language: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(translations(DOMAIN, language), newstyle=True)  # type: ignore[attr-defined]
     return env
 
 
-def language_of(request: Request) -> str:
+def language_of(request: Request) -> Language:
     return negotiate(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
 
 

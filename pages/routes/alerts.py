@@ -9,13 +9,13 @@ from sqlmodel import Session
 
 from api.alert_schemas import AlertRuleCreate
 from api.deps import SessionDep
+from core.i18n import Formats
 from models import alerts as repo
 from models.brands import list_brands
 from models.types import utcnow
 from pages.context import formats_for, gettext_for
 from pages.deps import CheckedFormDep, Viewer, ViewerDep, first
-from pages.i18n import Formats
-from pages.render import render
+from pages.render import language_of, render
 from pages.views.alerts import alert_view, rule_view
 from pages.views.forms import FormState, refused, validate
 from services import alert_rules as service
@@ -31,10 +31,13 @@ HISTORY = 50
 
 
 def _page(
-    request: Request, viewer: Viewer, session: Session, form: FormState | None = None,
+    request: Request,
+    viewer: Viewer,
+    session: Session,
+    form: FormState | None = None,
     code: int = 200,
-) -> HTMLResponse:  # fmt: skip
-    _ = gettext_for(request)
+) -> HTMLResponse:
+    _, language = gettext_for(request), language_of(request)
     brands = {b.id: b for b in list_brands(session, workspace_id=viewer.workspace_id)}
     fmt = formats_for(request, None)
 
@@ -49,17 +52,21 @@ def _page(
     deliveries = repo.deliveries_for(session, [a.id for a in alerts if a.id is not None])
     names = {i: b.name for i, b in brands.items() if i is not None}
     context = {
-        "viewer": viewer, "section": "alerts", "brands": list(brands.values()),
-        "rules": [rule_view(r, names, brand_fmt(r.brand_id), _) for r in rules],
+        "viewer": viewer,
+        "section": "alerts",
+        "brands": list(brands.values()),
+        "rules": [rule_view(r, names, brand_fmt(r.brand_id), _, language) for r in rules],
         "history": [
-            alert_view(a, deliveries.get(a.id or 0, []), names, brand_fmt(a.brand_id), _)
+            alert_view(a, deliveries.get(a.id or 0, []), names, brand_fmt(a.brand_id), _, language)
             for a in alerts
         ],
         "form": form or FormState(values={"kind": "digest", "schedule": "daily", "time": "08:00"}),
-        "notice": {"test": _("The test is queued: its delivery shows below."),
-                   "created": _("The rule is saved."), "removed": _("The rule is removed.")
-                   }.get(request.query_params.get("saved") or ""),
-    }  # fmt: skip
+        "notice": {
+            "test": _("The test is queued: its delivery shows below."),
+            "created": _("The rule is saved."),
+            "removed": _("The rule is removed."),
+        }.get(request.query_params.get("saved") or ""),
+    }
     return render(request, "alerts.html", context, status_code=code)
 
 
@@ -118,5 +125,3 @@ def delete_rule(
     service.delete_rule(session, workspace_id=viewer.workspace_id, rule_id=rule_id)
     session.commit()
     return RedirectResponse("/alerts?saved=removed", status_code=status.HTTP_303_SEE_OTHER)
-
-

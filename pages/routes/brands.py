@@ -37,9 +37,7 @@ def _lines(text: str) -> list[str]:
 def brand_data(fields: dict[str, list[str]]) -> dict[str, Any]:
     """The brand form as the API's BrandCreate / BrandUpdate body."""
     data: dict[str, Any] = {name: first(fields, name) for name in TEXT_FIELDS}
-    if not has_locale():
-        data.pop("locale")
-    elif not data["locale"]:
+    if not has_locale() or not data["locale"]:
         data.pop("locale")
     for name in LIST_FIELDS:
         data[name] = _lines(first(fields, name))
@@ -70,15 +68,23 @@ def tester_result(fields: dict[str, list[str]], workspace_id: int) -> dict[str, 
 
 
 def _new_page(
-    request: Request, viewer: Viewer, session: Session, form: FormState,
-    tester: dict[str, Any] | None = None, code: int = 200,
-) -> HTMLResponse:  # fmt: skip
+    request: Request,
+    viewer: Viewer,
+    session: Session,
+    form: FormState,
+    tester: dict[str, Any] | None = None,
+    code: int = 200,
+) -> HTMLResponse:
     context = {
-        "viewer": viewer, "brand": None, "section": "home", "form": form,
+        "viewer": viewer,
+        "brand": None,
+        "section": "home",
+        "form": form,
         "others": list_brands(session, workspace_id=viewer.workspace_id),
-        "has_locale": has_locale(), "tester": tester or {"state": FormState(), "results": []},
+        "has_locale": has_locale(),
+        "tester": tester or {"state": FormState(), "results": []},
         "tester_action": "/brands/new/query-check",
-    }  # fmt: skip
+    }
     return render(request, "brand_new.html", context, status_code=code)
 
 
@@ -119,9 +125,12 @@ def create_brand(
 
 @router.post("/brands/{brand_id}/edit", response_model=None)
 def edit_brand(
-    request: Request, brand_id: int, viewer: ViewerDep, session: SessionDep,
+    request: Request,
+    brand_id: int,
+    viewer: ViewerDep,
+    session: SessionDep,
     fields: CheckedFormDep,
-) -> Response:  # fmt: skip
+) -> Response:
     service.get_brand_or_404(session, workspace_id=viewer.workspace_id, brand_id=brand_id)
     data = brand_data(fields)
     state = FormState(values={**data, **{n: first(fields, n) for n in LIST_FIELDS}})
@@ -129,9 +138,11 @@ def edit_brand(
     if body is not None:
         try:
             service.update_brand(
-                session, workspace_id=viewer.workspace_id, brand_id=brand_id,
+                session,
+                workspace_id=viewer.workspace_id,
+                brand_id=brand_id,
                 changes=body.model_dump(exclude_unset=True),
-            )  # fmt: skip
+            )
             session.commit()
         except (InvalidInputError, ConflictError) as exc:
             session.rollback()
@@ -145,8 +156,11 @@ def edit_brand(
 
 @router.post("/brands/{brand_id}/query-check", response_class=HTMLResponse)
 def brand_tester(
-    request: Request, brand_id: int, viewer: ViewerDep, session: SessionDep,
+    request: Request,
+    brand_id: int,
+    viewer: ViewerDep,
+    session: SessionDep,
     fields: CheckedFormDep,
-) -> HTMLResponse:  # fmt: skip
+) -> HTMLResponse:
     tester = tester_result(fields, viewer.workspace_id)
     return sources_page_response(request, viewer, session, brand_id, tester=tester)

@@ -12,9 +12,9 @@ from api.deps import SessionDep
 from api.report_schemas import ObjectiveCreate, ObjectiveUpdate
 from models.tables import Brand
 from models.types import utcnow
-from pages.context import formats_for, gettext_for
+from pages.context import formats_for
 from pages.deps import CheckedFormDep, Viewer, ViewerDep, first
-from pages.render import render
+from pages.render import language_of, render
 from pages.views.control import METRICS, metric_names, objective_view
 from pages.views.forms import FormState, refused, validate
 from services import objectives as service
@@ -28,19 +28,29 @@ FIELDS = ("name", "metric", "target", "direction", "start", "deadline")
 
 
 def _page(
-    request: Request, viewer: Viewer, session: Session, brand: Brand,
-    new: FormState | None = None, edits: dict[int, FormState] | None = None, code: int = 200,
-) -> HTMLResponse:  # fmt: skip
-    fmt, _ = formats_for(request, brand), gettext_for(request)
+    request: Request,
+    viewer: Viewer,
+    session: Session,
+    brand: Brand,
+    new: FormState | None = None,
+    edits: dict[int, FormState] | None = None,
+    code: int = 200,
+) -> HTMLResponse:
+    fmt, language = formats_for(request, brand), language_of(request)
     now = utcnow()
     reports = build_control(session, brand, as_of=now, now=now)
     context = {
-        "viewer": viewer, "brand": brand, "section": "control",
-        "objectives": [objective_view(r, fmt, _) for r in reports],
+        "viewer": viewer,
+        "brand": brand,
+        "section": "control",
+        "objectives": [objective_view(r, fmt, language) for r in reports],
         "new": new or FormState(values={"metric": "mentions", "direction": "at_least"}),
-        "edits": edits or {}, "blank": FormState(), "metrics": METRICS, "metric_names": metric_names(_),
+        "edits": edits or {},
+        "blank": FormState(),
+        "metrics": METRICS,
+        "metric_names": metric_names(language),
         "as_of": fmt.datetime(now),
-    }  # fmt: skip
+    }
     return render(request, "control.html", context, status_code=code)
 
 
@@ -73,18 +83,23 @@ def _data(fields: dict[str, list[str]], brand: Brand, *, partial: bool) -> dict[
 
 @router.post("/brands/{brand_id}/objectives", response_model=None)
 def create_objective(
-    request: Request, brand_id: int, viewer: ViewerDep, session: SessionDep,
+    request: Request,
+    brand_id: int,
+    viewer: ViewerDep,
+    session: SessionDep,
     fields: CheckedFormDep,
-) -> Response:  # fmt: skip
+) -> Response:
     brand = get_brand_or_404(session, workspace_id=viewer.workspace_id, brand_id=brand_id)
     state = FormState(values={name: first(fields, name) for name in FIELDS})
     body = validate(ObjectiveCreate, _data(fields, brand, partial=False), state)
     if body is not None:
         try:
             service.create_objective(
-                session, workspace_id=viewer.workspace_id, brand_id=brand_id,
+                session,
+                workspace_id=viewer.workspace_id,
+                brand_id=brand_id,
                 fields=body.model_dump(),
-            )  # fmt: skip
+            )
             session.commit()
         except (InvalidInputError, ConflictError) as exc:
             session.rollback()
@@ -96,9 +111,12 @@ def create_objective(
 
 @router.post("/objectives/{objective_id}/edit", response_model=None)
 def edit_objective(
-    request: Request, objective_id: int, viewer: ViewerDep, session: SessionDep,
+    request: Request,
+    objective_id: int,
+    viewer: ViewerDep,
+    session: SessionDep,
     fields: CheckedFormDep,
-) -> Response:  # fmt: skip
+) -> Response:
     objective = service.get_objective_or_404(
         session, workspace_id=viewer.workspace_id, objective_id=objective_id
     )
@@ -108,9 +126,11 @@ def edit_objective(
     if body is not None:
         try:
             service.update_objective(
-                session, workspace_id=viewer.workspace_id, objective_id=objective_id,
+                session,
+                workspace_id=viewer.workspace_id,
+                objective_id=objective_id,
                 changes=body.model_dump(exclude_unset=True),
-            )  # fmt: skip
+            )
             session.commit()
         except (InvalidInputError, ConflictError) as exc:
             session.rollback()

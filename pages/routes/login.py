@@ -4,6 +4,7 @@ from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import SessionDep
+from core.i18n import LANGUAGES
 from core.settings import get_settings
 from models.workspaces import active_key_for
 from pages.auth import (
@@ -16,7 +17,7 @@ from pages.auth import (
     tokens_match,
 )
 from pages.deps import CheckedFormDep, FormDep, first
-from pages.i18n import LANG_COOKIE, LANGUAGES
+from pages.i18n import LANG_COOKIE
 from pages.render import render, safe_next
 
 router = APIRouter(include_in_schema=False)
@@ -37,9 +38,14 @@ def _login_form(
         status_code=code,
     )
     response.set_cookie(
-        LOGIN_CSRF_COOKIE, token, max_age=3600, httponly=True, samesite="strict",
-        secure=_secure(), path="/login",
-    )  # fmt: skip
+        LOGIN_CSRF_COOKIE,
+        token,
+        max_age=3600,
+        httponly=True,
+        samesite="strict",
+        secure=_secure(),
+        path="/login",
+    )
     return response
 
 
@@ -59,9 +65,14 @@ def login(request: Request, fields: FormDep, session: SessionDep) -> Response:
     cookie = encode_session(new_session(key_id=key.id, workspace_id=key.workspace_id))
     response = RedirectResponse(next_path, status_code=status.HTTP_303_SEE_OTHER)
     response.set_cookie(
-        SESSION_COOKIE, cookie, max_age=MAX_AGE_SECONDS, httponly=True, samesite="lax",
-        secure=_secure(), path="/",
-    )  # fmt: skip
+        SESSION_COOKIE,
+        cookie,
+        max_age=MAX_AGE_SECONDS,
+        httponly=True,
+        samesite="lax",
+        secure=_secure(),
+        path="/",
+    )
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
     return response
 

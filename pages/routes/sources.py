@@ -13,7 +13,7 @@ from models.brands import list_brands
 from models.sources import list_sources
 from pages.context import formats_for, gettext_for
 from pages.deps import CheckedFormDep, Viewer, ViewerDep, first
-from pages.render import render
+from pages.render import language_of, render
 from pages.views.forms import FormState, refused, validate
 from pages.views.sources import kind_forms, source_view
 from services import sources as service
@@ -28,34 +28,51 @@ NOTICES = ("brand", "source", "poll", "paused", "resumed", "removed", "queue_dow
 
 
 def sources_page_response(
-    request: Request, viewer: Viewer, session: Session, brand_id: int, *,
-    brand_form: FormState | None = None, source_form: FormState | None = None,
-    tester: dict[str, Any] | None = None, code: int = 200,
-) -> HTMLResponse:  # fmt: skip
+    request: Request,
+    viewer: Viewer,
+    session: Session,
+    brand_id: int,
+    *,
+    brand_form: FormState | None = None,
+    source_form: FormState | None = None,
+    tester: dict[str, Any] | None = None,
+    code: int = 200,
+) -> HTMLResponse:
     from pages.routes.brands import brand_values, has_locale
 
     brand = get_brand_or_404(session, workspace_id=viewer.workspace_id, brand_id=brand_id)
-    fmt, _ = formats_for(request, brand), gettext_for(request)
+    fmt, _, language = formats_for(request, brand), gettext_for(request), language_of(request)
     saved = request.query_params.get("saved")
     notices = {
-        "brand": _("The brand is saved."), "source": _("The source is added: it is polled within its interval, or now with “Poll now”."),
+        "brand": _("The brand is saved."),
+        "source": _(
+            "The source is added: it is polled within its interval, or now with “Poll now”."
+        ),
         "poll": _("A poll is queued; reload in a few seconds to see its result."),
-        "paused": _("The source is paused."), "resumed": _("The source is resumed."),
+        "paused": _("The source is paused."),
+        "resumed": _("The source is resumed."),
         "removed": _("The source is removed."),
         "queue_down": _("The task queue is unreachable: the poll was not queued."),
-    }  # fmt: skip
+    }
     context = {
-        "viewer": viewer, "brand": brand, "section": "sources",
+        "viewer": viewer,
+        "brand": brand,
+        "section": "sources",
         "form": brand_form or FormState(values=brand_values(brand)),
         "source_form": source_form or FormState(),
-        "others": [b for b in list_brands(session, workspace_id=viewer.workspace_id) if b.id != brand_id],
+        "others": [
+            b for b in list_brands(session, workspace_id=viewer.workspace_id) if b.id != brand_id
+        ],
         "has_locale": has_locale(),
         "tester": tester or {"state": FormState(values={"test_query": brand.query}), "results": []},
         "tester_action": f"/brands/{brand_id}/query-check",
-        "sources": [source_view(s, fmt, _) for s in list_sources(session, workspace_id=viewer.workspace_id, brand_id=brand_id)],
-        "kind_forms": kind_forms(_),
+        "sources": [
+            source_view(s, fmt, _, language)
+            for s in list_sources(session, workspace_id=viewer.workspace_id, brand_id=brand_id)
+        ],
+        "kind_forms": kind_forms(_, language),
         "notice": notices.get(saved) if saved in NOTICES else None,
-    }  # fmt: skip
+    }
     return render(request, "sources.html", context, status_code=code)
 
 
@@ -74,9 +91,12 @@ def _back(brand_id: int, saved: str) -> Response:
 
 @router.post("/brands/{brand_id}/sources", response_model=None)
 def add_source(
-    request: Request, brand_id: int, viewer: ViewerDep, session: SessionDep,
+    request: Request,
+    brand_id: int,
+    viewer: ViewerDep,
+    session: SessionDep,
     fields: CheckedFormDep,
-) -> Response:  # fmt: skip
+) -> Response:
     get_brand_or_404(session, workspace_id=viewer.workspace_id, brand_id=brand_id)
     data: dict[str, Any] = {"kind": first(fields, "kind")}
     for name in SOURCE_FIELDS:
@@ -90,9 +110,11 @@ def add_source(
     if body is not None:
         try:
             service.create_source(
-                session, workspace_id=viewer.workspace_id, brand_id=brand_id,
+                session,
+                workspace_id=viewer.workspace_id,
+                brand_id=brand_id,
                 fields=body.model_dump(),
-            )  # fmt: skip
+            )
             session.commit()
         except (InvalidInputError, ConflictError) as exc:
             session.rollback()

@@ -3,13 +3,10 @@
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from core.i18n import Formats, Language
+from core.terms import name
 from models.alert_tables import Alert, AlertDelivery, AlertRule
-from pages.i18n import Formats
-from pages.views.common import Gettext
-
-
-def kind_names(_: Gettext) -> dict[str, str]:
-    return {"digest": _("digest"), "spike": _("spike"), "negative_surge": _("negative surge")}
+from pages.i18n import Gettext
 
 
 @dataclass(frozen=True)
@@ -23,16 +20,19 @@ class RuleView:
     next_run: str | None
 
 
-def rule_view(rule: AlertRule, brands: Mapping[int, str], fmt: Formats, _: Gettext) -> RuleView:
+def rule_view(
+    rule: AlertRule, brands: Mapping[int, str], fmt: Formats, _: Gettext, language: Language
+) -> RuleView:
     assert rule.id is not None
     p = rule.params
     channels = [*rule.email, *([rule.webhook_url] if rule.webhook_url else [])]
     if rule.kind == "digest":
         when = _("{schedule} at {time}").format(
-            schedule=_("daily") if p.get("schedule") == "daily" else
-            _("weekly on {weekday}").format(weekday=p.get("weekday", "")),
+            schedule=_("daily")
+            if p.get("schedule") == "daily"
+            else _("weekly on {weekday}").format(weekday=p.get("weekday", "")),
             time=p.get("time", ""),
-        )  # fmt: skip
+        )
     else:
         when = _("sensitivity {sensitivity}, windows of {minutes} minutes").format(
             sensitivity=p.get("sensitivity", "medium"), minutes=p.get("window_minutes", 60)
@@ -41,7 +41,7 @@ def rule_view(rule: AlertRule, brands: Mapping[int, str], fmt: Formats, _: Gette
         id=rule.id,
         brand=brands.get(rule.brand_id, str(rule.brand_id)),
         kind=rule.kind,
-        kind_name=kind_names(_).get(rule.kind, rule.kind),
+        kind_name=name(rule.kind, language),
         channels=", ".join(channels),
         when=when,
         next_run=fmt.datetime(rule.next_run_at) if rule.next_run_at else None,
@@ -74,14 +74,22 @@ FIGURES = ("observed", "expected", "threshold", "p_value", "mentions", "negative
 
 
 def alert_view(
-    alert: Alert, deliveries: list[AlertDelivery], brands: Mapping[int, str], fmt: Formats,
+    alert: Alert,
+    deliveries: list[AlertDelivery],
+    brands: Mapping[int, str],
+    fmt: Formats,
     _: Gettext,
-) -> AlertView:  # fmt: skip
+    language: Language,
+) -> AlertView:
     assert alert.id is not None
     names = {
-        "observed": _("observed"), "expected": _("expected"), "threshold": _("threshold"),
-        "p_value": _("p-value"), "mentions": _("mentions"), "negative": _("negative"),
-    }  # fmt: skip
+        "observed": _("observed"),
+        "expected": _("expected"),
+        "threshold": _("threshold"),
+        "p_value": _("p-value"),
+        "mentions": _("mentions"),
+        "negative": _("negative"),
+    }
     figures = []
     for key in FIGURES:
         value = alert.figures.get(key)
@@ -95,7 +103,7 @@ def alert_view(
     return AlertView(
         id=alert.id,
         brand=brands.get(alert.brand_id, str(alert.brand_id)),
-        kind_name=kind_names(_).get(alert.kind, alert.kind),
+        kind_name=name(alert.kind, language),
         test=alert.test,
         fired_at=fmt.datetime(alert.fired_at),
         window=f"{fmt.datetime(alert.window_start)} – {fmt.datetime(alert.window_end)}",

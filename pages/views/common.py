@@ -1,16 +1,19 @@
 """Pieces several pages show: mentions as rows, the health banner, links to mentions."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from core.i18n import Formats, Language
+from core.terms import name
 from models.tables import Mention
-from pages.i18n import Formats
+from pages.i18n import Gettext
 from services.source_health import HealthSummary
 
-Gettext = Callable[[str], str]
+KINDS = ("google_alerts", "rss", "google_news", "reddit", "hackernews", "mastodon", "bluesky")
+SENTIMENTS = ("positive", "neutral", "negative")
 
 
 def safe_href(url: str | None) -> str | None:
@@ -54,15 +57,16 @@ class MentionRow:
     snippet: str
 
 
-def mention_row(m: Mention, fmt: Formats, _: Gettext, labels: Mapping[str, str]) -> MentionRow:
+def mention_row(
+    m: Mention, fmt: Formats, _: Gettext, labels: Mapping[str, str], kinds: Mapping[str, str]
+) -> MentionRow:
     assert m.id is not None
-    kinds = kind_labels(_)
     seen = [str(item.get("source_kind") or "") for item in m.also_seen_in or []]
     score, comments = m.engagement_score, m.engagement_comments
     engagement = None
     if score is not None or comments is not None:
         engagement = _("{score} points, {comments} comments").format(
-            score=fmt.number(score or 0), comments=fmt.number(comments or 0)
+            score=fmt.integer(score or 0), comments=fmt.integer(comments or 0)
         )
     return MentionRow(
         id=m.id,
@@ -75,7 +79,7 @@ def mention_row(m: Mention, fmt: Formats, _: Gettext, labels: Mapping[str, str])
         published_at=iso(m.published_at),
         label=m.sentiment_label,
         label_shown=labels.get(m.sentiment_label, m.sentiment_label),
-        compound=fmt.decimal(m.sentiment_compound, 2),
+        compound=fmt.signed(m.sentiment_compound, 2),
         engagement=engagement,
         source_kind=m.source_kind,
         language=m.language,
@@ -112,17 +116,9 @@ def health_lines(summary: HealthSummary, fmt: Formats, _: Gettext) -> list[Healt
     return lines
 
 
-def sentiment_labels(_: Gettext) -> dict[str, str]:
-    return {"positive": _("positive"), "neutral": _("neutral"), "negative": _("negative")}
+def sentiment_labels(language: Language) -> dict[str, str]:
+    return {label: name(label, language) for label in SENTIMENTS}
 
 
-def kind_labels(_: Gettext) -> dict[str, str]:
-    return {
-        "google_alerts": "Google Alerts",
-        "rss": _("RSS feed"),
-        "google_news": "Google News",
-        "reddit": "Reddit",
-        "hackernews": "Hacker News",
-        "mastodon": "Mastodon",
-        "bluesky": "Bluesky",
-    }
+def kind_labels(language: Language) -> dict[str, str]:
+    return {kind: name(kind, language) for kind in KINDS}

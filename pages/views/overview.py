@@ -10,16 +10,13 @@ from datetime import datetime
 from markupsafe import Markup
 from sqlmodel import Session
 
-from domain.buckets import bucket_bounds
+from core.i18n import Formats, Language
+from core.terms import name
 from models.tables import Brand, Mention
 from pages import charts
-from pages.i18n import Formats
+from pages.i18n import Gettext, gettext_of
 from pages.periods import Period
-from services.brands import get_brand_or_404
-from services.situation import SituationReport, build_situation
-from services.trends import TrendBucketData, build_trend
 from pages.views.common import (
-    Gettext,
     HealthLine,
     MentionRow,
     health_lines,
@@ -28,9 +25,10 @@ from pages.views.common import (
     mentions_href,
     sentiment_labels,
 )
-
-SENTIMENTS = ("positive", "neutral", "negative")
-TICKS = 6
+from services.charts.build import Link, share_of_voice_chart, volume_chart
+from services.situation import SituationReport, build_situation
+from services.trends import build_trend
+from services.voice_trend import build_voice_trend
 
 
 @dataclass(frozen=True)
@@ -68,20 +66,12 @@ class Term:
 
 
 @dataclass(frozen=True)
-class Legend:
-    css: str
-    name: str
-    share: str
-
-
-@dataclass(frozen=True)
 class Overview:
     report: SituationReport
     tiles: list[Tile]
     banner: list[HealthLine]
     volume_chart: Markup
     voice_chart: Markup
-    voice_legend: list[Legend]
     sources_chart: Markup
     media_chart: Markup
     domains_chart: Markup
@@ -96,6 +86,10 @@ def _raw(value: float | int | None) -> str:
     return "" if value is None else repr(value)
 
 
+def _count(value: int | None, fmt: Formats) -> str:
+    return "-" if value is None else fmt.integer(value)
+
+
 def _tiles(
     report: SituationReport, previous: SituationReport, fmt: Formats, _: Gettext
 ) -> list[Tile]:
@@ -105,112 +99,97 @@ def _tiles(
     stories: int | None = getattr(report, "stories", None)
     previous_stories: int | None = getattr(previous, "stories", None)
     rows: list[tuple[str, str, float | int | None, float | int | None, str, str, str]] = [
-        ("mentions", _("Mentions"), report.mentions, previous.mentions,
-         fmt.number(report.mentions), fmt.number(previous.mentions),
-         _("Mentions published in the period")),
-        ("net_sentiment", _("Net sentiment"), report.sentiment.net, previous.sentiment.net,
-         fmt.decimal(report.sentiment.net, 2), fmt.decimal(previous.sentiment.net, 2),
-         _("(positive - negative) / mentions x 100")),
-        ("avg_sentiment", _("Average sentiment"), report.sentiment.avg, previous.sentiment.avg,
-         fmt.decimal(report.sentiment.avg, 4), fmt.decimal(previous.sentiment.avg, 4),
-         _("Mean sentiment score, -1 to 1")),
-        ("share_of_voice", _("Share of voice"), own_share(report), own_share(previous),
-         fmt.percent(own_share(report)), fmt.percent(own_share(previous)),
-         _("Our mentions among ours and the competitors'")),
-        ("stories", _("Stories"), stories, previous_stories,
-         fmt.number(stories), fmt.number(previous_stories),
-         _("Distinct stories the mentions tell")),
-        ("strength", _("Strength"), report.scores.strength, previous.scores.strength,
-         fmt.percent(report.scores.strength), fmt.percent(previous.scores.strength),
-         _("Share of the period's mentions in its last 24 hours")),
-        ("passion", _("Passion"), report.scores.passion, previous.scores.passion,
-         fmt.percent(report.scores.passion), fmt.percent(previous.scores.passion),
-         _("Share of mentions by authors who mention us more than once")),
-        ("reach", _("Reach"), report.scores.reach, previous.scores.reach,
-         fmt.percent(report.scores.reach), fmt.percent(previous.scores.reach),
-         _("Distinct authors per mention")),
-    ]  # fmt: skip
+        (
+            "mentions",
+            _("Mentions"),
+            report.mentions,
+            previous.mentions,
+            fmt.integer(report.mentions),
+            fmt.integer(previous.mentions),
+            _("Mentions published in the period"),
+        ),
+        (
+            "net_sentiment",
+            _("Net sentiment"),
+            report.sentiment.net,
+            previous.sentiment.net,
+            fmt.decimal(report.sentiment.net, 2),
+            fmt.decimal(previous.sentiment.net, 2),
+            _("(positive - negative) / mentions x 100"),
+        ),
+        (
+            "avg_sentiment",
+            _("Average sentiment"),
+            report.sentiment.avg,
+            previous.sentiment.avg,
+            fmt.decimal(report.sentiment.avg, 4),
+            fmt.decimal(previous.sentiment.avg, 4),
+            _("Mean sentiment score, -1 to 1"),
+        ),
+        (
+            "share_of_voice",
+            _("Share of voice"),
+            own_share(report),
+            own_share(previous),
+            fmt.percent(own_share(report), 1),
+            fmt.percent(own_share(previous), 1),
+            _("Our mentions among ours and the competitors'"),
+        ),
+        (
+            "stories",
+            _("Stories"),
+            stories,
+            previous_stories,
+            _count(stories, fmt),
+            _count(previous_stories, fmt),
+            _("Distinct stories the mentions tell"),
+        ),
+        (
+            "strength",
+            _("Strength"),
+            report.scores.strength,
+            previous.scores.strength,
+            fmt.percent(report.scores.strength, 1),
+            fmt.percent(previous.scores.strength, 1),
+            _("Share of the period's mentions in its last 24 hours"),
+        ),
+        (
+            "passion",
+            _("Passion"),
+            report.scores.passion,
+            previous.scores.passion,
+            fmt.percent(report.scores.passion, 1),
+            fmt.percent(previous.scores.passion, 1),
+            _("Share of mentions by authors who mention us more than once"),
+        ),
+        (
+            "reach",
+            _("Reach"),
+            report.scores.reach,
+            previous.scores.reach,
+            fmt.percent(report.scores.reach, 1),
+            fmt.percent(previous.scores.reach, 1),
+            _("Distinct authors per mention"),
+        ),
+    ]
     tiles = []
     for kpi, label, value, _before, shown, previous_shown, hint in rows:
         change = None
-        if kpi == "mentions" and report.previous_period.change_pct is not None:
-            change = fmt.signed_pct(report.previous_period.change_pct)
+        if kpi == "mentions":
+            change = fmt.change(report.previous_period.change_pct, 1)
         tiles.append(Tile(kpi, label, _raw(value), shown, previous_shown, change, hint))
     return tiles
 
 
-def _ticks(labels: list[str]) -> list[charts.Tick]:
-    every = max(len(labels) // TICKS, 1)
-    return [charts.Tick(i, label) for i, label in enumerate(labels) if i % every == 0]
+def _link(brand_id: int, period: Period) -> Link:
+    """Where a click on a bucket goes: its mentions inside the period (a sentiment's)."""
 
-
-def _bucket_label(start: datetime, interval: str, fmt: Formats) -> str:
-    return fmt.time(start) if interval == "hour" else fmt.short_date(start)
-
-
-def _windows(
-    brand: Brand, period: Period
-) -> list[tuple[datetime, datetime]]:
-    """Each bucket's part inside the period: the mentions a click on it opens."""
-    return [
-        (max(start, period.since), min(end, period.until))
-        for start, end in bucket_bounds(
-            period.since, period.until, period.interval, brand.timezone
+    def link(start: datetime, end: datetime, label: str | None) -> str:
+        return mentions_href(
+            brand_id, since=max(start, period.since), until=min(end, period.until), label=label
         )
-    ]
 
-
-def _volume_chart(
-    brand: Brand, period: Period, trend: list[TrendBucketData], fmt: Formats, _: Gettext
-) -> Markup:
-    assert brand.id is not None
-    names = sentiment_labels(_)
-    windows = _windows(brand, period)
-    bars = []
-    for bucket, (low, high) in zip(trend, windows, strict=True):
-        label = _bucket_label(bucket.start, period.interval, fmt)
-        segments = [
-            charts.Segment(
-                getattr(bucket, sentiment),
-                f"s-{sentiment}",
-                f"{label}: {fmt.number(getattr(bucket, sentiment))} {names[sentiment]}",
-                mentions_href(brand.id, since=low, until=high, label=sentiment),
-            )
-            for sentiment in SENTIMENTS
-        ]
-        bars.append(charts.Bar(label, segments, mentions_href(brand.id, since=low, until=high)))
-    peak = max((b.mentions for b in trend), default=0)
-    chart = charts.StackedChart(bars, fmt.number(peak), _ticks([b.label for b in bars]))
-    return charts.stacked_bars(chart, label=_("Volume by sentiment"))
-
-
-def _voice_chart(
-    session: Session, brand: Brand, report: SituationReport, period: Period, fmt: Formats,
-    _: Gettext,
-) -> tuple[Markup, list[Legend]]:  # fmt: skip
-    series = []
-    legend = []
-    for index, voice in enumerate(report.share_of_voice):
-        other = get_brand_or_404(session, workspace_id=brand.workspace_id, brand_id=voice.brand_id)
-        trend = build_trend(
-            session, other, since=period.since, until=period.until, interval=period.interval
-        )
-        series.append((voice.name, f"s-{index % 6}", trend))
-        legend.append(Legend(f"s-{index % 6}", voice.name, fmt.percent(voice.share)))
-    bars = []
-    for position, bucket in enumerate(series[0][2] if series else []):
-        label = _bucket_label(bucket.start, period.interval, fmt)
-        segments = [
-            charts.Segment(
-                trend[position].mentions,
-                css,
-                f"{label}: {name} {fmt.number(trend[position].mentions)}",
-            )
-            for name, css, trend in series
-        ]
-        bars.append(charts.Bar(label, segments))
-    chart = charts.StackedChart(bars, "100%", _ticks([b.label for b in bars]), height=160)
-    return charts.stacked_bars(chart, label=_("Share of voice"), normalize=True), legend
+    return link
 
 
 def build_overview(
@@ -220,9 +199,10 @@ def build_overview(
     period: Period,
     now: datetime,
     fmt: Formats,
-    _: Gettext,
+    language: Language,
 ) -> Overview:
     assert brand.id is not None
+    _ = gettext_of(language)
     report = build_situation(session, brand, since=period.since, until=period.until, now=now)
     previous = build_situation(
         session,
@@ -231,73 +211,80 @@ def build_overview(
         until=report.previous_period.until,
         now=now,
     )
-    trend = build_trend(
-        session, brand, since=period.since, until=period.until, interval=period.interval
+    interval = period.interval
+    trend = build_trend(session, brand, since=period.since, until=period.until, interval=interval)
+    voices = build_voice_trend(
+        session, brand, since=period.since, until=period.until, interval=interval
     )
-    kinds = kind_labels(_)
-    labels = sentiment_labels(_)
-    voice_chart, legend = _voice_chart(session, brand, report, period, fmt, _)
-    media_names = {"owned": _("owned"), "earned": _("earned"), "paid": _("paid")}
+    link = _link(brand.id, period)
+    volume = volume_chart(
+        trend, interval=interval, until=period.until, language=language, formats=fmt, link=link
+    )
+    voice = share_of_voice_chart(voices, language=language, formats=fmt, link=link)
+    kinds, labels = kind_labels(language), sentiment_labels(language)
     window = {"since": period.since, "until": period.until}
     return Overview(
         report=report,
         tiles=_tiles(report, previous, fmt, _),
         banner=health_lines(report.health, fmt, _),
-        volume_chart=_volume_chart(brand, period, trend, fmt, _),
-        voice_chart=voice_chart,
-        voice_legend=legend,
+        volume_chart=charts.chart_markup(volume, chart_id="volume", height=280),
+        voice_chart=charts.chart_markup(voice, chart_id="voice", height=220),
         sources_chart=charts.hbars(
             [
                 charts.HBar(
-                    kinds.get(s.source_kind, s.source_kind)
-                    + ("" if s.health.ok else " ⚠"),
+                    kinds.get(s.source_kind, s.source_kind) + ("" if s.health.ok else " ⚠"),
                     s.mentions,
-                    fmt.number(s.mentions),
+                    fmt.integer(s.mentions),
                     mentions_href(brand.id, source_kind=s.source_kind, **window),
                     f"s-{i % 6}",
                 )
                 for i, s in enumerate(report.by_source)
             ],
-            label=_("Source kinds"),
+            label=name("by_source", language),
         ),
         media_chart=charts.hbars(
             [
-                charts.HBar(media_names.get(m.media_type, m.media_type), m.mentions,
-                            fmt.percent(m.share), None, f"m-{m.media_type}")
+                charts.HBar(
+                    name(m.media_type, language),
+                    m.mentions,
+                    fmt.percent(m.share, 1),
+                    None,
+                    f"m-{m.media_type}",
+                )
                 for m in report.by_media_type
             ],
-            label=_("Owned, earned and paid"),
-        ),  # fmt: skip
+            label=name("by_media_type", language),
+        ),
         domains_chart=charts.hbars(
-            [charts.HBar(domain, n, fmt.number(n)) for domain, n in report.top_domains],
-            label=_("Top domains"),
+            [charts.HBar(domain, n, fmt.integer(n)) for domain, n in report.top_domains],
+            label=name("top_domains", language),
         ),
         authors=[
-            Author(name, fmt.number(n), fmt.number(engagement))
-            for name, n, engagement in report.top_authors
+            Author(author, fmt.integer(n), fmt.integer(engagement))
+            for author, n, engagement in report.top_authors
         ],
         terms=[
-            Term(t.term, fmt.number(t.count), mentions_href(brand.id, q=f'"{t.term}"', **window))
+            Term(t.term, fmt.integer(t.count), mentions_href(brand.id, q=f'"{t.term}"', **window))
             for t in report.top_terms
         ],
         peaks=[
             Peak(
-                when=fmt.datetime(p.start) if period.interval == "hour" else fmt.date(p.start),
-                mentions=fmt.number(p.mentions),
+                when=fmt.datetime(p.start) if interval == "hour" else fmt.date(p.start),
+                mentions=fmt.integer(p.mentions),
                 href=mentions_href(
                     brand.id, since=max(p.start, period.since), until=min(p.end, period.until)
                 ),
-                explanation=_peak_text(p.top_mentions, fmt, _),
-                top=[mention_row(m, fmt, _, labels) for m in p.top_mentions],
+                explanation=_peak_text(p.top_mentions, _),
+                top=[mention_row(m, fmt, _, labels, kinds) for m in p.top_mentions],
             )
             for p in report.peaks
         ],
-        top_mentions=[mention_row(m, fmt, _, labels) for m in report.top_mentions],
-        interval=period.interval,
+        top_mentions=[mention_row(m, fmt, _, labels, kinds) for m in report.top_mentions],
+        interval=interval,
     )
 
 
-def _peak_text(top: list[Mention], fmt: Formats, _: Gettext) -> str:
+def _peak_text(top: list[Mention], _: Gettext) -> str:
     if not top:
         return _("No single mention stands out.")
     lead = top[0]

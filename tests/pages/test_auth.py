@@ -23,14 +23,18 @@ def test_every_page_without_a_session_redirects_to_login(
     client: TestClient, account: Account
 ) -> None:
     brand_id = _brand(client, account)
-    paths = [*PAGES, *(f"/brands/{brand_id}{tail}" for tail in ("", "/mentions", "/control", "/sources"))]
+    paths = [
+        *PAGES,
+        *(f"/brands/{brand_id}{tail}" for tail in ("", "/mentions", "/control", "/sources")),
+    ]
     for path in paths:
         answer = client.get(path, follow_redirects=False)
         assert answer.status_code == 303, path
         assert answer.headers["location"].startswith("/login"), path
-    assert client.get("/brands/1/mentions?label=positive", follow_redirects=False).headers[
-        "location"
-    ] == "/login?next=/brands/1/mentions?label=positive"
+    assert (
+        client.get("/brands/1/mentions?label=positive", follow_redirects=False).headers["location"]
+        == "/login?next=/brands/1/mentions?label=positive"
+    )
 
 
 def test_login_form_has_one_key_field_and_the_key_never_reaches_a_url_or_page(
@@ -60,9 +64,10 @@ def test_a_wrong_key_or_a_missing_login_token_is_refused(
 ) -> None:
     form = client.get("/login")
     wrong = client.post(
-        "/login", data={"api_key": "esk_nope", "csrf_token": csrf_of(form.text)},
+        "/login",
+        data={"api_key": "esk_nope", "csrf_token": csrf_of(form.text)},
         follow_redirects=False,
-    )  # fmt: skip
+    )
     assert wrong.status_code == 401 and "not valid" in wrong.text
     client.cookies.clear()
     forged = client.post(
@@ -101,7 +106,10 @@ def test_forms_without_the_csrf_token_are_refused(client: TestClient, account: A
 
 def test_logout_ends_the_session(client: TestClient, account: Account) -> None:
     token = sign_in(client, account)
-    assert client.post("/logout", data={"csrf_token": token}, follow_redirects=False).status_code == 303
+    assert (
+        client.post("/logout", data={"csrf_token": token}, follow_redirects=False).status_code
+        == 303
+    )
     assert client.get("/", follow_redirects=False).status_code == 303
 
 
@@ -128,7 +136,9 @@ def test_another_workspaces_brand_answers_404_on_pages(
     token = csrf_of(client.get("/").text)
     posted = client.post(f"/brands/{theirs}/edit", data={"csrf_token": token, "name": "Mine"})
     assert posted.status_code == 404
-    assert client.get(f"/v1/brands/{theirs}", headers=other_account.headers).json()["name"] == "Theirs"
+    assert (
+        client.get(f"/v1/brands/{theirs}", headers=other_account.headers).json()["name"] == "Theirs"
+    )
 
 
 def test_language_follows_the_browser_then_the_switch(client: TestClient) -> None:
@@ -138,6 +148,7 @@ def test_language_follows_the_browser_then_the_switch(client: TestClient) -> Non
     assert switched.headers["location"] == "/login"
     english = client.get("/login", headers={"Accept-Language": "es"})
     assert "Sign in" in english.text and 'lang="en"' in english.text
-    assert client.get("/lang/es?next=//evil.example", follow_redirects=False).headers[
-        "location"
-    ] == "/"
+    assert (
+        client.get("/lang/es?next=//evil.example", follow_redirects=False).headers["location"]
+        == "/"
+    )

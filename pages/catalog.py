@@ -1,10 +1,10 @@
 """Refresh the dashboard's gettext catalogs (domain `pages`) from the code and templates.
 
-    python scripts/pages_catalog.py          # extract, merge into es and en .po, report gaps
+    python -m pages.catalog     # extract, merge into locales/es/LC_MESSAGES/pages.po, list gaps
 
-New messages land in pages/locale/es/LC_MESSAGES/pages.po with an empty msgstr, to be
-translated there; the English catalog keeps the source text. tests/pages/test_i18n.py
-fails while a Spanish translation is missing.
+New messages land in locales/es/LC_MESSAGES/pages.po with an empty msgstr, to be
+translated there (English is the source language and has no catalog); messages no longer
+used are dropped. tests/pages/test_i18n.py fails while a Spanish translation is missing.
 """
 
 import sys
@@ -14,8 +14,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
-ROOT = Path(__file__).resolve().parents[1]
-LOCALE = ROOT / "pages" / "locale"
+ROOT = Path(__file__).resolve().parents[1]  # the repository
+LOCALE = ROOT / "locales"
 METHODS = [("**.py", "python"), ("templates/**.html", "jinja2")]
 OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
@@ -40,8 +40,6 @@ def merge(language: str, template: Catalog) -> list[str]:
             continue
         found = old.get(message.id)
         text = found.string if found is not None and found.string else None
-        if text is None and language == "en":
-            text = message.id
         if text is None:
             missing.append(str(message.id))
             text = ("", "") if isinstance(message.id, tuple) else ""
@@ -55,7 +53,6 @@ def merge(language: str, template: Catalog) -> list[str]:
 if __name__ == "__main__":
     template = extracted()
     gaps = merge("es", template)
-    merge("en", template)
     for gap in gaps:
         print(f"missing es: {gap}")
     sys.exit(1 if gaps else 0)
