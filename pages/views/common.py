@@ -79,7 +79,7 @@ def mention_row(
         published_at=iso(m.published_at),
         label=m.sentiment_label,
         label_shown=labels.get(m.sentiment_label, m.sentiment_label),
-        compound=fmt.signed(m.sentiment_compound, 2),
+        compound=fmt.decimal(m.sentiment_compound, 2),
         engagement=engagement,
         source_kind=m.source_kind,
         language=m.language,
