@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
@@ -53,6 +54,14 @@ def mount(app: FastAPI) -> None:
         if is_page(request):
             return _problem(request, "404", str(exc), status.HTTP_404_NOT_FOUND)
         response: Response = json_handlers[NotFoundError](request, exc)
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        if is_page(request):
+            detail = "; ".join(f"{e['loc'][-1]}: {e['msg']}" for e in exc.errors())
+            return _problem(request, "422", detail, status.HTTP_422_UNPROCESSABLE_CONTENT)
+        response: Response = json_handlers[RequestValidationError](request, exc)
         return response
 
     @app.exception_handler(InvalidInputError)

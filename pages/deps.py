@@ -37,7 +37,7 @@ class Viewer:
 
 def _here(request: Request) -> str:
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return quote(path, safe="/?=&")
+    return quote(path, safe="/")
 
 
 def current_viewer(request: Request, session: SessionDep) -> Viewer:

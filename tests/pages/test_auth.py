@@ -1,5 +1,9 @@
 """Sign-in, sessions, CSRF, security headers and workspace isolation of the pages."""
 
+import html
+import re
+from urllib.parse import urlsplit
+
 from fastapi.testclient import TestClient
 
 from pages.auth import SESSION_COOKIE
@@ -33,7 +37,7 @@ def test_every_page_without_a_session_redirects_to_login(
         assert answer.headers["location"].startswith("/login"), path
     assert (
         client.get("/brands/1/mentions?label=positive", follow_redirects=False).headers["location"]
-        == "/login?next=/brands/1/mentions?label=positive"
+        == "/login?next=/brands/1/mentions%3Flabel%3Dpositive"
     )
 
 
@@ -152,3 +156,33 @@ def test_language_follows_the_browser_then_the_switch(client: TestClient) -> Non
         client.get("/lang/es?next=//evil.example", follow_redirects=False).headers["location"]
         == "/"
     )
+
+
+def test_bad_page_input_answers_a_page_and_the_api_keeps_json(
+    client: TestClient, account: Account
+) -> None:
+    brand_id = _brand(client, account)
+    sign_in(client, account)
+    for path in (f"/brands/{brand_id}?days=abc", f"/brands/{brand_id}?days=12",
+                 f"/brands/{brand_id}?since=yesterday", "/brands/999999"):  # fmt: skip
+        answer = client.get(path)
+        assert answer.status_code in (404, 422), path
+        assert answer.headers["content-type"].startswith("text/html"), path
+    api = client.get("/v1/brands/999999", headers=account.headers)
+    assert api.status_code == 404 and api.json() == {"detail": "brand 999999 not found"}
+    api = client.get("/v1/brands/abc", headers=account.headers)
+    assert api.status_code == 422 and isinstance(api.json()["detail"], list)
+
+
+def test_signing_in_from_a_shared_link_lands_on_it(client: TestClient, account: Account) -> None:
+    brand_id = _brand(client, account)
+    deep = f"/brands/{brand_id}/mentions?label=positive&q=lumbre"
+    form = client.get(deep)  # follows the redirect to the login form
+    assert urlsplit(str(form.url)).path == "/login"
+    answer = client.post(
+        "/login",
+        data={"api_key": account.api_key, "csrf_token": csrf_of(form.text),
+              "next": html.unescape(re.search(r'name="next" value="([^"]+)"', form.text).group(1))},  # type: ignore[union-attr]
+        follow_redirects=False,
+    )  # fmt: skip
+    assert answer.headers["location"] == deep
