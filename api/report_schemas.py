@@ -1,16 +1,15 @@
-"""Request and response schemas of the Situation and Control reports and of objectives."""
+"""Request schemas of the Situation and Control reports, and the objectives' schemas."""
 
 import math
 from datetime import UTC, datetime
-from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from api.schemas import MentionPublic, StrictModel
+from api.schemas import StrictModel
+from models.report_types import ControlPublic, Direction, Metric, SituationPublic
 
-Metric = Literal["mentions", "net_sentiment", "avg_sentiment", "positive_share", "share_of_voice"]
-Direction = Literal["at_least", "at_most"]
-Status = Literal["achieved", "on_track", "at_risk", "off_track"]
+# The report responses are the typed reports themselves (models.report_types).
+__all__ = ["ControlPublic", "SituationPublic"]
 
 
 def as_utc(value: datetime | None) -> datetime | None:
@@ -28,125 +27,6 @@ class SituationQuery(StrictModel):
     @classmethod
     def utc(cls, value: datetime | None) -> datetime | None:
         return as_utc(value)
-
-
-class GapPublic(BaseModel):
-    since: datetime
-    until: datetime
-
-
-class SourceIssue(BaseModel):
-    source_id: int
-    brand_id: int
-    kind: str
-    status: str = Field(description="The source's status now: ok, failing or paused")
-    last_error: str | None = Field(description="The source's last error now")
-    failed_hours: int = Field(description="Hours of the period with at least one failed poll")
-    gaps: list[GapPublic] = Field(description="Stretches of the period without a successful poll")
-
-
-class HealthPublic(BaseModel):
-    """The sources behind a volume: a failing or unpolled source explains a drop."""
-
-    ok: bool
-    sources: int
-    failing: int
-    with_gaps: int
-    issues: list[SourceIssue]
-
-
-class PreviousPeriod(BaseModel):
-    since: datetime
-    until: datetime
-    mentions: int
-    change_pct: float | None = Field(description="null when the previous period had none")
-    health: HealthPublic
-
-
-class SentimentSummary(BaseModel):
-    positive: int
-    neutral: int
-    negative: int
-    avg: float = Field(description="Mean compound score, 4 decimals")
-    net: float = Field(description="(positive - negative) / mentions x 100, 2 decimals")
-
-
-class VoiceShare(BaseModel):
-    brand_id: int
-    name: str
-    mentions: int
-    share: float
-    health: HealthPublic
-
-
-class SourceVolume(BaseModel):
-    source_kind: str
-    mentions: int
-    avg_sentiment: float
-    health: HealthPublic
-
-
-class MediaVolume(BaseModel):
-    media_type: Literal["owned", "earned", "paid"]
-    mentions: int
-    share: float
-
-
-class DomainCount(BaseModel):
-    domain: str
-    mentions: int
-
-
-class AuthorCount(BaseModel):
-    author: str
-    mentions: int
-    engagement: int = Field(description="Sum of score plus comments of the author's mentions")
-
-
-class TermCountPublic(BaseModel):
-    term: str
-    count: int = Field(description="Sampled mentions that use the term")
-
-
-class PeakPublic(BaseModel):
-    start: datetime
-    end: datetime
-    mentions: int
-    top_mentions: list[MentionPublic]
-
-
-class ScoresPublic(BaseModel):
-    strength: float = Field(
-        description="Share of the period's mentions that fell in its last 24 hours"
-    )
-    sentiment_ratio: float | None = Field(
-        description="Positive mentions per negative one; null without negative mentions"
-    )
-    passion: float = Field(
-        description="Share of mentions (with a known author) by authors who mention the brand "
-        "more than once in the period"
-    )
-    reach: float = Field(description="Distinct authors / mentions")
-
-
-class SituationPublic(BaseModel):
-    brand_id: int
-    timezone: str
-    since: datetime
-    until: datetime
-    mentions: int
-    health: HealthPublic
-    previous_period: PreviousPeriod
-    sentiment: SentimentSummary
-    share_of_voice: list[VoiceShare]
-    by_source: list[SourceVolume]
-    by_media_type: list[MediaVolume]
-    top_domains: list[DomainCount]
-    top_authors: list[AuthorCount]
-    top_terms: list[TermCountPublic]
-    top_mentions: list[MentionPublic]
-    peaks: list[PeakPublic]
-    scores: ScoresPublic
 
 
 def _finite(value: object) -> object:
@@ -206,31 +86,3 @@ class ControlQuery(StrictModel):
     @classmethod
     def utc(cls, value: datetime | None) -> datetime | None:
         return as_utc(value)
-
-
-class SeriesPointPublic(BaseModel):
-    start: datetime = Field(description="The local day's start (the objective's start on day 1)")
-    value: float = Field(description="The metric over that day alone")
-    cumulative: float = Field(description="The metric from the objective's start to that day's end")
-
-
-class ObjectiveControl(BaseModel):
-    id: int
-    name: str
-    metric: str
-    direction: str
-    start: datetime
-    deadline: datetime
-    target: float
-    baseline: float
-    current: float
-    progress_pct: float
-    projected: float
-    status: Status
-    series: list[SeriesPointPublic]
-
-
-class ControlPublic(BaseModel):
-    brand_id: int
-    as_of: datetime
-    objectives: list[ObjectiveControl]

@@ -1,13 +1,14 @@
 """Request and response schemas (XCreate, XUpdate, XPublic), named as in the spec."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from core.i18n import bcp47_locale
 from domain.query import QuerySyntaxError, parse_query
+from models.mention_public import EngagementPublic, MentionPublic, SentimentPublic
 
 SourceKind = Literal[
     "google_alerts", "rss", "reddit", "google_news", "hackernews", "mastodon", "bluesky"
@@ -152,37 +153,7 @@ class PollQueued(BaseModel):
     queued: bool = True
 
 
-class SentimentPublic(BaseModel):
-    compound: float
-    positive: float
-    neutral: float
-    negative: float
-    label: str
-    model: str
-
-
-class EngagementPublic(BaseModel):
-    score: int | None
-    comments: int | None
-
-
-class MentionPublic(BaseModel):
-    id: int
-    brand_id: int
-    source_id: int | None
-    source_kind: str
-    url: str
-    domain: str
-    title: str
-    text: str
-    author: str | None
-    published_at: datetime
-    fetched_at: datetime
-    language: str | None
-    sentiment: SentimentPublic
-    engagement: EngagementPublic
-    also_seen_in: list[dict[str, Any]]
-    media_type: str
+__all__ = ["EngagementPublic", "MentionPublic", "SentimentPublic"]  # defined with the reports
 
 
 class MentionPage(BaseModel):

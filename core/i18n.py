@@ -28,7 +28,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_skeleton, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal, format_percent, format_scientific
 from babel.support import Translations
 
 Language = Literal["es", "en"]
@@ -174,6 +174,12 @@ class Formats:
         return format_decimal(
             round(value, digits), format=f"+{pattern};-{pattern}", locale=self._babel
         )
+
+    def significant(self, value: float) -> str:
+        """A small probability: 0.034, or 1.2E-5 once it needs more than 2 decimals."""
+        if value == 0 or abs(value) >= 0.01:
+            return self.decimal(value, 2) if value else self.integer(0)
+        return format_scientific(value, format="0.#E0", locale=self._babel)
 
     def percent(self, fraction: float, digits: int = 0) -> str:
         """A share: 0.123 -> 12% (es-ES 12 %)."""

@@ -1,20 +1,36 @@
-"""The message an alert sends, built from its stored figures (so a retry sends the same one).
+"""The message an alert sends, built from its stored figures (so a retry sends the same one),
+in the reader's language (the rule's `language`, else the brand locale's) with the brand
+locale's numbers and dates, and the brand's timezone.
 
-Channel-neutral: `email_render` turns it into HTML and plain text, `webhook` into JSON.
-Every value here is plain, unescaped text; the renderers escape for their medium.
+Channel-neutral: `email_render` turns it into HTML and plain text (with the volume chart as
+a PNG), `webhook` into JSON. Every value here is plain, unescaped text; the renderers escape
+for their medium. Words come from the gettext domain ``emails`` (and ``terms`` for the names
+of fields), numbers and dates from Babel (``core.i18n``).
 """
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
+from core.i18n import Formats, Language, formats_locale, gettext, ngettext
+from core.terms import metric_value, name
+from models.alert_figures import (
+    DigestFigures,
+    MentionSnapshot,
+    ObjectiveLine,
+    SourceLine,
+    SpikeFigures,
+    read_figures,
+)
 from models.alert_tables import Alert
-from models.tables import Mention
+from models.mention_public import MentionPublic
+from services.charts.build import volume_chart
+from services.charts.spec import Chart
+from services.trends import TrendBucketData
 
 TITLE_CHARS = 300
 EXCERPT_CHARS = 280
-KIND_TITLES = {"spike": "Spike", "negative_surge": "Negative surge", "digest": "Digest"}
+DOMAIN = "emails"
 
 
 @dataclass(frozen=True)
@@ -29,6 +45,7 @@ class MentionLine:
     sentiment_label: str
     sentiment_compound: float
     excerpt: str
+    meta: str  # source, site, author, local time and sentiment, in the reader's words
 
 
 @dataclass(frozen=True)
@@ -45,6 +62,8 @@ class AlertMessage:
     brand_id: int
     brand_name: str
     test: bool
+    language: Language
+    locale: str  # the locale its numbers and dates are written in
     headline: str
     summary: str
     window_start: datetime
@@ -53,148 +72,294 @@ class AlertMessage:
     sections: tuple[Section, ...]
     mentions_title: str
     mentions: tuple[MentionLine, ...]
-    figures: dict[str, Any]
+    figures: DigestFigures | SpikeFigures
+    chart: Chart | None  # volume by sentiment, when the figures carry its bars
 
     @property
     def subject(self) -> str:
-        return f"[Escucha]{' [TEST]' if self.test else ''} {self.headline}"
+        if not self.test:
+            return f"[Escucha] {self.headline}"
+        test = self.words("TEST")
+        return f"[Escucha] [{test}] {self.headline}"
+
+    def words(self, message: str) -> str:
+        return gettext(DOMAIN, self.language, message)
 
 
-def mention_snapshot(mention: Mention) -> dict[str, Any]:
+def mention_snapshot(mention: MentionPublic) -> MentionSnapshot:
     """What an alert keeps of a mention, so its message does not change later."""
-    return {
-        "id": mention.id,
-        "title": mention.title[:TITLE_CHARS],
-        "url": mention.url,
-        "source_kind": mention.source_kind,
-        "domain": mention.domain,
-        "author": mention.author,
-        "published_at": mention.published_at.isoformat(),
-        "sentiment_label": mention.sentiment_label,
-        "sentiment_compound": round(mention.sentiment_compound, 4),
-        "excerpt": mention.text[:EXCERPT_CHARS],
-        "engagement_score": mention.engagement_score,
-    }
-
-
-def _line(snapshot: dict[str, Any], timezone: str) -> MentionLine:
-    published = str(snapshot.get("published_at") or "")
-    if published:
-        published = local_text(datetime.fromisoformat(published), timezone)
-    return MentionLine(
-        id=int(snapshot["id"]),
-        title=str(snapshot.get("title") or "(untitled)"),
-        url=str(snapshot.get("url") or ""),
-        source_kind=str(snapshot.get("source_kind") or ""),
-        domain=str(snapshot.get("domain") or ""),
-        author=snapshot.get("author"),
-        published_at=published,
-        sentiment_label=str(snapshot.get("sentiment_label") or "neutral"),
-        sentiment_compound=float(snapshot.get("sentiment_compound") or 0.0),
-        excerpt=str(snapshot.get("excerpt") or ""),
+    return MentionSnapshot(
+        id=mention.id,
+        title=mention.title[:TITLE_CHARS],
+        url=mention.url,
+        source_kind=mention.source_kind,
+        domain=mention.domain,
+        author=mention.author,
+        published_at=mention.published_at,
+        sentiment_label=mention.sentiment.label,
+        sentiment_compound=round(mention.sentiment.compound, 4),
+        excerpt=mention.text[:EXCERPT_CHARS],
+        engagement_score=mention.engagement.score,
     )
 
 
 def local_text(moment: datetime, timezone: str) -> str:
+    """A fixed, language-neutral form (2026-03-27 08:00 CET) for stored reasons and logs."""
     return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M %Z")
 
 
-def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:+.0f}%"
+class _Writer:
+    """Words and formats of one message."""
 
+    def __init__(self, language: Language, formats: Formats) -> None:
+        self.language, self.formats = language, formats
 
-def _rows(pairs: list[Any], label_key: str, value_key: str) -> tuple[tuple[str, str], ...]:
-    return tuple((str(p[label_key]), str(p[value_key])) for p in pairs)
+    def __call__(self, message: str, **values: object) -> str:
+        text = gettext(DOMAIN, self.language, message)
+        return text.format(**values) if values else text
 
+    def plural(self, singular: str, plural: str, n: int, **values: object) -> str:
+        text = ngettext(DOMAIN, self.language, singular, plural, n)
+        return text.format(count=self.formats.integer(n), **values)
 
-def _spike_sections(f: dict[str, Any]) -> list[Section]:
-    rows = [
-        ("Observed", f"{f['observed']} {'negative ' if f.get('negative_only') else ''}mentions"),
-        ("Expected (baseline mean)", f"{f['expected']:.2f} per {f['window_minutes']} min"),
-        ("Threshold", f"{f['threshold']} (sensitivity {f['sensitivity']})"),
-        ("p-value", f"{f['p_value']:.2g}"),
-        ("Baseline", f"{f['baseline_mentions']} mentions over {f['baseline_days']} days"),
-    ]
-    if f.get("observed_share") is not None:
-        rows.append(
-            ("Negative share", f"{f['observed_share']:.0%} (baseline {f['baseline_share']:.0%})")
+    def name(self, key: str, capital: bool = False) -> str:
+        return name(key, self.language, capital=capital)
+
+    def sensitivity(self, value: str) -> str:
+        words = {"low": self("low"), "medium": self("medium"), "high": self("high")}
+        return words.get(value, value)
+
+    def mentions(self, n: int) -> str:
+        return self.plural("{count} mention", "{count} mentions", n)
+
+    def change(self, pct: float | None) -> str:
+        return self.formats.change(pct) or self("n/a")
+
+    def line(self, m: MentionSnapshot) -> MentionLine:
+        when = self.formats.datetime(m.published_at) if m.published_at else ""
+        label = f"{self.name(m.sentiment_label)} {self.formats.signed(m.sentiment_compound, 2)}"
+        kind = self.name(m.source_kind) if m.source_kind else ""
+        parts = [kind, m.domain, m.author or "", when, label]
+        return MentionLine(
+            id=m.id,
+            title=m.title or self("(untitled)"),
+            url=m.url,
+            source_kind=m.source_kind,
+            domain=m.domain,
+            author=m.author,
+            published_at=when,
+            sentiment_label=m.sentiment_label,
+            sentiment_compound=m.sentiment_compound,
+            excerpt=m.excerpt,
+            meta=" · ".join(p for p in parts if p),
         )
+
+
+def _spike_sections(f: SpikeFigures, w: _Writer) -> list[Section]:
+    fmt = w.formats
+    observed = (
+        w.plural("{count} negative mention", "{count} negative mentions", f.observed)
+        if f.negative_only
+        else w.mentions(f.observed)
+    )
+    rows = [
+        (w("Observed"), observed),
+        (
+            w("Expected (baseline mean)"),
+            w("{expected} per {minutes} min", expected=fmt.decimal(f.expected, 2),
+              minutes=fmt.integer(f.window_minutes)),
+        ),
+        (
+            w("Threshold"),
+            w("{threshold} (sensitivity {sensitivity})", threshold=fmt.integer(f.threshold),
+              sensitivity=w.sensitivity(f.sensitivity)),
+        ),
+        (w("p-value"), fmt.significant(f.p_value)),
+        (
+            w("Baseline"),
+            w("{mentions} over {days} days", mentions=w.mentions(f.baseline_mentions),
+              days=fmt.integer(f.baseline_days)),
+        ),
+    ]  # fmt: skip
+    if f.observed_share is not None:
+        share = w(
+            "{share} (baseline {baseline})",
+            share=fmt.percent(f.observed_share),
+            baseline=fmt.percent(f.baseline_share or 0.0),
+        )
+        rows.append((w("Negative share"), share))
     return [
-        Section("Why it fired", tuple(rows)),
-        Section("Top sources", _rows(f.get("top_sources", []), "source_kind", "mentions")),
-        Section("Top authors", _rows(f.get("top_authors", []), "author", "mentions")),
-        Section("Top terms", _rows(f.get("top_terms", []), "term", "count")),
+        Section(w("Why it fired"), tuple(rows)),
+        Section(
+            w("Top sources"),
+            tuple((w.name(s.source_kind), fmt.integer(s.mentions)) for s in f.top_sources),
+        ),
+        Section(
+            w("Top authors"), tuple((a.author, fmt.integer(a.mentions)) for a in f.top_authors)
+        ),
+        Section(w("Top terms"), tuple((t.term, fmt.integer(t.count)) for t in f.top_terms)),
     ]
 
 
-def _objective(o: dict[str, Any]) -> str:
-    direction = "at least" if o.get("direction") == "at_least" else "at most"
-    status = str(o["status"]).replace("_", " ")
-    return (
-        f"{status}: {o['metric']} {o['current']:g} (target {direction} {o['target']:g}, "
-        f"projected {o['projected']:g})"
+def _objective(o: ObjectiveLine, w: _Writer) -> str:
+    def value(v: float) -> str:
+        return metric_value(o.metric, v, w.formats)
+
+    return w(
+        "{status}: {metric} {current} (target {direction} {target}, projected {projected})",
+        status=w.name(o.status),
+        metric=w.name(o.metric),
+        current=value(o.current),
+        direction=w.name(o.direction),
+        target=value(o.target),
+        projected=value(o.projected),
     )
 
 
-def _digest_sections(f: dict[str, Any]) -> list[Section]:
-    s, prev = f["sentiment"], f["previous_period"]
+def _source_health(s: SourceLine, w: _Writer) -> str:
+    """The period's polling record and the source's state now, in words."""
+    parts = []
+    if s.failed_hours:
+        parts.append(w("failed polls in {hours} h of the period", hours=s.failed_hours))
+    if s.gaps:
+        parts.append(w.plural("{count} gap in polling", "{count} gaps in polling", s.gaps))
+    state = w.name(s.status)
+    if s.consecutive_failures:
+        state += ", " + w.plural(
+            "{count} failure in a row", "{count} failures in a row", s.consecutive_failures
+        )
+    if (s.status != "ok" or s.consecutive_failures) and s.last_error:
+        state += f": {s.last_error}"
+    elif s.status == "ok" and not s.consecutive_failures and not s.polled:
+        state += ", " + w("not polled yet")
+    return "; ".join([*parts, w("now {state}", state=state)])
+
+
+def _source_name(s: SourceLine, w: _Writer) -> str:
+    if not s.kind:
+        return s.name
+    return f"{w.name(s.kind)} {s.where}".strip()
+
+
+def _digest_sections(f: DigestFigures, w: _Writer) -> list[Section]:
+    s, prev, fmt = f.sentiment, f.previous_period, w.formats
     sections = [
         Section(
-            "Volume",
+            w.name("volume", capital=True),
             (
-                ("Mentions", str(f["mentions"])),
-                ("Previous period", str(prev["mentions"])),
-                ("Change", _pct(prev["change_pct"])),
+                (w.name("mentions", capital=True), fmt.integer(f.mentions)),
+                (w.name("previous_period", capital=True), fmt.integer(prev.mentions)),
+                (w.name("change_pct", capital=True), w.change(prev.change_pct)),
             ),
         ),
         Section(
-            "Sentiment",
+            w.name("sentiment", capital=True),
             (
                 (
-                    "Positive / neutral / negative",
-                    f"{s['positive']} / {s['neutral']} / {s['negative']}",
+                    w("Positive / neutral / negative"),
+                    " / ".join(fmt.integer(n) for n in (s.positive, s.neutral, s.negative)),
                 ),
-                ("Average compound", f"{s['avg']:+.3f}"),
-                ("Net sentiment", f"{s['net']:+.1f}"),
+                (w.name("avg_sentiment", capital=True), fmt.signed(s.avg, 2)),
+                (w.name("net_sentiment", capital=True), fmt.signed(s.net, 1)),
             ),
         ),
         Section(
-            "Share of voice",
-            tuple((b["name"], f"{b['share']:.0%} ({b['mentions']})") for b in f["share_of_voice"]),
+            w.name("share_of_voice", capital=True),
+            tuple(
+                (b.name, f"{fmt.percent(b.share)} ({fmt.integer(b.mentions)})")
+                for b in f.share_of_voice
+            ),
         ),
-        Section("Top terms", _rows(f.get("top_terms", []), "term", "count")),
-        Section("Objectives", tuple((o["name"], _objective(o)) for o in f.get("objectives", []))),
-        Section("Source health", tuple((s["name"], s["health"]) for s in f.get("sources", []))),
+        Section(
+            w.name("top_terms", capital=True),
+            tuple((t.term, fmt.integer(t.count)) for t in f.top_terms),
+        ),
+        Section(w("Objectives"), tuple((o.name, _objective(o, w)) for o in f.objectives)),
+        Section(
+            w.name("health", capital=True),
+            tuple((_source_name(src, w), _source_health(src, w)) for src in f.sources),
+        ),
     ]
-    folded = f.get("folded_alerts", [])
-    if folded:
+    if f.folded_alerts:
         sections.append(
             Section(
-                "Alerts held back by the daily budget",
-                tuple((a["fired_at_local"], a["reason"]) for a in folded),
+                w("Alerts held back by the daily budget"),
+                tuple((fmt.datetime(a.fired_at), a.reason) for a in f.folded_alerts),
             )
         )
     return sections
 
 
-def _headline(alert: Alert, brand_name: str, f: dict[str, Any]) -> str:
-    if alert.kind == "digest":
-        period = "Weekly" if f.get("schedule") == "weekly" else "Daily"
-        change = f["previous_period"]["change_pct"]
-        return f"{period} digest for {brand_name}: {f['mentions']} mentions ({_pct(change)})"
-    what = "negative mentions" if alert.kind == "negative_surge" else "mentions"
-    title = KIND_TITLES[alert.kind]
-    return f"{title}: {f['observed']} {what} of {brand_name} in {f['window_minutes']} minutes"
+def _headline(alert: Alert, brand_name: str, f: DigestFigures | SpikeFigures, w: _Writer) -> str:
+    if isinstance(f, DigestFigures):
+        values = {
+            "brand": brand_name,
+            "mentions": w.mentions(f.mentions),
+            "change": w.change(f.previous_period.change_pct),
+        }
+        if f.schedule == "weekly":
+            return w("Weekly digest for {brand}: {mentions} ({change})", **values)
+        return w("Daily digest for {brand}: {mentions} ({change})", **values)
+    minutes = w.formats.integer(f.window_minutes)
+    if alert.kind == "negative_surge":
+        what = w.plural("{count} negative mention", "{count} negative mentions", f.observed)
+        return w("Negative surge: {what} of {brand} in {minutes} minutes", what=what,
+                 brand=brand_name, minutes=minutes)  # fmt: skip
+    return w("Spike: {what} of {brand} in {minutes} minutes", what=w.mentions(f.observed),
+             brand=brand_name, minutes=minutes)  # fmt: skip
 
 
-def build_message(alert: Alert, *, brand_name: str) -> AlertMessage:
-    assert alert.id is not None
-    f = alert.figures
-    timezone = str(f.get("timezone") or "UTC")
-    sections = _digest_sections(f) if alert.kind == "digest" else _spike_sections(f)
-    window = (
-        f"{local_text(alert.window_start, timezone)} to {local_text(alert.window_end, timezone)}"
+def _summary(alert: Alert, f: DigestFigures | SpikeFigures, w: _Writer) -> str:
+    if isinstance(f, DigestFigures):
+        end = w.formats.datetime(alert.window_end)
+        text = (
+            w("Weekly digest of the 7 days before {end}.", end=end)
+            if f.schedule == "weekly"
+            else w("Daily digest of the 24 hours before {end}.", end=end)
+        )
+    else:
+        text = w(
+            "{observed} in {minutes} minutes against {expected} expected; the chance of as "
+            "many by luck is {p_value}.",
+            observed=w.mentions(f.observed),
+            minutes=w.formats.integer(f.window_minutes),
+            expected=w.formats.decimal(f.expected, 1),
+            p_value=w.formats.significant(f.p_value),
+        )
+    if not alert.test:
+        return text
+    notice = w("Test message, sent on request with current data.")
+    return f"{notice} {text}"
+
+
+def _chart(f: DigestFigures | SpikeFigures, until: datetime, w: _Writer) -> Chart | None:
+    """Volume by sentiment over the bars the alert keeps (they end where its window ends)."""
+    if not f.volume:
+        return None
+    bars = [
+        TrendBucketData(b.start, b.mentions, b.positive, b.neutral, b.negative, 0.0, 0.0)
+        for b in f.volume
+    ]
+    return volume_chart(
+        bars, interval=f.volume_interval, until=until, language=w.language, formats=w.formats
     )
+
+
+def build_message(
+    alert: Alert, *, brand_name: str, language: Language = "en", locale: str = "en-US"
+) -> AlertMessage:
+    """`language`: the reader's (see ``core.i18n.message_language``); `locale`: the brand's."""
+    assert alert.id is not None
+    f = read_figures(alert.kind, alert.figures)
+    formats = Formats(formats_locale(language, locale), f.timezone)
+    w = _Writer(language, formats)
+    sections = _digest_sections(f, w) if isinstance(f, DigestFigures) else _spike_sections(f, w)
+    window = w(
+        "{start} to {end}",
+        start=formats.datetime(alert.window_start),
+        end=formats.datetime(alert.window_end),
+    )
+    mentions_title = w("Top mentions") if alert.kind == "digest" else w("Sample mentions")
     return AlertMessage(
         alert_id=alert.id,
         rule_id=alert.rule_id,
@@ -202,13 +367,16 @@ def build_message(alert: Alert, *, brand_name: str) -> AlertMessage:
         brand_id=alert.brand_id,
         brand_name=brand_name,
         test=alert.test,
-        headline=_headline(alert, brand_name, f),
-        summary=alert.reason,
+        language=language,
+        locale=formats.locale,
+        headline=_headline(alert, brand_name, f, w),
+        summary=_summary(alert, f, w),
         window_start=alert.window_start,
         window_end=alert.window_end,
         window_text=window,
         sections=tuple(s for s in sections if s.rows),
-        mentions_title="Top mentions" if alert.kind == "digest" else "Sample mentions",
-        mentions=tuple(_line(m, timezone) for m in f.get("sample_mentions", [])),
+        mentions_title=mentions_title,
+        mentions=tuple(w.line(m) for m in f.sample_mentions),
         figures=f,
+        chart=_chart(f, alert.window_end, w),
     )

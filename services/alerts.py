@@ -13,7 +13,6 @@ the brand's next digest instead of being sent.
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -33,14 +32,16 @@ from domain.spikes import (
     windows_at,
 )
 from models import alerts as repo
+from models.alert_figures import AlertFigures, FoldedAlert, SpikeFigures
 from models.alert_stats import LabelCounts, label_counts
 from models.alert_tables import Alert, AlertRule
 from models.tables import Brand
 from services.alert_message import local_text
-from services.digest import build_digest
+from services.digest import build_digest, volume
 from services.window_report import window_details
 
 log = get_logger(__name__)
+CHART_SPAN = timedelta(hours=24)  # a spike's email shows the day up to it, hour by hour
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,9 @@ def window_test(session: Session, rule: AlertRule, brand: Brand, now: datetime) 
 
 def spike_figures(
     session: Session, rule: AlertRule, brand: Brand, test: WindowTest
-) -> dict[str, Any]:
+) -> SpikeFigures:
+    """The test's figures, what happened in the window, and the chart's hourly bars of the
+    24 hours up to the window's end."""
     p, verdict, windows, baseline = RuleParams.of(rule), test.verdict, test.windows, test.baseline
     details = window_details(
         session,
@@ -136,23 +139,31 @@ def spike_figures(
         until=windows.window_end,
         negative_only=rule.kind == "negative_surge",
     )
-    return {
-        "timezone": brand.timezone,
-        "observed": verdict.observed,
-        "expected": round(verdict.expected, 4),
-        "threshold": verdict.threshold,
-        "p_value": verdict.p_value,
-        "sensitivity": p.sensitivity,
-        "window_minutes": p.window_minutes,
-        "cooldown_minutes": p.cooldown_minutes,
-        "baseline_days": BASELINE_DAYS,
-        "baseline_mentions": baseline.mentions,
-        "baseline_negative": baseline.negative,
-        "negative_only": rule.kind == "negative_surge",
-        "observed_share": verdict.observed_share,
-        "baseline_share": verdict.baseline_share,
-        **details,
-    }
+    bars, interval = volume(
+        session, brand, since=windows.window_end - CHART_SPAN, until=windows.window_end
+    )
+    return SpikeFigures(
+        timezone=brand.timezone,
+        observed=verdict.observed,
+        expected=round(verdict.expected, 4),
+        threshold=verdict.threshold,
+        p_value=verdict.p_value,
+        sensitivity=p.sensitivity,
+        window_minutes=p.window_minutes,
+        cooldown_minutes=p.cooldown_minutes,
+        baseline_days=BASELINE_DAYS,
+        baseline_mentions=baseline.mentions,
+        baseline_negative=baseline.negative,
+        negative_only=rule.kind == "negative_surge",
+        observed_share=verdict.observed_share,
+        baseline_share=verdict.baseline_share,
+        top_sources=details.top_sources,
+        top_authors=details.top_authors,
+        top_terms=details.top_terms,
+        sample_mentions=details.sample_mentions,
+        volume=bars,
+        volume_interval=interval,
+    )
 
 
 def _over_budget(session: Session, rule: AlertRule, brand: Brand, now: datetime) -> bool:
@@ -212,16 +223,16 @@ def _insert_digest(
     schedule = RuleParams.of(rule).schedule
     since, until = covered_window(slot, "weekly" if schedule == "weekly" else "daily")
     figures = build_digest(session, brand, since=since, until=until, now=now)
-    figures["schedule"] = schedule
+    figures.schedule = "weekly" if schedule == "weekly" else "daily"
     overflow = [] if test else repo.overflow_to_fold(session, brand_id=rule.brand_id, until=now)
-    figures["folded_alerts"] = [
-        {
-            "id": a.id,
-            "kind": a.kind,
-            "fired_at": a.fired_at.isoformat(),
-            "fired_at_local": local_text(a.fired_at, brand.timezone),
-            "reason": a.reason,
-        }
+    figures.folded_alerts = [
+        FoldedAlert(
+            id=a.id,
+            kind=a.kind,
+            fired_at=a.fired_at,
+            fired_at_local=local_text(a.fired_at, brand.timezone),
+            reason=a.reason,
+        )
         for a in overflow
     ]
     period = "7 days" if schedule == "weekly" else "24 hours"
@@ -255,11 +266,10 @@ def _insert(
     now: datetime,
     window: tuple[datetime, datetime],
     reason: str,
-    figures: dict[str, Any],
+    figures: AlertFigures,
     folded: bool,
     test: bool = False,
 ) -> Alert | None:
-    mentions = figures.get("sample_mentions", [])
     return repo.insert_alert(
         session,
         {
@@ -272,8 +282,8 @@ def _insert(
             "window_start": window[0],
             "window_end": window[1],
             "reason": reason[:1000],
-            "figures": figures,
-            "sample_mention_ids": [m["id"] for m in mentions],
+            "figures": figures.model_dump(mode="json"),
+            "sample_mention_ids": [m.id for m in figures.sample_mentions],
             "test": test,
             "folded_into_digest": folded,
         },

@@ -2,8 +2,8 @@
 domain.control). With `as_of` in the past, the report is what it said then: only mentions
 published before `as_of` and fetched by then count (late arrivals are left out)."""
 
-from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
@@ -11,20 +11,10 @@ from domain import control as rules
 from domain.buckets import bucket_bounds
 from models.brands import existing_brand_ids
 from models.objectives import Objective, list_objectives
+from models.report_types import ControlPublic, ObjectiveControl, SeriesPointPublic
 from models.reports import Bucketing, Totals, Window, brand_totals, bucket_totals
 from models.tables import Brand
 from services.errors import InvalidInputError
-
-
-@dataclass(frozen=True)
-class ObjectiveReport:
-    objective: Objective
-    baseline: float
-    current: float
-    progress_pct: float
-    projected: float
-    status: rules.Status
-    series: list[rules.SeriesPoint]
 
 
 def control_as_of(as_of: datetime | None, now: datetime) -> datetime:
@@ -35,9 +25,17 @@ def control_as_of(as_of: datetime | None, now: datetime) -> datetime:
     return as_of
 
 
+def build_control_report(
+    session: Session, brand: Brand, *, as_of: datetime, now: datetime
+) -> ControlPublic:
+    assert brand.id is not None
+    objectives = build_control(session, brand, as_of=as_of, now=now)
+    return ControlPublic(brand_id=brand.id, as_of=as_of, objectives=objectives)
+
+
 def build_control(
     session: Session, brand: Brand, *, as_of: datetime, now: datetime
-) -> list[ObjectiveReport]:
+) -> list[ObjectiveControl]:
     assert brand.id is not None
     competitors = existing_brand_ids(
         session, workspace_id=brand.workspace_id, ids=brand.competitor_ids
@@ -69,8 +67,8 @@ def evaluate(
     competitors: list[int],
     as_of: datetime,
     now: datetime,
-) -> ObjectiveReport:
-    assert brand.id is not None
+) -> ObjectiveControl:
+    assert brand.id is not None and objective.id is not None
     metric: rules.Metric = objective.metric  # type: ignore[assignment]
     direction: rules.Direction = objective.direction  # type: ignore[assignment]
     ids = (brand.id, *competitors) if metric == "share_of_voice" else (brand.id,)
@@ -93,8 +91,15 @@ def evaluate(
         end=end,
         deadline=deadline,
     )
-    return ObjectiveReport(
-        objective=objective,
+    zone = ZoneInfo(brand.timezone)
+    return ObjectiveControl(
+        id=objective.id,
+        name=objective.name,
+        metric=metric,
+        direction=direction,
+        start=start,
+        deadline=deadline,
+        target=objective.target,
         baseline=baseline,
         current=current,
         progress_pct=rules.progress_pct(
@@ -111,7 +116,12 @@ def evaluate(
             start=start,
             deadline=deadline,
         ),
-        series=rules.series(metric, [(low, tally) for low, _, tally in days]),
+        series=[
+            SeriesPointPublic(
+                start=p.start.astimezone(zone), value=p.value, cumulative=p.cumulative
+            )
+            for p in rules.series(metric, [(low, tally) for low, _, tally in days])
+        ],
     )
 
 

@@ -19,6 +19,7 @@ from typing import Literal
 import httpx
 
 from core.db import session_scope
+from core.i18n import message_language
 from core.logging import get_logger
 from core.mailer import MailError, parse_smtp_url, send_email
 from core.settings import Settings, get_settings
@@ -78,7 +79,12 @@ def _job(delivery: AlertDelivery, alert: Alert, rule: AlertRule | None, brand: B
         attempts=delivery.attempts,
         rule_id=rule.id,
         secret=rule.webhook_secret,
-        message=build_message(alert, brand_name=brand.name),
+        message=build_message(
+            alert,
+            brand_name=brand.name,
+            language=message_language(rule.language, brand.locale),
+            locale=brand.locale,
+        ),
     )
 
 

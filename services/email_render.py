@@ -1,7 +1,10 @@
-"""An alert as an email: multipart/alternative, plain text first, then HTML.
+"""An alert as an email: multipart/alternative, plain text first, then HTML; the HTML with its
+volume-and-sentiment chart as an inline PNG part (multipart/related, referenced by `cid:`:
+mail clients run no script and many drop SVG), in the message's language.
 
 The HTML is what mail clients render reliably: tables for layout, inline CSS only, no
-scripts, no images (so nothing is fetched from anywhere), no forms. Every value that comes
+scripts, no remote images (the one image is the attached chart, so nothing is fetched from
+anywhere), no forms. Every value that comes
 from a mention or a user (titles, authors, URLs, the brand's name) is HTML-escaped, and only
 http(s) links become links. Header values are built from single-line text (CR, LF and other
 control characters become spaces) and set through `email.message.EmailMessage`, whose
@@ -13,9 +16,10 @@ import re
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, make_msgid
 from urllib.parse import urlsplit
 
+from core.terms import name
 from services.alert_message import AlertMessage, MentionLine
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
@@ -51,11 +55,34 @@ def render_email(
     email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email["X-Escucha-Alert"] = str(message.alert_id)
     email.set_content(render_text(message, unsubscribe_url=unsubscribe_url, recipient=recipient))
+    png = chart_png(message)
+    chart_cid = make_msgid("chart", domain=message_id.rpartition("@")[2].strip(" <>") or None)
     email.add_alternative(
-        render_html(message, unsubscribe_url=unsubscribe_url, recipient=recipient),
+        render_html(
+            message,
+            unsubscribe_url=unsubscribe_url,
+            recipient=recipient,
+            chart_cid=chart_cid[1:-1] if png else None,
+        ),
         subtype="html",
     )
+    if png:
+        html_part = email.get_body(preferencelist=("html",))
+        assert html_part is not None
+        html_part.add_related(
+            png, maintype="image", subtype="png", cid=chart_cid, filename="chart.png",
+            disposition="inline",
+        )  # fmt: skip
     return email
+
+
+def chart_png(message: AlertMessage) -> bytes | None:
+    """The message's chart as PNG bytes, or None without one."""
+    if message.chart is None:
+        return None
+    from services.charts.png import render_png  # lazily: resvg only where emails are sent
+
+    return render_png(message.chart)
 
 
 def render_text(message: AlertMessage, *, unsubscribe_url: str, recipient: str) -> str:
@@ -65,15 +92,20 @@ def render_text(message: AlertMessage, *, unsubscribe_url: str, recipient: str) 
     if message.mentions:
         lines.append(message.mentions_title.upper())
         for m in message.mentions:
-            lines += [f"- {m.title}", f"  {_meta(m)}", f"  {m.url}"]
+            lines += [f"- {m.title}", f"  {m.meta}", f"  {m.url}"]
         lines.append("")
     lines += [
         "--",
-        f"You receive this because {recipient} is on an Escucha alert rule for "
-        f"{message.brand_name}.",
-        f"Unsubscribe: {unsubscribe_url}",
+        _why(message, recipient),
+        f"{message.words('Unsubscribe')}: {unsubscribe_url}",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _why(message: AlertMessage, recipient: str) -> str:
+    return message.words(
+        "You receive this because {recipient} is on an Escucha alert rule for {brand}."
+    ).format(recipient=recipient, brand=message.brand_name)
 
 
 def _e(value: object) -> str:
@@ -84,12 +116,6 @@ def _link(url: str, text: str, style: str) -> str:
     if urlsplit(url).scheme.lower() not in ("http", "https"):
         return f'<span style="{style}">{_e(text)}</span>'
     return f'<a href="{_e(url)}" style="{style}">{_e(text)}</a>'
-
-
-def _meta(m: MentionLine) -> str:
-    parts = [m.source_kind, m.domain, m.author or "", m.published_at]
-    label = f"{m.sentiment_label} {m.sentiment_compound:+.2f}"
-    return " · ".join(p for p in [*parts, label] if p)
 
 
 def _section_html(title: str, rows: tuple[tuple[str, str], ...]) -> str:
@@ -111,17 +137,35 @@ def _mention_html(m: MentionLine) -> str:
     excerpt = f'<br><span style="font-size:13px;">{_e(m.excerpt)}</span>' if m.excerpt else ""
     return (
         f'<p style="margin:0 0 14px;line-height:1.4;">{title}<br>'
-        f'<span style="font-size:12px;{MUTED}">{_e(_meta(m))}</span>'
+        f'<span style="font-size:12px;{MUTED}">{_e(m.meta)}</span>'
         f'<span style="font-size:12px;color:{color};"> &#9679;</span>{excerpt}</p>'
     )
 
 
-def render_html(message: AlertMessage, *, unsubscribe_url: str, recipient: str) -> str:
+def _chart_html(message: AlertMessage, chart_cid: str | None) -> str:
+    if chart_cid is None or message.chart is None:
+        return ""
+    from services.charts.png import EMAIL_HEIGHT, EMAIL_WIDTH
+
+    return (
+        '<tr><td style="padding:8px 24px;">'
+        f'<h2 style="margin:0 0 6px;font-size:15px;">{_e(message.chart.title)}</h2>'
+        f'<img src="cid:{_e(chart_cid)}" width="{EMAIL_WIDTH}" height="{EMAIL_HEIGHT}" '
+        f'alt="{_e(message.chart.description)}" style="display:block;width:100%;'
+        f'max-width:{EMAIL_WIDTH}px;height:auto;border:0;"></td></tr>'
+    )
+
+
+def render_html(
+    message: AlertMessage, *, unsubscribe_url: str, recipient: str, chart_cid: str | None = None
+) -> str:
+    """`chart_cid`: the Content-ID (without <>) of the chart's PNG part, if there is one."""
     accent = ACCENT.get(message.kind, "#0b5cad")
-    kind = message.kind.replace("_", " ")
+    kind = name(message.kind, message.language)
+    notice = message.words("This is a test message, sent on request with current data.")
     test = (
         '<tr><td style="background:#fff8c5;padding:8px 24px;font-size:13px;">'
-        "This is a test message, sent on request with current data.</td></tr>"
+        f"{_e(notice)}</td></tr>"
         if message.test
         else ""
     )
@@ -134,9 +178,10 @@ def render_html(message: AlertMessage, *, unsubscribe_url: str, recipient: str) 
             f'<h2 style="margin:0 0 8px;font-size:15px;">{_e(message.mentions_title)}</h2>'
             f"{items}</td></tr>"
         )
-    unsubscribe = _link(unsubscribe_url, "Unsubscribe", "color:#57606a;")
+    unsubscribe = _link(unsubscribe_url, message.words("Unsubscribe"), "color:#57606a;")
+    chart = _chart_html(message, chart_cid)
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{message.language}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{_e(message.subject)}</title></head>
 <body style="margin:0;padding:0;background:#f4f5f7;">
@@ -154,11 +199,11 @@ letter-spacing:1px;text-transform:uppercase;">Escucha &middot; {_e(kind)} &middo
 <tr><td style="padding:0 24px 6px;font-size:13px;{MUTED}">{_e(message.window_text)}</td></tr>
 <tr><td style="padding:6px 24px 12px;font-size:14px;line-height:1.5;">\
 {_e(message.summary)}</td></tr>
+{chart}
 {sections}
 {mentions}
 <tr><td style="padding:16px 24px;font-size:12px;{MUTED}border-top:1px solid #eaecef;">\
-You receive this because {_e(recipient)} is on an Escucha alert rule for \
-{_e(message.brand_name)}. {unsubscribe} from this rule.</td></tr>
+{_e(_why(message, recipient))} {unsubscribe}</td></tr>
 </table></td></tr></table>
 </body></html>
 """

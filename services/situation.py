@@ -8,19 +8,38 @@ flat however loud the brand is; the counts are numbers of sampled mentions. Peak
 its 3 most engaging mentions.
 """
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from domain.buckets import Interval, bucket_bounds
 from domain.poll_health import SourceHealth
 from domain.query import parse_query
-from domain.social_scores import ScoreInputs, SocialScores, social_scores
-from domain.terms import TermCount, top_terms
+from domain.social_scores import ScoreInputs, social_scores
+from domain.terms import top_terms
 from models import report_details as details
+from models.mention_public import to_public
+from models.report_types import (
+    AuthorCount,
+    DomainCount,
+    GapPublic,
+    HealthPublic,
+    MediaType,
+    MediaVolume,
+    PeakPublic,
+    PreviousPeriod,
+    ScoresPublic,
+    SentimentSummary,
+    SituationPublic,
+    SourceIssue,
+    SourceVolume,
+    TermCountPublic,
+    VoiceShare,
+)
 from models.reports import Bucketing, Totals, Window, brand_totals, bucket_totals, kind_totals
-from models.tables import Brand, Mention
+from models.tables import Brand
 from services.errors import InvalidInputError
 from services.source_health import HealthSummary, health_by_source, summarize
 
@@ -32,78 +51,28 @@ TERM_SAMPLE = 500
 TERM_CHARS = 300
 PEAKS = 3
 PEAK_MENTIONS = 3
-MEDIA_TYPES = ("owned", "earned", "paid")
+MEDIA_TYPES: tuple[MediaType, ...] = ("owned", "earned", "paid")
 
 
-@dataclass(frozen=True)
-class Sentiment:
-    positive: int
-    neutral: int
-    negative: int
-    avg: float
-    net: float
-
-
-@dataclass(frozen=True)
-class PreviousPeriod:
-    since: datetime
-    until: datetime
-    mentions: int
-    change_pct: float | None
-    health: HealthSummary
-
-
-@dataclass(frozen=True)
-class VoiceShare:
-    brand_id: int
-    name: str
-    mentions: int
-    share: float
-    health: HealthSummary
-
-
-@dataclass(frozen=True)
-class SourceVolume:
-    source_kind: str
-    mentions: int
-    avg_sentiment: float
-    health: HealthSummary
-
-
-@dataclass(frozen=True)
-class MediaVolume:
-    media_type: str
-    mentions: int
-    share: float
-
-
-@dataclass(frozen=True)
-class Peak:
-    start: datetime
-    end: datetime
-    mentions: int
-    top_mentions: list[Mention]
-
-
-@dataclass(frozen=True)
-class SituationReport:
-    brand_id: int
-    timezone: str
-    since: datetime
-    until: datetime
-    mentions: int
-    health: HealthSummary
-    previous_period: PreviousPeriod
-    sentiment: Sentiment
-    share_of_voice: list[VoiceShare]
-    by_source: list[SourceVolume]
-    by_media_type: list[MediaVolume]
-    top_domains: list[tuple[str, int]]
-    top_authors: list[tuple[str, int, int]]
-    top_terms: list[TermCount]
-    top_mentions: list[Mention]
-    peaks: list[Peak]
-    scores: SocialScores
+def health_public(summary: HealthSummary) -> HealthPublic:
+    return HealthPublic(
+        ok=summary.ok,
+        sources=summary.sources,
+        failing=summary.failing,
+        with_gaps=summary.with_gaps,
+        issues=[
+            SourceIssue(
+                source_id=h.source_id,
+                brand_id=h.brand_id,
+                kind=h.kind,
+                status=h.status,
+                last_error=h.last_error,
+                failed_hours=h.failed_hours,
+                gaps=[GapPublic(since=g.since, until=g.until) for g in h.gaps],
+            )
+            for h in summary.issues
+        ],
+    )
 
 
 def situation_window(
@@ -148,7 +117,7 @@ def _voice_brands(session: Session, brand: Brand) -> list[tuple[int, str]]:
 
 def build_situation(
     session: Session, brand: Brand, *, since: datetime, until: datetime, now: datetime
-) -> SituationReport:
+) -> SituationPublic:
     assert brand.id is not None
     brands = _voice_brands(session, brand)
     ids = tuple(brand_id for brand_id, _ in brands)
@@ -170,48 +139,68 @@ def build_situation(
         session, [brand.id], since=previous_since, until=since, now=now
     )
     authors = details.author_stats(session, brand_id=brand.id, since=since, until=until, limit=TOP)
-    return SituationReport(
+    scores = social_scores(
+        ScoreInputs(
+            mentions=total.mentions,
+            last_24h=sum(last_24h for _, _, last_24h in own),
+            positive=total.positive,
+            negative=total.negative,
+            authored=authors.authored,
+            repeat_authored=authors.repeat_authored,
+            distinct_authors=authors.distinct_authors,
+        )
+    )
+    return SituationPublic(
         brand_id=brand.id,
         timezone=brand.timezone,
         since=since,
         until=until,
         mentions=total.mentions,
-        health=summarize(own_health),
+        health=health_public(summarize(own_health)),
         previous_period=PreviousPeriod(
-            previous_since,
-            since,
-            previous.mentions,
-            _change_pct(total.mentions, previous.mentions),
-            summarize(previous_health),
+            since=previous_since,
+            until=since,
+            mentions=previous.mentions,
+            change_pct=_change_pct(total.mentions, previous.mentions),
+            health=health_public(summarize(previous_health)),
         ),
-        sentiment=Sentiment(
-            total.positive, total.neutral, total.negative, _avg(total), _net(total)
+        sentiment=SentimentSummary(
+            positive=total.positive,
+            neutral=total.neutral,
+            negative=total.negative,
+            avg=_avg(total),
+            net=_net(total),
         ),
         share_of_voice=_share_of_voice(brands, rows, health),
         by_source=_by_source(own, own_health),
         by_media_type=[
-            MediaVolume(media, getattr(total, media), _share(getattr(total, media), total.mentions))
+            MediaVolume(
+                media_type=media,
+                mentions=cast(int, getattr(total, media)),
+                share=_share(getattr(total, media), total.mentions),
+            )
             for media in MEDIA_TYPES
         ],
-        top_domains=details.top_domains(
-            session, brand_id=brand.id, since=since, until=until, limit=TOP
-        ),
-        top_authors=authors.top,
-        top_terms=_top_terms(session, brand, since, until, total.mentions),
-        top_mentions=details.top_mentions(
-            session, brand_id=brand.id, since=since, until=until, limit=TOP
-        ),
-        peaks=_peaks(session, brand, since, until),
-        scores=social_scores(
-            ScoreInputs(
-                mentions=total.mentions,
-                last_24h=sum(last_24h for _, _, last_24h in own),
-                positive=total.positive,
-                negative=total.negative,
-                authored=authors.authored,
-                repeat_authored=authors.repeat_authored,
-                distinct_authors=authors.distinct_authors,
+        top_domains=[
+            DomainCount(domain=d, mentions=n)
+            for d, n in details.top_domains(
+                session, brand_id=brand.id, since=since, until=until, limit=TOP
             )
+        ],
+        top_authors=[AuthorCount(author=a, mentions=n, engagement=e) for a, n, e in authors.top],
+        top_terms=_top_terms(session, brand, since, until, total.mentions),
+        top_mentions=[
+            to_public(m)
+            for m in details.top_mentions(
+                session, brand_id=brand.id, since=since, until=until, limit=TOP
+            )
+        ],
+        peaks=_peaks(session, brand, since, until),
+        scores=ScoresPublic(
+            strength=scores.strength,
+            sentiment_ratio=scores.sentiment_ratio,
+            passion=scores.passion,
+            reach=scores.reach,
         ),
     )
 
@@ -227,11 +216,11 @@ def _share_of_voice(
     whole = sum(counts.values())
     return [
         VoiceShare(
-            brand_id,
-            name,
-            counts[brand_id],
-            _share(counts[brand_id], whole),
-            summarize([h for h in health if h.brand_id == brand_id]),
+            brand_id=brand_id,
+            name=name,
+            mentions=counts[brand_id],
+            share=_share(counts[brand_id], whole),
+            health=health_public(summarize([h for h in health if h.brand_id == brand_id])),
         )
         for brand_id, name in brands
     ]
@@ -248,7 +237,10 @@ def _by_source(
     ranked = sorted(per_kind.items(), key=lambda item: (-item[1].mentions, item[0]))
     return [
         SourceVolume(
-            kind, totals.mentions, _avg(totals), summarize([h for h in health if h.kind == kind])
+            source_kind=kind,
+            mentions=totals.mentions,
+            avg_sentiment=_avg(totals),
+            health=health_public(summarize([h for h in health if h.kind == kind])),
         )
         for kind, totals in ranked
     ]
@@ -256,20 +248,22 @@ def _by_source(
 
 def _top_terms(
     session: Session, brand: Brand, since: datetime, until: datetime, mentions: int
-) -> list[TermCount]:
+) -> list[TermCountPublic]:
     assert brand.id is not None
     texts = details.text_sample(
         session, brand_id=brand.id, since=since, until=until, mentions=mentions,
         size=TERM_SAMPLE, chars=TERM_CHARS,
     )  # fmt: skip
-    return top_terms(texts, brand_terms=parse_query(brand.query).positive_terms(), limit=TOP_TERMS)
+    terms = top_terms(texts, brand_terms=parse_query(brand.query).positive_terms(), limit=TOP_TERMS)
+    return [TermCountPublic(term=t.term, count=t.count) for t in terms]
 
 
 def peak_interval(since: datetime, until: datetime) -> Interval:
     return "hour" if until - since <= timedelta(days=3) else "day"
 
 
-def _peaks(session: Session, brand: Brand, since: datetime, until: datetime) -> list[Peak]:
+def _peaks(session: Session, brand: Brand, since: datetime, until: datetime) -> list[PeakPublic]:
+    """The busiest buckets, their bounds in the brand's timezone."""
     assert brand.id is not None
     interval = peak_interval(since, until)
     bounds = bucket_bounds(since, until, interval, brand.timezone)
@@ -282,10 +276,18 @@ def _peaks(session: Session, brand: Brand, since: datetime, until: datetime) -> 
         key=lambda item: (-item[0], item[1]),
     )  # fmt: skip
     peaks = []
+    zone = ZoneInfo(brand.timezone)
     for mentions, start, end in ranked[:PEAKS]:
         low, high = max(start, since), min(end, until)
         top = details.top_mentions(
             session, brand_id=brand.id, since=low, until=high, limit=PEAK_MENTIONS
         )
-        peaks.append(Peak(start, end, mentions, top))
+        peaks.append(
+            PeakPublic(
+                start=start.astimezone(zone),
+                end=end.astimezone(zone),
+                mentions=mentions,
+                top_mentions=[to_public(m) for m in top],
+            )
+        )
     return peaks

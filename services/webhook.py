@@ -25,7 +25,7 @@ from typing import Any
 
 import httpx
 
-from services.alert_message import AlertMessage
+from services.alert_message import AlertMessage, MentionLine
 from sources.base import SourceError
 from sources.netguard import UnsafeURLError
 
@@ -57,6 +57,11 @@ def slack_text(message: AlertMessage) -> str:
     return "\n".join(lines)
 
 
+def _mention(line: MentionLine) -> dict[str, Any]:
+    """A sample mention as webhooks have always had it (the words of `meta` are the email's)."""
+    return {k: v for k, v in line.__dict__.items() if k != "meta"}
+
+
 def payload(message: AlertMessage, *, delivery_id: int, timestamp: int) -> dict[str, Any]:
     return {
         "text": slack_text(message),
@@ -75,9 +80,9 @@ def payload(message: AlertMessage, *, delivery_id: int, timestamp: int) -> dict[
             },
             "headline": message.headline,
             "reason": message.summary,
-            "figures": {k: v for k, v in message.figures.items() if k != "sample_mentions"},
+            "figures": message.figures.model_dump(mode="json", exclude={"sample_mentions"}),
         },
-        "mentions": [m.__dict__ for m in message.mentions],
+        "mentions": [_mention(m) for m in message.mentions],
     }
 
 

@@ -1,13 +1,12 @@
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query
 
 from api.deps import SessionDep, WorkspaceIdDep
-from api.report_schemas import ControlPublic, ControlQuery, ObjectiveControl, SeriesPointPublic
+from api.report_schemas import ControlPublic, ControlQuery
 from models.types import utcnow
 from services.brands import get_brand_or_404
-from services.control import build_control, control_as_of
+from services.control import build_control_report, control_as_of
 
 router = APIRouter(tags=["reports"])
 
@@ -41,32 +40,4 @@ def get_control(
     brand = get_brand_or_404(session, workspace_id=workspace_id, brand_id=brand_id)
     now = utcnow()
     as_of = control_as_of(params.as_of, now)
-    zone = ZoneInfo(brand.timezone)
-    reports = build_control(session, brand, as_of=as_of, now=now)
-    objectives = []
-    for r in reports:
-        assert r.objective.id is not None
-        objectives.append(
-            ObjectiveControl(
-                id=r.objective.id,
-                name=r.objective.name,
-                metric=r.objective.metric,
-                direction=r.objective.direction,
-                start=r.objective.start,
-                deadline=r.objective.deadline,
-                target=r.objective.target,
-                baseline=r.baseline,
-                current=r.current,
-                progress_pct=r.progress_pct,
-                projected=r.projected,
-                status=r.status,
-                series=[
-                    SeriesPointPublic(
-                        start=p.start.astimezone(zone), value=p.value, cumulative=p.cumulative
-                    )
-                    for p in r.series
-                ],
-            )
-        )
-    assert brand.id is not None
-    return ControlPublic(brand_id=brand.id, as_of=as_of, objectives=objectives)
+    return build_control_report(session, brand, as_of=as_of, now=now)

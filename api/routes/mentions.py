@@ -1,7 +1,7 @@
 import csv
 import io
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import orjson
 from fastapi import APIRouter, Query
@@ -9,8 +9,9 @@ from fastapi.responses import StreamingResponse
 from sqlmodel import Session
 
 from api.deps import SessionDep, WorkspaceIdDep
-from api.schemas import MentionPage, MentionPublic, MentionQuery
+from api.schemas import MentionPage, MentionQuery
 from core.db import read_only_engine
+from models.mention_public import public_fields, to_public
 from models.mentions import MentionFilter
 from models.tables import Mention
 from services.brands import get_brand_or_404
@@ -23,39 +24,6 @@ EXPORT_FIELDS = [
     "published_at", "fetched_at", "language", "sentiment_compound", "sentiment_label",
     "sentiment_model", "engagement_score", "engagement_comments", "media_type",
 ]  # fmt: skip
-
-
-def public_fields(m: Mention) -> dict[str, Any]:
-    """A mention as the API shows it (``MentionPublic``), in plain values."""
-    return {
-        "id": m.id,
-        "brand_id": m.brand_id,
-        "source_id": m.source_id,
-        "source_kind": m.source_kind,
-        "url": m.url,
-        "domain": m.domain,
-        "title": m.title,
-        "text": m.text,
-        "author": m.author,
-        "published_at": m.published_at,
-        "fetched_at": m.fetched_at,
-        "language": m.language,
-        "sentiment": {
-            "compound": m.sentiment_compound,
-            "positive": m.sentiment_positive,
-            "neutral": m.sentiment_neutral,
-            "negative": m.sentiment_negative,
-            "label": m.sentiment_label,
-            "model": m.sentiment_model,
-        },
-        "engagement": {"score": m.engagement_score, "comments": m.engagement_comments},
-        "also_seen_in": m.also_seen_in,
-        "media_type": m.media_type,
-    }
-
-
-def to_public(m: Mention) -> MentionPublic:
-    return MentionPublic.model_validate(public_fields(m))
 
 
 def _filter(params: MentionQuery, session: Session, workspace_id: int) -> MentionFilter:

@@ -1,54 +1,14 @@
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query
 
 from api.deps import SessionDep, WorkspaceIdDep
-from api.report_schemas import (
-    AuthorCount,
-    DomainCount,
-    GapPublic,
-    HealthPublic,
-    MediaVolume,
-    PeakPublic,
-    PreviousPeriod,
-    ScoresPublic,
-    SentimentSummary,
-    SituationPublic,
-    SituationQuery,
-    SourceIssue,
-    SourceVolume,
-    TermCountPublic,
-    VoiceShare,
-)
-from api.routes.mentions import to_public
+from api.report_schemas import SituationPublic, SituationQuery
 from models.types import utcnow
 from services import situation as service
 from services.brands import get_brand_or_404
-from services.source_health import HealthSummary
 
 router = APIRouter(tags=["reports"])
-
-
-def health_public(summary: HealthSummary) -> HealthPublic:
-    return HealthPublic(
-        ok=summary.ok,
-        sources=summary.sources,
-        failing=summary.failing,
-        with_gaps=summary.with_gaps,
-        issues=[
-            SourceIssue(
-                source_id=h.source_id,
-                brand_id=h.brand_id,
-                kind=h.kind,
-                status=h.status,
-                last_error=h.last_error,
-                failed_hours=h.failed_hours,
-                gaps=[GapPublic(since=g.since, until=g.until) for g in h.gaps],
-            )
-            for h in summary.issues
-        ],
-    )
 
 
 @router.get("/v1/brands/{brand_id}/situation", response_model=SituationPublic)
@@ -87,60 +47,4 @@ def get_situation(
     brand = get_brand_or_404(session, workspace_id=workspace_id, brand_id=brand_id)
     now = utcnow()
     since, until = service.situation_window(params.since, params.until, now)
-    report = service.build_situation(session, brand, since=since, until=until, now=now)
-    zone = ZoneInfo(brand.timezone)
-    return SituationPublic(
-        brand_id=report.brand_id,
-        timezone=report.timezone,
-        since=report.since,
-        until=report.until,
-        mentions=report.mentions,
-        health=health_public(report.health),
-        previous_period=PreviousPeriod(
-            since=report.previous_period.since,
-            until=report.previous_period.until,
-            mentions=report.previous_period.mentions,
-            change_pct=report.previous_period.change_pct,
-            health=health_public(report.previous_period.health),
-        ),
-        sentiment=SentimentSummary(**vars(report.sentiment)),
-        share_of_voice=[
-            VoiceShare(
-                brand_id=v.brand_id,
-                name=v.name,
-                mentions=v.mentions,
-                share=v.share,
-                health=health_public(v.health),
-            )
-            for v in report.share_of_voice
-        ],
-        by_source=[
-            SourceVolume(
-                source_kind=s.source_kind,
-                mentions=s.mentions,
-                avg_sentiment=s.avg_sentiment,
-                health=health_public(s.health),
-            )
-            for s in report.by_source
-        ],
-        by_media_type=[
-            MediaVolume(media_type=m.media_type, mentions=m.mentions, share=m.share)  # type: ignore[arg-type]
-            for m in report.by_media_type
-        ],
-        top_domains=[DomainCount(domain=d, mentions=n) for d, n in report.top_domains],
-        top_authors=[
-            AuthorCount(author=a, mentions=n, engagement=e) for a, n, e in report.top_authors
-        ],
-        top_terms=[TermCountPublic(term=t.term, count=t.count) for t in report.top_terms],
-        top_mentions=[to_public(m) for m in report.top_mentions],
-        peaks=[
-            PeakPublic(
-                start=p.start.astimezone(zone),
-                end=p.end.astimezone(zone),
-                mentions=p.mentions,
-                top_mentions=[to_public(m) for m in p.top_mentions],
-            )
-            for p in report.peaks
-        ],
-        scores=ScoresPublic(**vars(report.scores)),
-    )
+    return service.build_situation(session, brand, since=since, until=until, now=now)

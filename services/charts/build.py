@@ -16,6 +16,7 @@ from datetime import datetime
 from core.i18n import Formats, Language, gettext, ngettext
 from core.terms import name
 from domain.buckets import Interval, bucket_bounds
+from models.report_types import ObjectiveControl
 from services.charts.spec import (
     COLORS,
     PALETTE,
@@ -25,7 +26,6 @@ from services.charts.spec import (
     ValueFormat,
     format_value,
 )
-from services.control import ObjectiveReport
 from services.trends import TrendBucketData
 from services.voice_trend import VoiceTrend
 
@@ -201,18 +201,17 @@ def objective_format(metric: str) -> ValueFormat:
 
 
 def objective_chart(
-    report: ObjectiveReport, *, timezone: str, language: Language, formats: Formats
+    objective: ObjectiveControl, *, timezone: str, language: Language, formats: Formats
 ) -> Chart:
     """Days from the objective's start to its deadline: the metric so far (cumulative), the
     projection from the last day so far to the deadline (dashed), the target (a rule)."""
-    objective = report.objective
     days = bucket_bounds(objective.start, objective.deadline, "day", timezone)
-    known = {point.start: point.cumulative for point in report.series}
+    known = {point.start: point.cumulative for point in objective.series}
     actual: list[float | None] = [known.get(max(low, objective.start)) for low, _ in days]
     last = max((i for i, v in enumerate(actual) if v is not None), default=None)
     projection: list[float | None] = [None] * len(days)
     if last is not None and len(days) > 1 and last < len(days) - 1:
-        begin, end = actual[last] or 0.0, report.projected
+        begin, end = actual[last] or 0.0, objective.projected
         steps = len(days) - 1 - last
         for i in range(last, len(days)):
             projection[i] = begin + (end - begin) * (i - last) / steps
@@ -232,8 +231,8 @@ def objective_chart(
             "{metric}: {current} so far, projected {projected} by {deadline}; target {target}.",
         ).format(
             metric=metric_name,
-            current=value_text(report.current),
-            projected=value_text(report.projected),
+            current=value_text(objective.current),
+            projected=value_text(objective.projected),
             deadline=formats.date(objective.deadline),
             target=value_text(objective.target),
         ),

@@ -2,9 +2,11 @@
 
 from datetime import UTC, datetime
 from importlib import resources
+from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 
 from core.i18n import (
@@ -116,7 +118,7 @@ def _catalog(domain: str) -> Catalog:
         return read_po(handle, locale="es", domain=domain)
 
 
-@pytest.mark.parametrize("domain", ["terms"])
+@pytest.mark.parametrize("domain", ["terms", "emails"])
 def test_every_spanish_catalog_parses_with_no_fuzzy_or_empty_entry(domain: str) -> None:
     catalog = _catalog(domain)
     entries = [m for m in catalog if m.id]
@@ -128,3 +130,27 @@ def test_every_human_name_has_its_spanish_words() -> None:
     ids = {m.id for m in _catalog("terms") if m.id}
     assert sorted(set(NAMES.values()) - ids) == []
     assert gettext("terms", "es", "net sentiment") == "sentimiento neto"
+
+
+ROOT = Path(__file__).resolve().parents[2]
+# Where each domain's words are written, and the call that marks them.
+Keywords = dict[str, tuple[int, ...] | None]
+SOURCES: dict[str, tuple[list[str], Keywords]] = {
+    "emails": (
+        ["services/alert_message.py", "services/email_render.py"],
+        {"w": None, "words": None, "plural": (1, 2), "self": None},
+    ),
+    "terms": (["services/charts/build.py"], {"_t": (2,), "ngettext": (3, 4)}),
+}
+
+
+@pytest.mark.parametrize("domain", sorted(SOURCES))
+def test_every_word_the_code_writes_has_its_spanish(domain: str) -> None:
+    files, keywords = SOURCES[domain]
+    used = set()
+    for path in files:
+        for _, message, _, _ in extract_from_file("python", ROOT / path, keywords=keywords):
+            used.add(message[0] if isinstance(message, tuple) else message)
+    assert len(used) > 5
+    ids = {m.id[0] if isinstance(m.id, tuple) else m.id for m in _catalog(domain) if m.id}
+    assert sorted(used - ids) == []

@@ -8,13 +8,11 @@ from xml.etree import ElementTree
 import pytest
 
 from core.i18n import Formats
-from domain.control import SeriesPoint
-from models.objectives import Objective
+from models.report_types import ObjectiveControl, SeriesPointPublic
 from services.charts.build import objective_chart, share_of_voice_chart, sparkline, volume_chart
 from services.charts.png import render_png
 from services.charts.spec import granularity
 from services.charts.svg import nice_ticks, render_svg
-from services.control import ObjectiveReport
 from services.trends import TrendBucketData
 from services.voice_trend import VoiceTrend
 
@@ -114,19 +112,27 @@ def test_a_sparkline_is_small_and_says_what_it_shows() -> None:
     assert root.findtext(f"{SVG}desc") == "7 mentions; at most 4 in one bucket."
 
 
-def objective(metric: str, target: float, days: int = 10) -> Objective:
-    return Objective(
-        id=1, workspace_id=1, brand_id=1, name="Más menciones", metric=metric, target=target,
-        direction="at_least", start=START, deadline=START + timedelta(days=days),
+def objective(
+    metric: str, target: float, series: list[SeriesPointPublic], current: float, projected: float
+) -> ObjectiveControl:
+    return ObjectiveControl.model_validate(
+        {
+            "id": 1, "name": "Más menciones", "metric": metric, "direction": "at_least",
+            "start": START, "deadline": START + timedelta(days=10), "target": target,
+            "baseline": 0.0, "current": current, "progress_pct": 20.0, "projected": projected,
+            "status": "off_track", "series": series,
+        }
     )  # fmt: skip
 
 
 def test_the_objective_chart_projects_from_the_last_day_to_the_deadline() -> None:
-    goal = objective("mentions", 200)  # starts at 06:00: its first day is a partial one
+    # It starts at 06:00: its first day is a partial one.
     days = [START] + [START.replace(hour=0) + timedelta(days=i) for i in range(1, 4)]
-    series = [SeriesPoint(day, 10, 10 * (i + 1)) for i, day in enumerate(days)]
-    report = ObjectiveReport(goal, 0.0, 40.0, 20.0, 100.0, "off_track", series)
-    chart = objective_chart(report, timezone="UTC", language="es", formats=Formats("es-MX"))
+    series = [
+        SeriesPointPublic(start=d, value=10, cumulative=10 * (i + 1)) for i, d in enumerate(days)
+    ]
+    goal = objective("mentions", 200, series, current=40.0, projected=100.0)
+    chart = objective_chart(goal, timezone="UTC", language="es", formats=Formats("es-MX"))
     actual, projection = chart.series
     assert len(actual.values) == 11  # 06:00 to 06:00 ten days later: 11 local days
     assert actual.values[:4] == (10, 20, 30, 40) and set(actual.values[4:]) == {None}
@@ -151,7 +157,7 @@ def test_the_same_chart_as_a_png_of_sensible_size(language: str, locale: str) ->
         language=language, formats=Formats(locale, "UTC"),  # type: ignore[arg-type]
     )  # fmt: skip
     data = render_png(chart)
-    assert png_size(data) == (1120, 480)  # 560 x 240 CSS pixels at 2x
+    assert png_size(data) == (1120, 504)  # 560 x 252 CSS pixels at 2x
     assert 5_000 < len(data) < 80_000
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / f"chart-volume-{language}.png").write_bytes(data)

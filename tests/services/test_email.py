@@ -1,5 +1,6 @@
 """Alert email through a real SMTP server on loopback, parsed with the standard library."""
 
+import base64
 import ssl
 import subprocess
 import threading
@@ -30,7 +31,7 @@ from tests.support.alerts import (
     rule_row,
     utc,
 )
-from tests.support.chromium import screenshot
+from tests.support.chromium import png_size, screenshot
 from tests.support.data import ingest, item
 from tests.support.smtp_server import SmtpSink, smtp_server
 
@@ -89,6 +90,37 @@ def tags_and_attributes(markup: str) -> tuple[set[str], set[str]]:
     return collector.tags, collector.attributes
 
 
+class _Images(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.sources: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.sources += [value or "" for name, value in attrs if name == "src"]
+
+
+def image_sources(markup: str) -> list[str]:
+    collector = _Images()
+    collector.feed(markup)
+    return collector.sources
+
+
+def chart_part(message: EmailMessage) -> tuple[str, bytes]:
+    """The Content-ID (without <>) and bytes of the email's one PNG part, inline."""
+    (image,) = [p for p in message.walk() if p.get_content_type() == "image/png"]
+    assert image.get_content_disposition() == "inline"
+    payload = image.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return str(image["Content-ID"]).strip("<>"), payload
+
+
+def inline_chart(message: EmailMessage, rich: str) -> str:
+    """The HTML with its cid: chart as a data: URI, so Chromium draws what a mail client
+    draws from the attached part."""
+    cid, png = chart_part(message)
+    return rich.replace(f"cid:{cid}", "data:image/png;base64," + base64.b64encode(png).decode())
+
+
 def parts(message: EmailMessage) -> tuple[str, str]:
     plain = message.get_body(preferencelist=("plain",))
     rich = message.get_body(preferencelist=("html",))
@@ -114,13 +146,17 @@ def test_the_spike_email_is_multipart_escaped_and_header_safe(smtp: SmtpSink) ->
     assert message["Auto-Submitted"] == "auto-generated"
     assert message["Message-ID"].endswith("@escucha.test>")
     assert message.get_content_type() == "multipart/alternative"
-    assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
+    assert [p.get_content_type() for p in message.iter_parts()] == [
+        "text/plain",
+        "multipart/related",
+    ]
 
     plain, rich = parts(message)
     assert XSS_ESCAPED in rich and "<script" not in rich.lower()
     tags, attributes = tags_and_attributes(rich)
-    assert not tags & {"script", "img", "style", "link", "iframe", "form", "object", "base"}
-    assert not attributes & {"src", "srcset", "background", "onerror", "onload", "onclick"}
+    assert not tags & {"script", "style", "link", "iframe", "form", "object", "base"}
+    assert not attributes & {"srcset", "background", "onerror", "onload", "onclick"}
+    assert image_sources(rich) == [f"cid:{chart_part(message)[0]}"]  # only our own chart
     assert "&quot;&gt;&lt;b&gt;x" in rich  # the author, escaped too
     assert 'style="' in rich and "Why it fired" in rich and "Sample mentions" in rich
     assert XSS_TITLE in plain and "Why it fired".upper() in plain and "Threshold: 10" in plain
@@ -130,7 +166,7 @@ def test_the_spike_email_is_multipart_escaped_and_header_safe(smtp: SmtpSink) ->
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     link = unsubscribe.strip("<>")
     assert f'href="{link}"' in rich and link in plain
-    screenshot(rich, "alert_email_spike")
+    screenshot(inline_chart(message, rich), "alert_email_spike")
 
     from api.app import create_app
 
@@ -145,12 +181,17 @@ def test_the_spike_email_is_multipart_escaped_and_header_safe(smtp: SmtpSink) ->
     assert rule_row(rule_id).email == []
 
 
-def test_the_digest_email_renders(smtp: SmtpSink) -> None:
+def digest_week(locale: str = "en-US", **rule: object) -> tuple[int, int]:
+    """Acme (and its rival) with a quiet day and a busy one, an objective, and a daily
+    digest rule at 08:00 in Madrid; (the rule's id, the digest's delivery id)."""
     rival = make_brand(name="Rival", query="rival", timezone="Europe/Madrid")
     acme = make_brand(
-        timezone="Europe/Madrid", workspace_id=rival.workspace_id, competitor_ids=[rival.brand_id]
+        timezone="Europe/Madrid", workspace_id=rival.workspace_id,
+        competitor_ids=[rival.brand_id], locale=locale,
+    )  # fmt: skip
+    rule_id = make_rule(
+        acme, now=utc(2026, 3, 27, 12), kind="digest", email=["boss@acme.test"], **rule
     )
-    rule_id = make_rule(acme, now=utc(2026, 3, 27, 12), kind="digest", email=["boss@acme.test"])
     burst(acme, start=utc(2026, 3, 26, 9), count=5, minutes=300, tag="old")
     burst(acme, start=utc(2026, 3, 27, 9), count=4, minutes=120, title="Acme is wonderful")
     burst(acme, start=utc(2026, 3, 27, 13), count=3, minutes=60, title="Acme support is awful",
@@ -165,6 +206,11 @@ def test_the_digest_email_renders(smtp: SmtpSink) -> None:
                     "direction": "at_least", "start": utc(2026, 3, 1), "deadline": utc(2026, 4, 1)},
         )  # fmt: skip
     (delivery_id,) = evaluate_due(now=utc(2026, 3, 28, 7))
+    return rule_id, delivery_id
+
+
+def test_the_digest_email_renders(smtp: SmtpSink) -> None:
+    rule_id, delivery_id = digest_week()
     assert deliver(delivery_id).outcome == "sent"
     (objective,) = alerts_of(rule_id)[0].figures["objectives"]
     assert objective["current"] == 12 and objective["status"] == "off_track"
@@ -182,9 +228,88 @@ def test_the_digest_email_renders(smtp: SmtpSink) -> None:
     )
     for heading in headings:
         assert heading in rich and heading.upper() in plain
-    assert "2026-03-27 08:00 CET to 2026-03-28 08:00 CET" in plain
-    screenshot(rich, "alert_email_digest")
+    assert "Mar 27, 2026, 8:00\u202fAM to Mar 28, 2026, 8:00\u202fAM" in plain
+    cid, png = chart_part(message)
+    assert f'src="cid:{cid}"' in rich and 'alt="7 mentions from Mar 27, 2026, 8:00' in rich
+    assert png_size(png) == (1120, 504) and 5_000 < len(png) < 80_000
+    screenshot(inline_chart(message, rich), "alert_email_digest")
     assert alerts_of(rule_id)[0].figures["mentions"] == 7
+
+
+def test_the_digest_of_a_spanish_brand_is_in_spanish_with_its_numbers_and_dates(
+    smtp: SmtpSink,
+) -> None:
+    _, delivery_id = digest_week(locale="es-ES")
+    assert deliver(delivery_id).outcome == "sent"
+    message = smtp.messages[0].parsed()
+    assert (
+        message["Subject"] == "[Escucha] Resumen diario de Acme: 7 menciones (+40 %)"
+    )  # headers are one plain line
+    plain, rich = parts(message)
+    assert '<html lang="es">' in rich
+    for heading in ("Volumen", "Sentimiento", "Cuota de voz", "Objetivos", "Estado de las fuentes",
+                    "Menciones destacadas", "Menciones por sentimiento"):  # fmt: skip
+        assert heading in rich, heading
+    assert "del 27 mar 2026, 8:00 al 28 mar 2026, 8:00" in plain
+    assert "Sentimiento neto: +14,3" in plain  # es-ES writes a decimal comma
+    assert "desviado: menciones 12 (meta al menos 100, proyección 19)" in plain
+    assert "Darse de baja" in rich and "Recibes esto porque boss@acme.test" in plain
+    cid, png = chart_part(message)
+    assert 'alt="7 menciones del 27 mar 2026, 8:00' in rich and f"cid:{cid}" in rich
+    assert 5_000 < len(png) < 80_000
+    screenshot(inline_chart(message, rich), "alert_email_digest_es", width=390, height=1400)
+
+
+def test_a_rule_in_english_on_a_mexican_brand_writes_english_with_the_brands_country(
+    smtp: SmtpSink,
+) -> None:
+    _, delivery_id = digest_week(locale="es-MX", language="en")
+    assert deliver(delivery_id).outcome == "sent"
+    message = smtp.messages[0].parsed()
+    assert message["Subject"] == "[Escucha] Daily digest for Acme: 7 mentions (+40%)"
+    plain, rich = parts(message)
+    assert '<html lang="en">' in rich and "Net sentiment: +14.3" in plain
+    assert "Mar 27, 2026, 8:00\u202fAM to Mar 28, 2026, 8:00\u202fAM" in plain
+
+
+def test_an_alert_stored_before_the_typed_figures_still_sends(smtp: SmtpSink) -> None:
+    """Rows written by the previous release: no chart bars, timestamps as isoformat()."""
+    acme = make_brand(timezone="Europe/Madrid", locale="es-MX")
+    rule_id = make_rule(acme, now=NOW, kind="spike", email=["pr@acme.test"])
+    old = {
+        "timezone": "Europe/Madrid", "observed": 12, "expected": 1.5, "threshold": 10,
+        "p_value": 1.2e-06, "sensitivity": "medium", "window_minutes": 60,
+        "cooldown_minutes": 120, "baseline_days": 28, "baseline_mentions": 1008,
+        "baseline_negative": 100, "negative_only": False, "observed_share": None,
+        "baseline_share": None, "top_sources": [{"source_kind": "rss", "mentions": 12}],
+        "top_authors": [], "top_terms": [{"term": "precio", "count": 4}],
+        "sample_mentions": [{
+            "id": 1, "title": "Acme sube precios", "url": "https://news.example/1",
+            "source_kind": "rss", "domain": "news.example", "author": None,
+            "published_at": "2026-05-10T11:40:00+00:00", "sentiment_label": "negative",
+            "sentiment_compound": -0.4, "excerpt": "", "engagement_score": None,
+        }],
+    }  # fmt: skip
+    with session_scope() as session:
+        alert = repo.insert_alert(
+            session,
+            {"workspace_id": acme.workspace_id, "rule_id": rule_id, "brand_id": acme.brand_id,
+             "kind": "spike", "dedup_key": "old", "fired_at": NOW,
+             "window_start": NOW - timedelta(hours=1), "window_end": NOW,
+             "reason": "old reason", "figures": old, "sample_mention_ids": [1], "test": False,
+             "folded_into_digest": False},
+        )  # fmt: skip
+        assert alert is not None and alert.id is not None
+        (delivery_id,) = repo.add_deliveries(
+            session, alert_id=alert.id, targets=[("email", "pr@acme.test")], now=NOW
+        )
+    assert deliver(delivery_id).outcome == "sent"
+    message = smtp.messages[0].parsed()
+    assert message["Subject"] == "[Escucha] Pico: 12 menciones de Acme en 60 minutos"
+    plain, _ = parts(message)
+    assert "Acme sube precios" in plain and "1,2E-6" not in plain and "1.2E-6" in plain
+    assert "canal RSS: 12" in plain and "precio: 4" in plain
+    assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
 
 
 def test_running_the_deliver_task_twice_sends_one_email(smtp: SmtpSink) -> None:

@@ -36,6 +36,7 @@ def make_brand(
     timezone: str = "UTC",
     workspace_id: int | None = None,
     competitor_ids: list[int] | None = None,
+    locale: str = "en-US",
 ) -> BrandSetup:
     with session_scope() as session:
         key = ""
@@ -46,6 +47,7 @@ def make_brand(
             "name": name,
             "query": query,
             "timezone": timezone,
+            "locale": locale,
             "languages": [],
             "owned_domains": [],
             "owned_handles": [],
