@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from api.deps import SessionDep
 from api.routes.mentions import ExportQuery, export_mentions
 from api.schemas import MentionQuery
+from models.mention_public import to_public
 from models.mentions import MentionFilter
 from pages.context import formats_for, gettext_for
 from pages.deps import ViewerDep
@@ -88,7 +89,7 @@ def mentions_page(
     rows, cursor = list_mentions(session, f, q=query.q, limit=query.limit, cursor=query.cursor)
     kept = {k: v for k, v in given.items() if v}
     context |= {
-        "rows": [mention_row(m, fmt, _, labels, kinds) for m in rows],
+        "rows": [mention_row(to_public(m), fmt, _, labels, kinds) for m in rows],
         "next_href": f"?{urlencode({**kept, 'cursor': cursor})}" if cursor else None,
         "export_href": f"/brands/{brand_id}/mentions/export?{urlencode(kept)}",
         "window": (query.since, query.until),

@@ -8,9 +8,9 @@ from urllib.parse import urlencode, urlsplit
 
 from core.i18n import Formats, Language
 from core.terms import name
-from models.tables import Mention
+from models.mention_public import MentionPublic
+from models.report_types import HealthPublic
 from pages.i18n import Gettext
-from services.source_health import HealthSummary
 
 KINDS = ("google_alerts", "rss", "google_news", "reddit", "hackernews", "mastodon", "bluesky")
 SENTIMENTS = ("positive", "neutral", "negative")
@@ -58,11 +58,14 @@ class MentionRow:
 
 
 def mention_row(
-    m: Mention, fmt: Formats, _: Gettext, labels: Mapping[str, str], kinds: Mapping[str, str]
+    m: MentionPublic,
+    fmt: Formats,
+    _: Gettext,
+    labels: Mapping[str, str],
+    kinds: Mapping[str, str],
 ) -> MentionRow:
-    assert m.id is not None
     seen = [str(item.get("source_kind") or "") for item in m.also_seen_in or []]
-    score, comments = m.engagement_score, m.engagement_comments
+    score, comments = m.engagement.score, m.engagement.comments
     engagement = None
     if score is not None or comments is not None:
         engagement = _("{score} points, {comments} comments").format(
@@ -77,9 +80,9 @@ def mention_row(
         author=m.author,
         when=fmt.datetime(m.published_at),
         published_at=iso(m.published_at),
-        label=m.sentiment_label,
-        label_shown=labels.get(m.sentiment_label, m.sentiment_label),
-        compound=fmt.decimal(m.sentiment_compound, 2),
+        label=m.sentiment.label,
+        label_shown=labels.get(m.sentiment.label, m.sentiment.label),
+        compound=fmt.decimal(m.sentiment.compound, 2),
         engagement=engagement,
         source_kind=m.source_kind,
         language=m.language,
@@ -95,7 +98,7 @@ class HealthLine:
     text: str
 
 
-def health_lines(summary: HealthSummary, fmt: Formats, _: Gettext) -> list[HealthLine]:
+def health_lines(summary: HealthPublic, fmt: Formats, _: Gettext) -> list[HealthLine]:
     """Each failing or unpolled source of the period, in plain words."""
     lines = []
     for issue in summary.issues:

@@ -10,7 +10,7 @@ from core.i18n import Formats, Language
 from core.terms import metric_value, name
 from pages import charts
 from services.charts.build import objective_chart
-from services.control import ObjectiveReport
+from models.report_types import ObjectiveControl
 
 METRICS = ("mentions", "net_sentiment", "avg_sentiment", "positive_share", "share_of_voice")
 
@@ -46,11 +46,9 @@ def local_day(moment: datetime, fmt: Formats) -> str:
     return fmt.local(moment).date().isoformat()
 
 
-def objective_view(r: ObjectiveReport, fmt: Formats, language: Language) -> ObjectiveView:
-    o = r.objective
-    assert o.id is not None
+def objective_view(o: ObjectiveControl, fmt: Formats, language: Language) -> ObjectiveView:
     metric = o.metric
-    chart = objective_chart(r, timezone=fmt.timezone, language=language, formats=fmt)
+    chart = objective_chart(o, timezone=fmt.timezone, language=language, formats=fmt)
     return ObjectiveView(
         id=o.id,
         name=o.name,
@@ -59,12 +57,12 @@ def objective_view(r: ObjectiveReport, fmt: Formats, language: Language) -> Obje
         direction=o.direction,
         direction_name=name(o.direction, language),
         target=metric_value(metric, o.target, fmt),
-        baseline=metric_value(metric, r.baseline, fmt),
-        current=metric_value(metric, r.current, fmt),
-        projected=metric_value(metric, r.projected, fmt),
-        progress=fmt.decimal(r.progress_pct, 0) + "%",
-        status=r.status,
-        status_name=name(r.status, language),
+        baseline=metric_value(metric, o.baseline, fmt),
+        current=metric_value(metric, o.current, fmt),
+        projected=metric_value(metric, o.projected, fmt),
+        progress=fmt.percent(o.progress_pct / 100, 0),  # the report gives percent points
+        status=o.status,
+        status_name=name(o.status, language),
         start=fmt.date(o.start),
         deadline=fmt.date(o.deadline),
         start_day=local_day(o.start, fmt),

@@ -12,7 +12,9 @@ from sqlmodel import Session
 
 from core.i18n import Formats, Language
 from core.terms import name
-from models.tables import Brand, Mention
+from models.mention_public import MentionPublic
+from models.report_types import SituationPublic
+from models.tables import Brand
 from pages import charts
 from pages.i18n import Gettext, gettext_of
 from pages.periods import Period
@@ -26,7 +28,7 @@ from pages.views.common import (
     sentiment_labels,
 )
 from services.charts.build import Link, share_of_voice_chart, volume_chart
-from services.situation import SituationReport, build_situation
+from services.situation import build_situation
 from services.trends import build_trend
 from services.voice_trend import build_voice_trend
 
@@ -67,7 +69,7 @@ class Term:
 
 @dataclass(frozen=True)
 class Overview:
-    report: SituationReport
+    report: SituationPublic
     tiles: list[Tile]
     banner: list[HealthLine]
     volume_chart: Markup
@@ -91,9 +93,9 @@ def _count(value: int | None, fmt: Formats) -> str:
 
 
 def _tiles(
-    report: SituationReport, previous: SituationReport, fmt: Formats, _: Gettext
+    report: SituationPublic, previous: SituationPublic, fmt: Formats, _: Gettext
 ) -> list[Tile]:
-    def own_share(r: SituationReport) -> float:
+    def own_share(r: SituationPublic) -> float:
         return next((v.share for v in r.share_of_voice if v.brand_id == r.brand_id), 0.0)
 
     stories: int | None = getattr(report, "stories", None)
@@ -256,12 +258,15 @@ def build_overview(
             label=name("by_media_type", language),
         ),
         domains_chart=charts.hbars(
-            [charts.HBar(domain, n, fmt.integer(n)) for domain, n in report.top_domains],
+            [
+                charts.HBar(d.domain, d.mentions, fmt.integer(d.mentions))
+                for d in report.top_domains
+            ],
             label=name("top_domains", language),
         ),
         authors=[
-            Author(author, fmt.integer(n), fmt.integer(engagement))
-            for author, n, engagement in report.top_authors
+            Author(a.author, fmt.integer(a.mentions), fmt.integer(a.engagement))
+            for a in report.top_authors
         ],
         terms=[
             Term(t.term, fmt.integer(t.count), mentions_href(brand.id, q=f'"{t.term}"', **window))
@@ -284,7 +289,7 @@ def build_overview(
     )
 
 
-def _peak_text(top: list[Mention], _: Gettext) -> str:
+def _peak_text(top: list[MentionPublic], _: Gettext) -> str:
     if not top:
         return _("No single mention stands out.")
     lead = top[0]
