@@ -8,9 +8,9 @@ from markupsafe import Markup
 
 from core.i18n import Formats, Language
 from core.terms import metric_value, name
+from models.report_types import ObjectiveControl
 from pages import charts
 from services.charts.build import objective_chart
-from models.report_types import ObjectiveControl
 
 METRICS = ("mentions", "net_sentiment", "avg_sentiment", "positive_share", "share_of_voice")
 
