@@ -98,7 +98,9 @@ class HealthLine:
     text: str
 
 
-def health_lines(summary: HealthPublic, fmt: Formats, _: Gettext) -> list[HealthLine]:
+def health_lines(
+    summary: HealthPublic, fmt: Formats, _: Gettext, kinds: Mapping[str, str]
+) -> list[HealthLine]:
     """Each failing or unpolled source of the period, in plain words."""
     lines = []
     for issue in summary.issues:
@@ -115,7 +117,8 @@ def health_lines(summary: HealthPublic, fmt: Formats, _: Gettext) -> list[Health
             )
         if issue.last_error:
             parts.append(_("last error: {error}").format(error=issue.last_error))
-        lines.append(HealthLine(issue.kind, issue.source_id, "; ".join(parts)))
+        kind = kinds.get(issue.kind, issue.kind)
+        lines.append(HealthLine(kind, issue.source_id, "; ".join(parts)))
     return lines
 
 

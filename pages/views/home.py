@@ -9,7 +9,7 @@ from sqlmodel import Session
 from core.i18n import Formats, Language
 from models.tables import Brand
 from pages.i18n import gettext_of
-from pages.views.common import HealthLine, health_lines
+from pages.views.common import HealthLine, health_lines, kind_labels
 from services.charts.build import sparkline
 from services.charts.svg import render_svg
 from services.situation import build_situation
@@ -55,5 +55,5 @@ def build_home(
                 chart_id=f"spark-{brand.id}",
             )
         ),
-        problems=health_lines(report.health, fmt, _),
+        problems=health_lines(report.health, fmt, _, kind_labels(language)),
     )

@@ -16,7 +16,8 @@ from core.i18n import Formats, Language, formats_locale
 from tests.pages import scenario
 from tests.pages.browser import CHROMIUM_ARGS, Watch, chromium_path, live_server, screenshots
 from tests.pages.conftest import Account, new_account
-from tests.support.feed_server import FeedServer
+from services.polling import poll_source
+from tests.support.feed_server import FeedServer, Route
 
 LOCALE = "es-ES"
 
@@ -318,9 +319,15 @@ def test_docs_work_offline(page: Page, base_url: str) -> None:
 
 
 def test_screenshots_of_every_page(
-    page: Page, browser: Browser, base_url: str, account: Account, world: scenario.Scenario
+    page: Page, base_url: str, account: Account, world: scenario.Scenario, feeds: FeedServer
 ) -> None:
+    feeds.set_route("/broken.xml", Route(body=b"down", status=500))
     with httpx.Client(base_url=base_url, headers=account.headers) as api:
+        broken = api.post(
+            f"/v1/brands/{world.brand_id}/sources",
+            json={"kind": "google_alerts", "url": feeds.url("/broken.xml")},
+        ).json()["id"]
+        assert poll_source(broken).error is not None
         api.post(
             "/v1/alert-rules",
             json={"brand_id": world.brand_id, "kind": "digest", "email": ["equipo@example.com"]},
@@ -353,6 +360,8 @@ def test_screenshots_of_every_page(
         page.goto(path)
         for shot in screenshots(page, name):
             assert shot.stat().st_size > 5000
+    page.goto(f"/brands/{world.brand_id}")
+    assert "Google Alerts" in page.locator("#health-banner").inner_text()
     page.goto(f"/brands/{world.brand_id}")
     page.click("a[lang=es]")
     page.wait_for_url(lambda url: urlsplit(url).path == f"/brands/{world.brand_id}")
