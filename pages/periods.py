@@ -26,11 +26,6 @@ class Period:
     preset: int | None
 
     @property
-    def previous(self) -> "Period":
-        """The period of the same length just before, as the Situation report compares."""
-        return Period(self.since - (self.until - self.since), self.since, None)
-
-    @property
     def interval(self) -> Interval:
         """Hours up to 3 days, days up to 120, weeks beyond (the spec's granularity)."""
         return granularity(self.since, self.until)

@@ -23,7 +23,7 @@ from services.mentions import list_mentions
 
 router = APIRouter(include_in_schema=False)
 
-FILTERS = ("since", "until", "from", "to", "source_kind", "label", "q")
+FILTERS = ("since", "until", "from", "to", "source_kind", "label", "q", "limit")
 PAGE_SIZE = 50
 
 
@@ -44,7 +44,7 @@ def _query(request: Request, brand_id: int, timezone: str) -> tuple[dict[str, An
             "source_kind": given["source_kind"],
             "label": given["label"],
             "q": given["q"],
-            "limit": PAGE_SIZE,
+            "limit": given["limit"] or PAGE_SIZE,
             "cursor": request.query_params.get("cursor") or None,
         }
     )

@@ -4,14 +4,12 @@ Every figure comes from services.situation.build_situation (the report the JSON 
 returns) or services.trends.build_trend (the API's trend series); this module only picks,
 formats and draws them."""
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
 from markupsafe import Markup
 from sqlmodel import Session
 
-from core.db import read_only_engine
 from core.i18n import Formats, Language
 from core.terms import name
 from models.mention_public import MentionPublic
@@ -94,105 +92,39 @@ def _count(value: int | None, fmt: Formats) -> str:
     return "-" if value is None else fmt.integer(value)
 
 
-def _tiles(
-    report: SituationPublic, previous: SituationPublic, fmt: Formats, _: Gettext
-) -> list[Tile]:
-    def own_share(r: SituationPublic) -> float:
-        return next((v.share for v in r.share_of_voice if v.brand_id == r.brand_id), 0.0)
-
+def _tiles(report: SituationPublic, fmt: Formats, _: Gettext) -> list[Tile]:
+    """The eight figures of the report. The report compares the mention count with the
+    previous period of the same length (its count and change); the other figures of the
+    previous period would take a second report, doubling the page's cost."""
+    own_share = next((v.share for v in report.share_of_voice if v.brand_id == report.brand_id), 0.0)
     stories: int | None = getattr(report, "stories", None)
-    previous_stories: int | None = getattr(previous, "stories", None)
-    rows: list[tuple[str, str, float | int | None, float | int | None, str, str, str]] = [
-        (
-            "mentions",
-            _("Mentions"),
-            report.mentions,
-            previous.mentions,
-            fmt.integer(report.mentions),
-            fmt.integer(previous.mentions),
-            _("Mentions published in the period"),
-        ),
-        (
-            "net_sentiment",
-            _("Net sentiment"),
-            report.sentiment.net,
-            previous.sentiment.net,
-            fmt.decimal(report.sentiment.net, 2),
-            fmt.decimal(previous.sentiment.net, 2),
-            _("(positive - negative) / mentions x 100"),
-        ),
-        (
-            "avg_sentiment",
-            _("Average sentiment"),
-            report.sentiment.avg,
-            previous.sentiment.avg,
-            fmt.decimal(report.sentiment.avg, 4),
-            fmt.decimal(previous.sentiment.avg, 4),
-            _("Mean sentiment score, -1 to 1"),
-        ),
-        (
-            "share_of_voice",
-            _("Share of voice"),
-            own_share(report),
-            own_share(previous),
-            fmt.percent(own_share(report), 1),
-            fmt.percent(own_share(previous), 1),
-            _("Our mentions among ours and the competitors'"),
-        ),
-        (
-            "stories",
-            _("Stories"),
-            stories,
-            previous_stories,
-            _count(stories, fmt),
-            _count(previous_stories, fmt),
-            _("Distinct stories the mentions tell"),
-        ),
-        (
-            "strength",
-            _("Strength"),
-            report.scores.strength,
-            previous.scores.strength,
-            fmt.percent(report.scores.strength, 1),
-            fmt.percent(previous.scores.strength, 1),
-            _("Share of the period's mentions in its last 24 hours"),
-        ),
-        (
-            "passion",
-            _("Passion"),
-            report.scores.passion,
-            previous.scores.passion,
-            fmt.percent(report.scores.passion, 1),
-            fmt.percent(previous.scores.passion, 1),
-            _("Share of mentions by authors who mention us more than once"),
-        ),
-        (
-            "reach",
-            _("Reach"),
-            report.scores.reach,
-            previous.scores.reach,
-            fmt.percent(report.scores.reach, 1),
-            fmt.percent(previous.scores.reach, 1),
-            _("Distinct authors per mention"),
-        ),
-    ]
+    scores = report.scores
+    rows: list[tuple[str, str, float | int | None, str, str]] = [
+        ("mentions", _("Mentions"), report.mentions, fmt.integer(report.mentions),
+         _("Mentions published in the period")),
+        ("net_sentiment", _("Net sentiment"), report.sentiment.net,
+         fmt.decimal(report.sentiment.net, 2), _("(positive - negative) / mentions x 100")),
+        ("avg_sentiment", _("Average sentiment"), report.sentiment.avg,
+         fmt.decimal(report.sentiment.avg, 4), _("Mean sentiment score, -1 to 1")),
+        ("share_of_voice", _("Share of voice"), own_share, fmt.percent(own_share, 1),
+         _("Our mentions among ours and the competitors'")),
+        ("stories", _("Stories"), stories, _count(stories, fmt),
+         _("Distinct stories the mentions tell")),
+        ("strength", _("Strength"), scores.strength, fmt.percent(scores.strength, 1),
+         _("Share of the period's mentions in its last 24 hours")),
+        ("passion", _("Passion"), scores.passion, fmt.percent(scores.passion, 1),
+         _("Share of mentions by authors who mention us more than once")),
+        ("reach", _("Reach"), scores.reach, fmt.percent(scores.reach, 1),
+         _("Distinct authors per mention")),
+    ]  # fmt: skip
+    previous = report.previous_period
     tiles = []
-    for kpi, label, value, _before, shown, previous_shown, hint in rows:
-        change = None
+    for kpi, label, value, shown, hint in rows:
+        before = change = None
         if kpi == "mentions":
-            change = fmt.change(report.previous_period.change_pct, 1)
-        tiles.append(Tile(kpi, label, _raw(value), shown, previous_shown, change, hint))
+            before, change = fmt.integer(previous.mentions), fmt.change(previous.change_pct, 1)
+        tiles.append(Tile(kpi, label, _raw(value), shown, before, change, hint))
     return tiles
-
-
-_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="previous-period")
-
-
-def _situation_of(brand_id: int, period: Period, now: datetime) -> SituationPublic:
-    with Session(read_only_engine()) as session:
-        brand = session.get(Brand, brand_id)
-        assert brand is not None
-        return build_situation(session, brand, since=period.since, until=period.until, now=now)
 
 
 def _link(brand_id: int, period: Period) -> Link:
@@ -217,16 +149,7 @@ def build_overview(
 ) -> Overview:
     assert brand.id is not None
     _ = gettext_of(language)
-    # The previous period's report (for the tiles' "before") is built at the same time on
-    # its own connection: the page costs about one report, not two, on a database with
-    # cores to spare.
-    before = _POOL.submit(_situation_of, brand.id, period.previous, now)
     report = build_situation(session, brand, since=period.since, until=period.until, now=now)
-    previous = before.result()
-    assert (previous.since, previous.until) == (
-        report.previous_period.since,
-        report.previous_period.until,
-    )
     interval = period.interval
     trend = build_trend(session, brand, since=period.since, until=period.until, interval=interval)
     voices = build_voice_trend(
@@ -241,7 +164,7 @@ def build_overview(
     window = {"since": period.since, "until": period.until}
     return Overview(
         report=report,
-        tiles=_tiles(report, previous, fmt, _),
+        tiles=_tiles(report, fmt, _),
         banner=health_lines(report.health, fmt, _, kinds),
         volume_chart=charts.chart_markup(volume, chart_id="volume", height=280),
         voice_chart=charts.chart_markup(voice, chart_id="voice", height=220),
