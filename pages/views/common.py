@@ -108,7 +108,7 @@ def health_lines(
         if issue.status == "failing":
             parts.append(_("failing now"))
         if issue.failed_hours:
-            parts.append(_("failed polls in {hours} hours").format(hours=issue.failed_hours))
+            parts.append(_("failed polls during {hours} h").format(hours=issue.failed_hours))
         for gap in issue.gaps:
             parts.append(
                 _("not polled from {since} to {until}").format(
