@@ -34,6 +34,15 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]  # fmt: skip
 ASSETS = ("/static/app.css", "/static/favicon.svg")
+# The paint entry may be recorded after `load`: wait for it (buffered observer).
+FCP_JS = """new Promise(resolve => {
+  const seen = performance.getEntriesByName('first-contentful-paint')[0];
+  if (seen) { resolve(seen.startTime); return; }
+  new PerformanceObserver(list => {
+    for (const e of list.getEntries())
+      if (e.name === 'first-contentful-paint') resolve(e.startTime);
+  }).observe({type: 'paint', buffered: true});
+})"""
 
 
 def _percentiles(samples: list[float]) -> tuple[float, float]:
@@ -79,9 +88,7 @@ def _paint(base_url: str, cookie: str, path: str, rounds: int) -> tuple[list[flo
             context.add_cookies([{"name": "escucha_session", "value": cookie, "url": base_url}])
             page = context.new_page()
             page.goto(base_url + path, wait_until="load")
-            fcp = page.evaluate(
-                "performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1"
-            )
+            fcp = page.evaluate(FCP_JS)
             transferred = int(
                 page.evaluate(
                     "performance.getEntriesByType('navigation')[0].transferSize + "
