@@ -13,10 +13,10 @@ import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from core.i18n import Formats, Language, formats_locale
+from services.polling import poll_source
 from tests.pages import scenario
 from tests.pages.browser import CHROMIUM_ARGS, Watch, chromium_path, live_server, screenshots
 from tests.pages.conftest import Account, new_account
-from services.polling import poll_source
 from tests.support.feed_server import FeedServer, Route
 
 LOCALE = "es-ES"
