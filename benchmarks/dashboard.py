@@ -9,7 +9,8 @@ On a database filled by benchmarks.generate, for the loudest brand and `?days=90
   times after 3 of warm-up, p50 and p95 in ms. In the same run, for scale: the two API calls
   a client-side dashboard would make for the same figures (situation and trends, 90 days);
 - paint: first contentful paint in headless Chromium (Debian's, through Playwright), a fresh
-  browser context (empty cache) every round, from the Performance API;
+  browser context (empty cache) every round, from the Performance API, and the part of it
+  after the HTML's first byte (the browser's own work, without the server's);
 - bytes: what that first load transferred (navigation plus resources, `transferSize`,
   compressed as sent), and the HTML's size before compression.
 """
@@ -76,10 +77,13 @@ def _first_load(client: httpx.Client, path: str) -> None:
         assert client.get(asset).status_code == 200
 
 
-def _paint(base_url: str, cookie: str, path: str, rounds: int) -> tuple[list[float], int]:
+def _paint(
+    base_url: str, cookie: str, path: str, rounds: int
+) -> tuple[list[float], list[float], int]:
     from playwright.sync_api import sync_playwright
 
     paints: list[float] = []
+    after_first_byte: list[float] = []
     transferred = 0
     with sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
@@ -96,10 +100,14 @@ def _paint(base_url: str, cookie: str, path: str, rounds: int) -> tuple[list[flo
                     ".reduce((sum, r) => sum + r.transferSize, 0)"
                 )
             )
+            first_byte = page.evaluate(
+                "performance.getEntriesByType('navigation')[0].responseStart"
+            )
             paints.append(float(fcp))
+            after_first_byte.append(float(fcp) - float(first_byte))
             context.close()
         browser.close()
-    return paints[1:], transferred
+    return paints[1:], after_first_byte[1:], transferred
 
 
 def main() -> None:
@@ -142,9 +150,11 @@ def main() -> None:
 
         api = _timed(args.rounds, api_calls)
         print(f"API situation + trends (same run): p50 {api[0]:.1f} ms, p95 {api[1]:.1f} ms")
-        paints, transferred = _paint(server.base_url, cookie, path, args.paint_rounds)
+        paints, client_side, transferred = _paint(server.base_url, cookie, path, args.paint_rounds)
         f50, f95 = _percentiles(paints)
         print(f"first contentful paint: p50 {f50:.0f} ms, p95 {f95:.0f} ms ({len(paints)} loads)")
+        c50, c95 = _percentiles(client_side)
+        print(f"  of which after the first byte (the browser's part): p50 {c50:.0f}, p95 {c95:.0f}")
         print(f"first load transferred: {transferred:,} bytes")
 
 
