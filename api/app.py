@@ -9,6 +9,7 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+import pages
 from api.body_limit import BodyLimitMiddleware
 from api.guards import check_request
 from api.openapi import install_openapi
@@ -100,6 +101,8 @@ def create_app() -> FastAPI:
         version="0.1.0",
         description=DESCRIPTION,
         dependencies=[Depends(check_request)],
+        docs_url=None,  # /docs is the dashboard's, with Swagger UI served from here (pages)
+        redoc_url=None,
     )
     app.add_middleware(BodyLimitMiddleware)
     for module in (health, brands, sources, mentions, trends, query, sentiment, alerts):
@@ -140,6 +143,7 @@ def create_app() -> FastAPI:
         return _error(status.HTTP_503_SERVICE_UNAVAILABLE, "the database is unreachable")
 
     install_openapi(app)
+    pages.mount(app)  # the dashboard, after the JSON error handlers it falls back to
     return app
 
 

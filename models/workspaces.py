@@ -49,3 +49,17 @@ def get_workspace(session: Session, workspace_id: int) -> Workspace | None:
 
 def count_workspaces(session: Session) -> int:
     return len(session.exec(select(Workspace.id)).all())
+
+
+def active_key_for(session: Session, api_key: str) -> ApiKey | None:
+    """The unrevoked key row behind a key (the dashboard's sign-in)."""
+    statement = select(ApiKey).where(
+        ApiKey.key_hash == hash_key(api_key), col(ApiKey.revoked_at).is_(None)
+    )
+    return session.exec(statement).first()
+
+
+def active_key(session: Session, key_id: int) -> ApiKey | None:
+    """A key row by id while it is not revoked (a dashboard session ends with its key)."""
+    key = session.get(ApiKey, key_id)
+    return key if key is not None and key.revoked_at is None else None

@@ -1,0 +1,108 @@
+"""The mentions of a brand: the filters of /v1/mentions, cursor pages, and a CSV export of
+the same filter (the export route's own function, called with the page's filter)."""
+
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, StreamingResponse
+from pydantic import ValidationError
+
+from api.deps import SessionDep
+from api.routes.mentions import ExportQuery, export_mentions
+from api.schemas import MentionQuery
+from models.mention_public import to_public
+from models.mentions import MentionFilter
+from pages.context import formats_for, gettext_for
+from pages.deps import ViewerDep
+from pages.periods import read_range
+from pages.render import language_of, render
+from pages.views.common import kind_labels, mention_row, sentiment_labels
+from services.brands import get_brand_or_404
+from services.mentions import list_mentions
+
+router = APIRouter(include_in_schema=False)
+
+FILTERS = ("since", "until", "from", "to", "source_kind", "label", "q", "limit")
+PAGE_SIZE = 50
+
+
+def _query(request: Request, brand_id: int, timezone: str) -> tuple[dict[str, Any], MentionQuery]:
+    given = {name: request.query_params.get(name) or None for name in FILTERS}
+    since, until = read_range(
+        since=given["since"],
+        until=given["until"],
+        from_day=given["from"],
+        to_day=given["to"],
+        timezone=timezone,
+    )
+    query = MentionQuery.model_validate(
+        {
+            "brand_id": brand_id,
+            "since": since,
+            "until": until,
+            "source_kind": given["source_kind"],
+            "label": given["label"],
+            "q": given["q"],
+            "limit": given["limit"] or PAGE_SIZE,
+            "cursor": request.query_params.get("cursor") or None,
+        }
+    )
+    return given, query
+
+
+@router.get("/brands/{brand_id}/mentions", response_class=HTMLResponse)
+def mentions_page(
+    request: Request, brand_id: int, viewer: ViewerDep, session: SessionDep
+) -> HTMLResponse:
+    brand = get_brand_or_404(session, workspace_id=viewer.workspace_id, brand_id=brand_id)
+    fmt, _, language = formats_for(request, brand), gettext_for(request), language_of(request)
+    kinds, labels = kind_labels(language), sentiment_labels(language)
+    given = {name: request.query_params.get(name) or "" for name in FILTERS}
+    context: dict[str, Any] = {
+        "viewer": viewer,
+        "brand": brand,
+        "section": "mentions",
+        "given": given,
+        "kinds": kinds,
+        "labels": labels,
+        "rows": [],
+        "error": None,
+        "next_href": None,
+        "export_href": None,
+        "fmt": fmt,
+        "window": (None, None),
+    }
+    try:
+        _given, query = _query(request, brand_id, brand.timezone)
+    except ValidationError as exc:
+        context["error"] = "; ".join(str(e["msg"]) for e in exc.errors())
+        return render(request, "mentions.html", context, status_code=422)
+    f = MentionFilter(
+        workspace_id=viewer.workspace_id,
+        brand_id=brand_id,
+        since=query.since,
+        until=query.until,
+        source_kind=query.source_kind,
+        label=query.label,
+    )
+    rows, cursor = list_mentions(session, f, q=query.q, limit=query.limit, cursor=query.cursor)
+    kept = {k: v for k, v in given.items() if v}
+    context |= {
+        "rows": [mention_row(to_public(m), fmt, _, labels, kinds) for m in rows],
+        "next_href": f"?{urlencode({**kept, 'cursor': cursor})}" if cursor else None,
+        "export_href": f"/brands/{brand_id}/mentions/export?{urlencode(kept)}",
+        "window": (query.since, query.until),
+    }
+    return render(request, "mentions.html", context)
+
+
+@router.get("/brands/{brand_id}/mentions/export")
+def export_page(
+    request: Request, brand_id: int, viewer: ViewerDep, session: SessionDep
+) -> StreamingResponse:
+    """The same CSV as GET /v1/mentions/export?format=csv with the page's filter."""
+    brand = get_brand_or_404(session, workspace_id=viewer.workspace_id, brand_id=brand_id)
+    _given, query = _query(request, brand_id, brand.timezone)
+    params = ExportQuery(**query.model_dump(exclude={"limit", "cursor"}), format="csv")
+    return export_mentions(params, session, viewer.workspace_id)
