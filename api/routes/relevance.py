@@ -12,7 +12,7 @@ from api.relevance_schemas import (
     ReviewQuery,
     WeightedPhrase,
 )
-from api.routes.mentions import to_public
+from models.mention_public import to_public
 from api.schemas import MentionPublic
 from core.logging import get_logger
 from models.tables import Mention

@@ -138,9 +138,9 @@ def everywhere(client: TestClient, tenant: Tenant, brand_id: int) -> dict[str, A
         "export_ndjson": len(ndjson.splitlines()),
         "export_csv": len(csv_rows),
         "alert_counts": counts.mentions,
-        "alert_authors": sorted(a["author"] for a in window["top_authors"]),
-        "digest": digest["mentions"],
-        "digest_samples": sorted({m["url"].split("/")[2] for m in digest["sample_mentions"]}),
+        "alert_authors": sorted(a.author for a in window.top_authors),
+        "digest": digest.mentions,
+        "digest_samples": sorted({m.url.split("/")[2] for m in digest.sample_mentions}),
     }
 
 
