@@ -90,12 +90,13 @@ def escucha_worker(ids: list[int], rounds: int) -> None:
     """Poll `ids` once per round (the parent says go on stdin), batch after batch as a
     worker runs the scheduler's `sources.poll_batch` tasks; print JSON per round."""
     from core.logging import configure_logging
+    from core.resources import http_client
     from core.settings import get_settings
     from services.ingest import load_models
-    from services.polling import poll_sources, shared_client
+    from services.polling import poll_sources
 
     configure_logging()  # to stderr: stdout carries our JSON lines
-    shared_client()
+    http_client()
     load_models()
     size = get_settings().poll_batch_size
     for _ in range(rounds):

@@ -8,7 +8,7 @@ from celery import Celery
 from celery.signals import worker_process_init
 from kombu.transport import redis as kombu_redis
 
-from core.db import reset_engine
+from core.resources import reset_process_resources
 from core.settings import Settings, get_settings
 
 REDIS_SOCKET_TIMEOUT_SECONDS = 10.0
@@ -117,5 +117,5 @@ celery_app = create_app()
 def _fresh_pool_in_child(**_: Any) -> None:
     from services.ingest import load_models  # the worker's models; the API never loads them
 
-    reset_engine()
+    reset_process_resources()
     load_models()
