@@ -11,13 +11,13 @@ feed farm is benchmarks/polling.py's (1,000 loopback feeds of 20 entries, one wr
 response on a TCP_NODELAY socket, every feed with an ETag and Last-Modified), and reader
 3.26 polls the same farm in the same run, after Escucha's rounds.
 
-A round starts when its sources become due (one UPDATE sets their next_poll_at to now, as
-time passing would) and ends when the last of them has its poll recorded; the scheduler,
-the queue and the workers do the rest. Each run uses a new brand with new sources (the
-previous run's are paused), so its first round is a full one (every entry new: parse,
-match, language, sentiment, store) and its second is answered by 304s. While the rounds
-run, the worker process trees are sampled every 0.1 s: RSS and PSS (which splits pages
-shared copy-on-write between the processes sharing them) summed over every process.
+A round starts when its sources become due (one UPDATE sets their next_poll_at to 2 s ahead,
+and time passing makes them due) and ends when the last of them has its poll recorded; the
+scheduler, the queue and the workers do the rest. Each run uses a new brand with new sources
+(the previous run's are paused), so its first round is a full one (every entry new: parse,
+match, language, sentiment, store) and its second is answered by 304s. While the rounds run,
+the worker process trees are sampled every 0.1 s: RSS and PSS (which splits pages shared
+copy-on-write between the processes sharing them) summed over every process.
 """
 
 import argparse
@@ -46,6 +46,9 @@ ESCUCHA = str(Path(sys.executable).with_name("escucha"))
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/escucha_perf_bench"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/10"
 ROUND_TIMEOUT_SECONDS = 600.0
+# A round's sources become due this long after the UPDATE that schedules them, as time
+# passing makes them due: the round is timed from that instant.
+DUE_LEAD_SECONDS = 2.0
 
 
 # ------------------------------------------------------------------ memory of process trees
@@ -82,6 +85,16 @@ def memory_kb(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU seconds of `pids` so far (fields 14 and 15 of /proc/PID/stat)."""
+    ticks = 0
+    for pid in pids:
+        with suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass
 class MemorySampler:
     """Peak RSS and PSS summed over the process trees of `roots`, sampled every 0.1 s."""
@@ -90,10 +103,11 @@ class MemorySampler:
     peak_rss_mb: float = 0.0
     peak_pss_mb: float = 0.0
     processes: int = 0
+    cpu: float = 0.0
     _stop: threading.Event = field(default_factory=threading.Event)
 
     def sample(self) -> None:
-        pids = [pid for root in self.roots for pid in process_tree(root)]
+        pids = self._tree()
         sizes = [memory_kb(pid) for pid in pids]
         self.processes = max(self.processes, len(pids))
         self.peak_rss_mb = max(self.peak_rss_mb, sum(s[0] for s in sizes) / 1024)
@@ -103,8 +117,13 @@ class MemorySampler:
         while not self._stop.wait(0.1):
             self.sample()
 
+    def _tree(self) -> list[int]:
+        return [pid for root in self.roots for pid in process_tree(root)]
+
     @contextmanager
     def running(self) -> Iterator["MemorySampler"]:
+        """Also counts the CPU the trees used meanwhile (their processes live throughout)."""
+        cpu_began = cpu_seconds(self._tree())
         thread = threading.Thread(target=self._run, daemon=True)
         thread.start()
         try:
@@ -113,6 +132,7 @@ class MemorySampler:
             self._stop.set()
             thread.join()
             self.sample()
+            self.cpu = cpu_seconds(self._tree()) - cpu_began
 
 
 # ------------------------------------------------------------------ the deployment
@@ -212,21 +232,24 @@ def polled_since(engine: Engine, brand_id: int, since: object) -> int:
 def one_round(
     engine: Engine, brand_id: int, feeds: int, roots: list[int]
 ) -> dict[str, float | int]:
-    """Make the brand's sources due now; wait until every one has its poll recorded."""
+    """Make the brand's sources due in DUE_LEAD_SECONDS; wait until every one has its poll
+    recorded; time the round from the instant they were due."""
     sampler = MemorySampler(roots)
     with sampler.running():
         with engine.begin() as connection:
-            began_at = connection.execute(
-                text("UPDATE source SET next_poll_at = now() WHERE brand_id = :b RETURNING now()"),
-                {"b": brand_id},
-            ).scalar()
-        began = time.perf_counter()
-        deadline = began + ROUND_TIMEOUT_SECONDS
-        while polled_since(engine, brand_id, began_at) < feeds:
-            if time.perf_counter() > deadline:
+            due_at = connection.execute(
+                text(
+                    "UPDATE source SET next_poll_at = now() + make_interval(secs => :lead) "
+                    "WHERE brand_id = :b RETURNING next_poll_at"
+                ),
+                {"b": brand_id, "lead": DUE_LEAD_SECONDS},
+            ).scalar_one()
+        deadline = time.time() + ROUND_TIMEOUT_SECONDS
+        while polled_since(engine, brand_id, due_at) < feeds:
+            if time.time() > deadline:
                 raise SystemExit("a round did not finish in time: see the logs")
             time.sleep(0.05)
-        seconds = time.perf_counter() - began
+        seconds = time.time() - due_at.timestamp()
     with engine.connect() as connection:
         failed = connection.execute(
             text(
@@ -243,6 +266,7 @@ def one_round(
         "rss_mb": sampler.peak_rss_mb,
         "pss_mb": sampler.peak_pss_mb,
         "processes": sampler.processes,
+        "cpu": sampler.cpu,
         "failed": int(failed),
         "mentions": int(mentions),
     }
@@ -363,13 +387,14 @@ def print_run(run: int, full: dict, not_modified: dict, theirs: object) -> None:
     for name, mine, n in (("full round", full, 0), ("304 round", not_modified, 1)):
         line = (
             f"run {run} {name:>10}: Escucha {mine['seconds']:6.2f} s "
-            f"({mine['mentions']} mentions, {mine['failed']} failed polls; peak over "
+            f"({mine['cpu']:.1f} s CPU, {mine['mentions']} mentions, {mine['failed']} failed; "
+            f"peak over "
             f"{mine['processes']} worker processes: RSS {mine['rss_mb']:.0f} MB, "
             f"PSS {mine['pss_mb']:.0f} MB)"
         )
         if isinstance(theirs, list):
             other = theirs[n]
-            line += f" | reader {other['seconds']:6.2f} s"
+            line += f" | reader {other['seconds']:6.2f} s ({other['cpu']:.1f} s CPU)"
             line += f" | reader/Escucha {other['seconds'] / mine['seconds']:.2f}x"
         elif theirs is not None:
             line += f" | {theirs}"

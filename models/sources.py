@@ -49,6 +49,14 @@ def claim_due_sources(session: Session, *, now: datetime, limit: int) -> list[So
     return due
 
 
+def next_due_at(session: Session, *, now: datetime) -> datetime | None:
+    """When the next source that is not due yet becomes due (the scheduler sleeps till then)."""
+    statement = select(func.min(Source.next_poll_at)).where(
+        Source.status == SourceStatus.OK.value, col(Source.next_poll_at) > now
+    )
+    return session.exec(statement).one()
+
+
 @dataclass(slots=True)
 class LeasedSource:
     """What a poll needs of a source row, as the lease statement returned it."""

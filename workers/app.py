@@ -100,10 +100,6 @@ def create_app(settings: Settings | None = None) -> Celery:
         worker_hijack_root_logger=False,
         task_default_queue="escucha",
         beat_schedule={
-            "sources.enqueue-due": {
-                "task": "sources.enqueue_due",
-                "schedule": settings.scheduler_tick_seconds,
-            },
             "alerts.evaluate": {"task": "alerts.evaluate", "schedule": 60.0},
         },
         beat_scheduler="workers.beat:Scheduler",

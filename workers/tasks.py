@@ -1,12 +1,14 @@
 """Thin Celery tasks: parse arguments, call one service function."""
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from celery import Task
 
 from core.db import session_scope
 from core.settings import get_settings
-from models.sources import claim_due_sources
+from models.sources import claim_due_sources, next_due_at
 from models.types import utcnow
 from services.polling import PollReport, poll_source, poll_sources
 from workers.app import celery_app
@@ -65,15 +67,27 @@ def enqueue_due_sources() -> int:
 def queue_due_sources() -> int:
     """Claim the sources that are due, ENQUEUE_BATCH per unit of work, and queue their polls
     in batches after each commit; up to MAX_CLAIMS_PER_TICK claims a tick."""
+    return claim_and_queue().queued
+
+
+@dataclass(frozen=True)
+class Queued:
+    queued: int
+    next_due_at: datetime | None  # when the next source not yet due becomes due
+
+
+def claim_and_queue() -> Queued:
     size = get_settings().poll_batch_size
     queued = 0
     for _ in range(MAX_CLAIMS_PER_TICK):
+        now = utcnow()
         with session_scope() as session:
-            due = [s.id for s in claim_due_sources(session, now=utcnow(), limit=ENQUEUE_BATCH)]
+            due = [s.id for s in claim_due_sources(session, now=now, limit=ENQUEUE_BATCH)]
+            upcoming = next_due_at(session, now=now) if len(due) < ENQUEUE_BATCH else None
         with celery_app.producer_or_acquire() as producer:
             for start in range(0, len(due), size):
                 poll_batch_task.apply_async((due[start : start + size],), producer=producer)
         queued += len(due)
         if len(due) < ENQUEUE_BATCH:
-            break
-    return queued
+            return Queued(queued, upcoming)
+    return Queued(queued, utcnow())
