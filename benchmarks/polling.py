@@ -45,21 +45,21 @@ DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/bench"
 # ------------------------------------------------------------------ the farm (own process)
 
 
-def write_feeds(folder: Path, feeds: int) -> None:
+def write_feeds(folder: Path, feeds: int, per_feed: int = ENTRIES) -> None:
     from benchmarks.ingest import BRAND, corpus_texts
     from tests.support.feeds import Entry, rss2
 
-    texts = corpus_texts(feeds * ENTRIES)
+    texts = corpus_texts(feeds * per_feed)
     start = datetime(2026, 11, 1, tzinfo=UTC)
     for f in range(feeds):
         entries = [
             Entry(
-                title=f"{BRAND}: {texts[f * ENTRIES + e][:70]}",
+                title=f"{BRAND}: {texts[f * per_feed + e][:70]}",
                 link=f"https://news{f % 50}.example.org/{f}/{e}?utm_source=rss",
-                summary=texts[f * ENTRIES + e],
-                published=start + timedelta(minutes=f * ENTRIES + e),
+                summary=texts[f * per_feed + e],
+                published=start + timedelta(minutes=f * per_feed + e),
             )
-            for e in range(ENTRIES)
+            for e in range(per_feed)
         ]
         (folder / f"{f}.xml").write_bytes(rss2(entries))
 

@@ -32,6 +32,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -219,47 +220,110 @@ def create_sources(api: httpx.Client, *, run: int, urls: list[str], interval: in
     return brand_id
 
 
-def polled_since(engine: Engine, brand_id: int, since: object) -> int:
+def polled_since(engine: Engine, brand_ids: list[int], since: object) -> int:
     with engine.connect() as connection:
         return int(
             connection.execute(
-                text("SELECT count(*) FROM source WHERE brand_id = :b AND last_polled_at >= :t"),
-                {"b": brand_id, "t": since},
+                text(
+                    "SELECT count(*) FROM source WHERE brand_id = ANY(:b) AND last_polled_at >= :t"
+                ),
+                {"b": brand_ids, "t": since},
             ).scalar_one()
         )
 
 
+def database_connections(engine: Engine) -> int:
+    """Client connections to the benchmark's database, the benchmark's own excepted (the
+    API's and beat's idle ones included)."""
+    with engine.connect() as connection:
+        return int(
+            connection.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+                )
+            ).scalar_one()
+        )
+
+
+def steady(
+    engine: Engine, brand_ids: list[int], window: float, late_after: float
+) -> dict[str, float | int]:
+    """Spread the sources' due times uniformly over the next `window` seconds and let the
+    deployment run; then how late each first poll started after its due time."""
+    with engine.begin() as connection:
+        began = connection.execute(text("SELECT now()")).scalar_one()
+        due: dict[int, datetime] = dict(
+            connection.execute(
+                text(
+                    "UPDATE source SET next_poll_at = now() + make_interval(secs => :w * random())"
+                    " WHERE brand_id = ANY(:b) RETURNING id, next_poll_at"
+                ),
+                {"b": brand_ids, "w": window},
+            ).all()
+        )
+    time.sleep(window + 2 * late_after)
+    with engine.connect() as connection:
+        started: dict[int, datetime] = dict(
+            connection.execute(
+                text(
+                    "SELECT a.source_id, min(a.started_at) FROM poll_attempt a "
+                    "JOIN source s ON s.id = a.source_id WHERE s.brand_id = ANY(:b) "
+                    "AND a.started_at >= :t GROUP BY a.source_id"
+                ),
+                {"b": brand_ids, "t": began},
+            ).all()
+        )
+    late = sorted(
+        (started[s] - due[s]).total_seconds() if s in started else float("inf") for s in due
+    )
+    return {
+        "sources": len(due),
+        "on_time": sum(1 for x in late if x <= late_after) / len(late),
+        "median_late": statistics.median(late),
+        "p95_late": late[int(0.95 * (len(late) - 1))],
+        "max_late": late[-1],
+    }
+
+
 def one_round(
-    engine: Engine, brand_id: int, feeds: int, roots: list[int]
+    engine: Engine, brand_ids: list[int], feeds: int, roots: list[int]
 ) -> dict[str, float | int]:
     """Make the brand's sources due in DUE_LEAD_SECONDS; wait until every one has its poll
     recorded; time the round from the instant they were due."""
     sampler = MemorySampler(roots)
     with sampler.running():
         with engine.begin() as connection:
-            due_at = connection.execute(
-                text(
-                    "UPDATE source SET next_poll_at = now() + make_interval(secs => :lead) "
-                    "WHERE brand_id = :b RETURNING next_poll_at"
-                ),
-                {"b": brand_id, "lead": DUE_LEAD_SECONDS},
-            ).scalar_one()
+            due_at = (
+                connection.execute(
+                    text(
+                        "UPDATE source SET next_poll_at = now() + make_interval(secs => :lead) "
+                        "WHERE brand_id = ANY(:b) RETURNING next_poll_at"
+                    ),
+                    {"b": brand_ids, "lead": DUE_LEAD_SECONDS},
+                )
+                .scalars()
+                .first()
+            )
+        assert due_at is not None
         deadline = time.time() + ROUND_TIMEOUT_SECONDS
-        while polled_since(engine, brand_id, due_at) < feeds:
+        connections = 0
+        while polled_since(engine, brand_ids, due_at) < feeds:
             if time.time() > deadline:
                 raise SystemExit("a round did not finish in time: see the logs")
+            connections = max(connections, database_connections(engine))
             time.sleep(0.05)
         seconds = time.time() - due_at.timestamp()
     with engine.connect() as connection:
         failed = connection.execute(
             text(
                 "SELECT count(*) FROM poll_attempt a JOIN source s ON s.id = a.source_id "
-                "WHERE s.brand_id = :b AND NOT a.ok"
+                "WHERE s.brand_id = ANY(:b) AND NOT a.ok"
             ),
-            {"b": brand_id},
+            {"b": brand_ids},
         ).scalar_one()
         mentions = connection.execute(
-            text("SELECT count(*) FROM mention WHERE brand_id = :b"), {"b": brand_id}
+            text("SELECT count(*) FROM mention WHERE brand_id = ANY(:b)"), {"b": brand_ids}
         ).scalar_one()
     return {
         "seconds": seconds,
@@ -267,6 +331,7 @@ def one_round(
         "pss_mb": sampler.peak_pss_mb,
         "processes": sampler.processes,
         "cpu": sampler.cpu,
+        "connections": connections,
         "failed": int(failed),
         "mentions": int(mentions),
     }
@@ -298,6 +363,16 @@ def main() -> None:
     parser.add_argument("--worker-args", default="", help="extra `escucha worker` options")
     parser.add_argument("--hosts", type=int, default=1, help="loopback addresses in the farm")
     parser.add_argument("--host-rate", type=float, default=0.0, help="per-host limit, req/s")
+    parser.add_argument("--entries", type=int, default=ENTRIES, help="entries per feed")
+    parser.add_argument("--interval", type=int, default=900, help="the sources' interval")
+    parser.add_argument(
+        "--steady",
+        type=float,
+        default=0.0,
+        help="after the rounds, spread the sources' due times over this many seconds and "
+        "measure the share polled on time",
+    )
+    parser.add_argument("--late-after", type=float, default=60.0, help="on time: within this")
     parser.add_argument("--reader-workers", type=int, default=16)
     parser.add_argument("--no-reader", action="store_true")
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES)
@@ -310,7 +385,7 @@ def main() -> None:
 
     data_dir = Path(tempfile.mkdtemp(prefix="escucha-deployed-bench-"))
     (data_dir / "feeds").mkdir()
-    write_feeds(data_dir / "feeds", args.feeds)
+    write_feeds(data_dir / "feeds", args.feeds, args.entries)
     problem = reset_postgres(args.postgres)
     if problem:
         raise SystemExit(f"PostgreSQL {args.postgres}: {problem}")
@@ -320,7 +395,7 @@ def main() -> None:
         redis.Redis.from_url(url).flushdb()
     engine = create_engine(normalize_database_url(args.postgres))
     farm, bases = start_farm(data_dir / "feeds", args.hosts)
-    urls = [f"{bases[f % len(bases)]}/{f % args.feeds}.xml" for f in range(args.feeds)]
+    urls = [f"{bases[f % len(bases)]}/{f}.xml" for f in range(args.feeds)]
     deployment = Deployment(env, data_dir)
     port = free_port()
     results: list[dict[str, object]] = []
@@ -351,30 +426,36 @@ def main() -> None:
             with engine.begin() as connection:  # nothing due until the round starts
                 if previous is not None:
                     connection.execute(
-                        text("UPDATE source SET status = 'paused' WHERE brand_id = :b"),
-                        {"b": previous},
+                        text("UPDATE source SET status = 'paused' WHERE brand_id = ANY(:b)"),
+                        {"b": [previous]},
                     )
-            brand_id = create_sources(api, run=run, urls=urls, interval=3600)
+            brand_id = create_sources(api, run=run, urls=urls, interval=args.interval)
             with engine.begin() as connection:
                 connection.execute(
                     text(
                         "UPDATE source SET next_poll_at = now() + interval '1 day' "
-                        "WHERE brand_id = :b"
+                        "WHERE brand_id = ANY(:b)"
                     ),
-                    {"b": brand_id},
+                    {"b": [brand_id]},
                 )
             beat = deployment.start("beat", "beat")  # sources created: none due now
             time.sleep(4)  # beat ticking, the queue empty
             roots = [w.pid for w in workers]
-            full = one_round(engine, brand_id, args.feeds, roots)
+            full = one_round(engine, [brand_id], args.feeds, roots)
             time.sleep(2)
-            not_modified = one_round(engine, brand_id, args.feeds, roots)
+            not_modified = one_round(engine, [brand_id], args.feeds, roots)
+            print_run(run, full, not_modified, None)
+            if args.steady:
+                print(
+                    f"run {run} steady: {steady(engine, [brand_id], args.steady, args.late_after)}"
+                )
             beat.terminate()
             beat.wait(timeout=30)
             deployment.processes.remove(beat)
             theirs = None if args.no_reader else run_reader(args, bases[0])
             results.append({"full": full, "304": not_modified, "reader": theirs})
-            print_run(run, full, not_modified, theirs)
+            if theirs is not None:
+                print_run(run, full, not_modified, theirs)
             previous = brand_id
     finally:
         deployment.stop()
@@ -390,7 +471,7 @@ def print_run(run: int, full: dict, not_modified: dict, theirs: object) -> None:
             f"({mine['cpu']:.1f} s CPU, {mine['mentions']} mentions, {mine['failed']} failed; "
             f"peak over "
             f"{mine['processes']} worker processes: RSS {mine['rss_mb']:.0f} MB, "
-            f"PSS {mine['pss_mb']:.0f} MB)"
+            f"PSS {mine['pss_mb']:.0f} MB; {mine['connections']} database connections)"
         )
         if isinstance(theirs, list):
             other = theirs[n]

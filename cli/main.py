@@ -47,7 +47,9 @@ def api(host: HostOpt = "127.0.0.1", port: PortOpt = 8000) -> None:
 
 @app.command()
 def worker(
-    concurrency: Annotated[int, typer.Option(help="Parallel tasks.")] = 0,
+    concurrency: Annotated[
+        int, typer.Option(help="Pool processes (default ESCUCHA_WORKER_CONCURRENCY, 2).")
+    ] = 0,
     pool: Annotated[str, typer.Option(help="prefork, threads or solo.")] = "prefork",
 ) -> None:
     """A Celery worker that polls sources."""

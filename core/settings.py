@@ -56,7 +56,10 @@ class Settings(BaseSettings):
     host_rate_burst: float = Field(default=3.0, ge=1)
     # A request waits this long at most for its host's token; longer, the poll is deferred.
     host_rate_max_wait_seconds: float = Field(default=5.0, ge=0)
-    worker_concurrency: int = Field(default=4, ge=1)
+    # Pool processes of one `escucha worker` (prefork): one per core. Each polls a batch at a
+    # time on poll_fetch_threads threads, so two keep two cores busy; the models are loaded
+    # once, before forking, and shared (benchmarks/README.md: the deployed path).
+    worker_concurrency: int = Field(default=2, ge=1)
     # The scheduler queues due sources in batches of this many per task: one task claims
     # them in one statement, fetches them on poll_fetch_threads threads and stores them in
     # one transaction. A unit of work has fixed costs (round trips, the wait for the

@@ -222,6 +222,15 @@ def store_polls(
         new_of.append(news)
     add_seen_in(session, seen_in)
     every_new = [new for news in new_of for new in news]
+    # In the order of the hourly rollup rows their triggers lock (brand, hour, kind): two
+    # workers storing overlapping hours then wait for each other instead of deadlocking.
+    every_new.sort(
+        key=lambda new: (
+            new.poll.brand.brand_id,
+            _hour(new.candidate.item.published_at or now),
+            new.poll.source_kind,
+        )
+    )
     with MentionInserts(session, expected=len(every_new)) as inserts:
         step = _DETECTED_TOGETHER if inserts.sends_early else max(len(every_new), 1)
         for start in range(0, len(every_new), step):
@@ -239,6 +248,10 @@ def store_polls(
         stored_new = sum(new.key in inserted for new in news)
         results.append(IngestResult(matched=len(candidates), new=stored_new, deleted=deleted))
     return results
+
+
+def _hour(moment: datetime) -> int:
+    return int(moment.timestamp() // 3600)
 
 
 def _speaks(brand: BrandContext, language: str | None) -> bool:
