@@ -45,42 +45,67 @@ DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/bench"
 # ------------------------------------------------------------------ the farm (own process)
 
 
-def write_feeds(folder: Path, feeds: int) -> None:
+def write_feeds(folder: Path, feeds: int, per_feed: int = ENTRIES) -> None:
     from benchmarks.ingest import BRAND, corpus_texts
     from tests.support.feeds import Entry, rss2
 
-    texts = corpus_texts(feeds * ENTRIES)
+    texts = corpus_texts(feeds * per_feed)
     start = datetime(2026, 11, 1, tzinfo=UTC)
     for f in range(feeds):
         entries = [
             Entry(
-                title=f"{BRAND}: {texts[f * ENTRIES + e][:70]}",
+                title=f"{BRAND}: {texts[f * per_feed + e][:70]}",
                 link=f"https://news{f % 50}.example.org/{f}/{e}?utm_source=rss",
-                summary=texts[f * ENTRIES + e],
-                published=start + timedelta(minutes=f * ENTRIES + e),
+                summary=texts[f * per_feed + e],
+                published=start + timedelta(minutes=f * per_feed + e),
             )
-            for e in range(ENTRIES)
+            for e in range(per_feed)
         ]
         (folder / f"{f}.xml").write_bytes(rss2(entries))
 
 
-def serve_farm(folder: Path) -> None:
-    """Serve every file of `folder` at /NAME with an ETag and Last-Modified; print the port."""
+def serve_farm(folder: Path, hosts: int = 1) -> None:
+    """Serve every file of `folder` at /NAME with an ETag and Last-Modified, on `hosts`
+    loopback addresses (127.0.0.1, 127.0.0.2, ...); print their base URLs as a JSON list."""
     import signal
+    import threading
 
     from tests.support.feed_server import FeedServer
 
-    server = FeedServer()
     modified = format_datetime(datetime(2026, 11, 1, tzinfo=UTC), usegmt=True)
-    for path in folder.glob("*.xml"):
-        server.serve(
-            f"/{path.name}", path.read_bytes(), etag=f'"{path.stem}-1"', last_modified=modified
-        )
-    server.start()
-    signal.signal(signal.SIGTERM, lambda *_: server.stopping.set())
-    print(server.port, flush=True)
-    server.stopping.wait()
-    server.stop()
+    feeds = [(path.name, path.stem, path.read_bytes()) for path in folder.glob("*.xml")]
+    servers = []
+    for n in range(1, hosts + 1):
+        server = FeedServer(host=f"127.0.0.{n}")
+        for name, stem, body in feeds:
+            server.serve(f"/{name}", body, etag=f'"{stem}-1"', last_modified=modified)
+        servers.append(server.start())
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    print(json.dumps([f"http://{s.host}:{s.port}" for s in servers]), flush=True)
+    stopping.wait()
+    for server in servers:
+        server.stop()
+
+
+def start_farm(folder: Path, hosts: int = 1) -> tuple["subprocess.Popen[str]", list[str]]:
+    """The farm in its own process; returns it and its base URLs."""
+    farm = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.polling",
+            "--farm",
+            str(folder),
+            "--farm-hosts",
+            str(hosts),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert farm.stdout is not None
+    return farm, list(json.loads(farm.stdout.readline()))
 
 
 # ------------------------------------------------------------------ Escucha (own processes)
@@ -90,12 +115,13 @@ def escucha_worker(ids: list[int], rounds: int) -> None:
     """Poll `ids` once per round (the parent says go on stdin), batch after batch as a
     worker runs the scheduler's `sources.poll_batch` tasks; print JSON per round."""
     from core.logging import configure_logging
+    from core.resources import http_client
     from core.settings import get_settings
     from services.ingest import load_models
-    from services.polling import poll_sources, shared_client
+    from services.polling import poll_sources
 
     configure_logging()  # to stderr: stdout carries our JSON lines
-    shared_client()
+    http_client()
     load_models()
     size = get_settings().poll_batch_size
     for _ in range(rounds):
@@ -239,9 +265,10 @@ def main() -> None:
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--reader", help=argparse.SUPPRESS)
     parser.add_argument("--farm", help=argparse.SUPPRESS)
+    parser.add_argument("--farm-hosts", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.farm:
-        return serve_farm(Path(args.farm))
+        return serve_farm(Path(args.farm), args.farm_hosts)
     if args.worker:
         return escucha_worker(json.loads(args.worker), rounds=2)
     if args.reader:
@@ -251,15 +278,8 @@ def main() -> None:
     folder = data_dir / "feeds"
     folder.mkdir()
     write_feeds(folder, args.feeds)
-    farm = subprocess.Popen(
-        [sys.executable, "-m", "benchmarks.polling", "--farm", str(folder)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    farm, [base] = start_farm(folder)
     try:
-        assert farm.stdout is not None
-        base = f"http://127.0.0.1:{int(farm.stdout.readline())}"
         url = database(args, data_dir)
         env = {k: v for k, v in os.environ.items() if not k.startswith("ESCUCHA_")}
         env |= {

@@ -59,7 +59,9 @@ def _port_or_exit(host: str, port: int) -> None:
 
 @app.command()
 def worker(
-    concurrency: Annotated[int, typer.Option(help="Parallel tasks.")] = 0,
+    concurrency: Annotated[
+        int, typer.Option(help="Pool processes (default ESCUCHA_WORKER_CONCURRENCY, 2).")
+    ] = 0,
     pool: Annotated[str, typer.Option(help="prefork, threads or solo.")] = "prefork",
     quiet: QuietOpt = False,
 ) -> None:

@@ -70,11 +70,13 @@ def read_only_engine() -> Engine:
     return get_engine().execution_options(sqlite_begin="DEFERRED")
 
 
-def reset_engine() -> None:
+def reset_engine(*, close: bool = True) -> None:
+    """Forget the engine; `close=False` in a forked child, whose inherited connections are
+    the parent's to close."""
     global _engine, _engine_pid
     with _lock:
         if _engine is not None:
-            _engine.dispose()
+            _engine.dispose(close=close)
         _engine = None
         _engine_pid = None
 

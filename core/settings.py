@@ -88,7 +88,10 @@ class Settings(BaseSettings):
     host_rate_burst: float = Field(default=3.0, ge=1)
     # A request waits this long at most for its host's token; longer, the poll is deferred.
     host_rate_max_wait_seconds: float = Field(default=5.0, ge=0)
-    worker_concurrency: int = Field(default=4, ge=1)
+    # Pool processes of one `escucha worker` (prefork): one per core. Each polls a batch at a
+    # time on poll_fetch_threads threads, so two keep two cores busy; the models are loaded
+    # once, before forking, and shared (benchmarks/README.md: the deployed path).
+    worker_concurrency: int = Field(default=2, ge=1)
     # A prefork worker process holding more than this after a task is replaced by a fresh
     # one: training a relevance model loads scikit-learn (~90 MB) into the process that ran
     # it, and a poll-only process stays near 135 MB. 0: never.

@@ -9,9 +9,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, bindparam, case, insert, or_, text, update
+from sqlalchemy import JSON, and_, bindparam, case, func, insert, or_, text, update
 from sqlmodel import Session, col, select
 
+from domain.poll_state import PollState, SourceStatus, Transition
 from models.tables import PollAttempt, Source
 
 
@@ -33,7 +34,7 @@ def claim_due_sources(session: Session, *, now: datetime, limit: int) -> list[So
     statement = (
         select(Source)
         .where(
-            Source.status == "ok",
+            Source.status == SourceStatus.OK.value,
             or_(col(Source.next_poll_at).is_(None), col(Source.next_poll_at) <= now),
             or_(col(Source.lease_until).is_(None), col(Source.lease_until) < now),
         )
@@ -46,6 +47,14 @@ def claim_due_sources(session: Session, *, now: datetime, limit: int) -> list[So
         source.next_poll_at = now + timedelta(seconds=source.interval_seconds)
     session.flush()
     return due
+
+
+def next_due_at(session: Session, *, now: datetime) -> datetime | None:
+    """When the next source that is not due yet becomes due (the scheduler sleeps till then)."""
+    statement = select(func.min(Source.next_poll_at)).where(
+        Source.status == SourceStatus.OK.value, col(Source.next_poll_at) > now
+    )
+    return session.exec(statement).one()
 
 
 @dataclass(slots=True)
@@ -63,6 +72,17 @@ class LeasedSource:
     hashtag: str | None
     cursor: dict[str, Any]
     interval_seconds: int
+    status: str
+    consecutive_failures: int
+    last_error: str | None
+
+    def state(self) -> PollState:
+        return PollState(
+            SourceStatus(self.status),
+            self.consecutive_failures,
+            self.last_error,
+            self.interval_seconds,
+        )
 
 
 _SOURCE = Source.__table__  # type: ignore[attr-defined]
@@ -81,7 +101,7 @@ def take_leases(
         or_(_SOURCE.c.lease_until.is_(None), _SOURCE.c.lease_until < now),
     )
     if only_ok:
-        condition = and_(condition, _SOURCE.c.status == "ok")
+        condition = and_(condition, _SOURCE.c.status == SourceStatus.OK.value)
     statement = (
         update(_SOURCE)
         .where(condition)
@@ -106,137 +126,137 @@ def existing_source_ids(session: Session, source_ids: list[int]) -> set[int]:
 
 
 @dataclass(slots=True)
-class Attempt:
-    """One poll attempt, as `poll_attempt` stores it (built without the ORM: a batch
-    records many, and an ORM object costs ten times as much to build)."""
+class PollRecord:
+    """One poll's write: the source's new state (`transition`) and, when a request was sent,
+    the attempt to keep. Success only: the adapter's next `cursor` and the counts."""
 
     source_id: int
+    transition: Transition
     started_at: datetime
-    finished_at: datetime
-    ok: bool
+    cursor: dict[str, Any] | None = None
     not_modified: bool = False
     items: int = 0
     new_mentions: int = 0
-    error: str | None = None
-    items_skipped: int = 0
+    items_skipped: int = 0  # items the source sent that could not be read (left out)
 
-
-_INSERT_ATTEMPT = insert(PollAttempt.__table__)  # type: ignore[attr-defined]
-
-
-def record_attempts(session: Session, attempts: list[Attempt]) -> None:
-    if attempts:
-        session.execute(_INSERT_ATTEMPT, [_fields(one) for one in attempts])
-
-
-@dataclass(slots=True)
-class SourcePolled:
-    """A successful poll: the source's new state, and the attempt to record."""
-
-    source_id: int
-    cursor: dict[str, Any]
-    started_at: datetime
-    polled_at: datetime
-    next_poll_at: datetime
-    not_modified: bool
-    items: int
-    new_mentions: int
-    items_skipped: int = 0
-
-    def attempt(self) -> Attempt:
-        return Attempt(
-            self.source_id,
-            self.started_at,
-            self.polled_at,
-            ok=True,
-            not_modified=self.not_modified,
-            items=self.items,
-            new_mentions=self.new_mentions,
-            items_skipped=self.items_skipped,
-        )
-
-
-def _fields(one: Attempt | SourcePolled) -> dict[str, Any]:
-    """A slotted dataclass's fields by name, not copied (``dataclasses.asdict`` deep-copies)."""
-    return {name: getattr(one, name) for name in one.__slots__}
+    def parameters(self) -> dict[str, Any]:
+        t = self.transition
+        return {
+            "source_id": self.source_id,
+            "cursor": self.cursor,
+            "from_status": t.from_status.value,
+            "status": t.status.value,
+            "consecutive_failures": t.consecutive_failures,
+            "last_error": t.last_error,
+            "polled_at": t.polled_at,
+            "next_poll_at": t.next_poll_at,
+            "new_mentions": self.new_mentions,
+            "started_at": self.started_at,
+            "ok": t.last_error is None,
+            "not_modified": self.not_modified,
+            "items": self.items,
+            "items_skipped": self.items_skipped,
+        }
 
 
 def record_polls(
-    session: Session, polled: list[SourcePolled], *, locked: set[int] | None = None
+    session: Session, records: list[PollRecord], *, locked: set[int] | None = None
 ) -> set[int]:
-    """Record each success: a success ends a failing streak and frees the lease, and every
-    attempt is kept. Returns the ids of the sources recorded: one deleted while it was being
-    polled is not there any more, and gets nothing recorded. ``locked``: the ids the caller
-    already found and locked (``existing_source_ids``), so they are not looked up again."""
-    if not polled:
+    """Write each poll's outcome (success, failure or deferral) and free its lease, in one
+    statement for the batch; every attempt is kept. Returns the ids recorded: a source
+    deleted while it was being polled is not there any more, and gets nothing recorded.
+    ``locked``: the ids the caller already found and locked (``existing_source_ids``), so
+    they are not looked up again."""
+    if not records:
         return set()
     if session.get_bind().dialect.name == "postgresql":
-        return _record_polls_postgres(session, polled)
+        payload = orjson.dumps([one.parameters() for one in records]).decode()
+        return set(session.execute(_RECORD_POLLS_POSTGRES, {"polls": payload}).scalars())
     present = (
         locked
         if locked is not None
-        else existing_source_ids(session, [one.source_id for one in polled])
+        else existing_source_ids(session, [one.source_id for one in records])
     )
-    kept = [one for one in polled if one.source_id in present]
+    kept = [one.parameters() for one in records if one.source_id in present]
     if kept:
-        session.execute(_MARK_POLLED, [_fields(one) for one in kept])
-        record_attempts(session, [one.attempt() for one in kept])
-    return {one.source_id for one in kept}
+        session.execute(_RECORD_POLL, kept)
+        attempts = [one for one in kept if one["polled_at"] is not None]
+        if attempts:
+            session.execute(_INSERT_ATTEMPT, attempts)
+    return {one["source_id"] for one in kept}
 
 
-_MARK_POLLED = (
+# SQLite (and any other database): one UPDATE per source, executed as one batch.
+_RECORD_POLL = (
     update(_SOURCE)
     .where(_SOURCE.c.id == bindparam("source_id"))
     .values(
-        cursor=bindparam("cursor", type_=_SOURCE.c.cursor.type),
-        last_polled_at=bindparam("polled_at", type_=_SOURCE.c.last_polled_at.type),
+        cursor=func.coalesce(bindparam("cursor", type_=JSON(none_as_null=True)), _SOURCE.c.cursor),
+        last_polled_at=func.coalesce(
+            bindparam("polled_at", type_=_SOURCE.c.last_polled_at.type), _SOURCE.c.last_polled_at
+        ),
         next_poll_at=bindparam("next_poll_at", type_=_SOURCE.c.next_poll_at.type),
         lease_until=None,
-        consecutive_failures=0,
-        last_error=None,
-        status=case((_SOURCE.c.status == "failing", "ok"), else_=_SOURCE.c.status),
+        consecutive_failures=bindparam("consecutive_failures"),
+        last_error=bindparam("last_error"),
+        status=case(
+            (_SOURCE.c.status == bindparam("from_status"), bindparam("status")),
+            else_=_SOURCE.c.status,
+        ),
         mentions_found=_SOURCE.c.mentions_found + bindparam("new_mentions"),
     )
 )
 
+_INSERT_ATTEMPT = insert(PollAttempt.__table__).values(  # type: ignore[attr-defined]
+    source_id=bindparam("source_id"),
+    started_at=bindparam("started_at"),
+    finished_at=bindparam("polled_at"),
+    ok=bindparam("ok"),
+    not_modified=bindparam("not_modified"),
+    items=bindparam("items"),
+    new_mentions=bindparam("new_mentions"),
+    error=bindparam("last_error"),
+    items_skipped=bindparam("items_skipped"),
+)
+
 # PostgreSQL: the whole batch in one statement from one JSON parameter (the UPDATE locks the
-# rows it finds; attempts are inserted for those only): one round trip instead of three,
-# and no per-row statement in the pipeline.
+# rows it finds; attempts are inserted for those only): one round trip, whatever the batch.
 _RECORD_POLLS_POSTGRES = text(
     """
     WITH polled AS (
         SELECT * FROM json_to_recordset(CAST(:polls AS json)) AS p(
-            source_id integer, cursor json, started_at timestamptz, polled_at timestamptz,
-            next_poll_at timestamptz, not_modified boolean, items integer, new_mentions integer,
-            items_skipped integer
+            source_id integer, cursor json, from_status text, status text,
+            consecutive_failures integer, last_error text, polled_at timestamptz,
+            next_poll_at timestamptz, new_mentions integer, started_at timestamptz,
+            ok boolean, not_modified boolean, items integer, items_skipped integer
         )
     ), marked AS (
         UPDATE source SET
-            cursor = polled.cursor,
-            last_polled_at = polled.polled_at,
+            cursor = COALESCE(polled.cursor, source.cursor),
+            last_polled_at = COALESCE(polled.polled_at, source.last_polled_at),
             next_poll_at = polled.next_poll_at,
             lease_until = NULL,
-            consecutive_failures = 0,
-            last_error = NULL,
-            status = CASE WHEN source.status = 'failing' THEN 'ok' ELSE source.status END,
+            consecutive_failures = polled.consecutive_failures,
+            last_error = polled.last_error,
+            status = CASE WHEN source.status = polled.from_status
+                THEN polled.status ELSE source.status END,
             mentions_found = source.mentions_found + polled.new_mentions
         FROM polled
         WHERE source.id = polled.source_id
         RETURNING source.id
+    ), attempts AS (
+        INSERT INTO poll_attempt
+            (source_id, started_at, finished_at, ok, not_modified, items, new_mentions, error,
+            items_skipped)
+        SELECT polled.source_id, polled.started_at, polled.polled_at, polled.ok,
+            polled.not_modified, polled.items, polled.new_mentions, polled.last_error,
+            polled.items_skipped
+        FROM polled JOIN marked ON marked.id = polled.source_id
+        WHERE polled.polled_at IS NOT NULL
     )
-    INSERT INTO poll_attempt
-        (source_id, started_at, finished_at, ok, not_modified, items, new_mentions, items_skipped)
-    SELECT polled.source_id, polled.started_at, polled.polled_at, true, polled.not_modified,
-        polled.items, polled.new_mentions, polled.items_skipped
-    FROM polled JOIN marked ON marked.id = polled.source_id
-    RETURNING source_id
+    SELECT id FROM marked
     """
 )
-
-
-def _record_polls_postgres(session: Session, polled: list[SourcePolled]) -> set[int]:
-    payload = orjson.dumps([_fields(one) for one in polled]).decode()
-    return set(session.execute(_RECORD_POLLS_POSTGRES, {"polls": payload}).scalars())
 
 
 def all_source_ids(

@@ -22,6 +22,7 @@ from core.db import session_scope
 from core.i18n import message_language
 from core.logging import get_logger
 from core.mailer import MailError, parse_smtp_url, send_email
+from core.resources import http_client
 from core.settings import Settings, get_settings
 from models import alerts as repo
 from models.alert_tables import Alert, AlertDelivery, AlertRule
@@ -109,10 +110,8 @@ def _claim(delivery_id: int, now: datetime, settings: Settings) -> _Job | str | 
 
 def _send(job: _Job, *, now: datetime, settings: Settings, client: httpx.Client | None) -> None:
     if job.channel == "webhook":
-        from services.polling import shared_client
-
         post_webhook(
-            client or shared_client(),
+            client or http_client(),
             job.recipient,
             secret=job.secret,
             message=job.message,

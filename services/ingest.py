@@ -257,6 +257,16 @@ def store_polls(
         new_of.append(news)
     add_seen_in(session, seen_in)
     every_new = [new for news in new_of for new in news]
+    # In the order of the hourly rollup rows their triggers lock (brand, hour, kind): two
+    # workers storing overlapping hours then wait for each other instead of deadlocking.
+    # (Stories are planned in that order too: a story's first mention is its earliest.)
+    every_new.sort(
+        key=lambda new: (
+            new.poll.brand.brand_id,
+            _hour(new.candidate.item.published_at or now),
+            new.poll.source_kind,
+        )
+    )
     # Read in this transaction: a model trained meanwhile is the one applied.
     models = models_for(session, {new.poll.brand.brand_id for new in every_new})
     _plan_stories(session, every_new, now=now)
@@ -315,6 +325,10 @@ def _apply(new: _New, key: str | None, assignment: Assignment, news: list[_New])
     new.story_word = key[:64] if key else None
     new.story_id = assignment.story_id
     new.copy_of = None if assignment.copy_of is None else news[assignment.copy_of]
+
+
+def _hour(moment: datetime) -> int:
+    return int(moment.timestamp() // 3600)
 
 
 def _speaks(brand: BrandContext, language: str | None) -> bool:

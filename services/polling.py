@@ -7,12 +7,10 @@ but the database work is per batch, which is what makes a round of many small fe
 (benchmarks/polling.py). No database transaction is open while an adapter talks to the network.
 """
 
-import os
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Literal
 
 import httpx
@@ -21,23 +19,30 @@ from sqlmodel import col, select
 
 from core.db import session_scope
 from core.logging import get_logger
+from core.resources import fetch_pool, http_client
 from core.settings import Settings, get_settings
-from domain.scheduling import next_poll_after_failure, next_poll_after_success
+from domain.poll_state import (
+    Deferred,
+    Failed,
+    FailurePolicy,
+    Polled,
+    PollResult,
+    PollState,
+    SourceStatus,
+    transition,
+)
 from models.sources import (
-    Attempt,
     LeasedSource,
-    SourcePolled,
+    PollRecord,
     existing_source_ids,
     lease_states,
-    record_attempts,
     record_polls,
     take_leases,
 )
-from models.tables import Brand, Source
+from models.tables import Brand
 from models.types import utcnow
 from services.ingest import BrandContext, PolledItems, store_polls
 from sources.base import PollOutcome, SourceConfig, SourceError
-from sources.http import make_client
 from sources.ratelimit import HostRateLimited
 from sources.registry import adapter_for
 
@@ -46,32 +51,6 @@ PollStatus = Literal["ok", "failed", "skipped", "busy", "deferred", "missing"]
 # Storing retries a unit of work that PostgreSQL aborted (a deadlock between two workers
 # storing overlapping items) or that SQLite found locked, before giving up as a failure.
 STORE_ATTEMPTS = 3
-
-_client: httpx.Client | None = None
-_pool: ThreadPoolExecutor | None = None
-_owner_pid: int | None = None
-
-
-def shared_client() -> httpx.Client:
-    """One pooled HTTP client per process (a forked worker child builds its own)."""
-    _ensure_process_resources()
-    assert _client is not None
-    return _client
-
-
-def _fetch_pool() -> ThreadPoolExecutor:
-    _ensure_process_resources()
-    assert _pool is not None
-    return _pool
-
-
-def _ensure_process_resources() -> None:
-    global _client, _pool, _owner_pid
-    if _owner_pid != os.getpid():
-        settings = get_settings()
-        _client = make_client(settings)
-        _pool = ThreadPoolExecutor(settings.poll_fetch_threads, thread_name_prefix="fetch")
-        _owner_pid = os.getpid()
 
 
 @dataclass(frozen=True)
@@ -95,7 +74,7 @@ class _Claim:
     brand: BrandContext
     kind: str
     cursor: dict[str, object]
-    interval_seconds: int
+    state: PollState
 
 
 @dataclass(frozen=True)
@@ -130,7 +109,7 @@ def poll_sources(
     claims, reports = _claim(unique, now=utcnow(), force=force, settings=settings)
     if claims:
         began = time.monotonic()
-        fetched = _fetch_all(client or shared_client(), claims)
+        fetched = _fetch_all(client or http_client(), claims)
         reports.update(_settle(fetched, settings))
         log.info(
             "poll.batch_done",
@@ -161,7 +140,7 @@ def _claim(
                 reports[source_id] = PollReport(source_id, "missing")
                 continue
             status, held = states[source_id]
-            if not force and status != "ok":
+            if not force and status != SourceStatus.OK:
                 reports[source_id] = PollReport(source_id, "skipped", error=f"source is {status}")
             else:
                 left_seconds = (held - now).total_seconds() if held and held > now else lease
@@ -192,15 +171,13 @@ def _claim_of(source: LeasedSource, brand: BrandContext) -> _Claim:
         instance=source.instance,
         hashtag=source.hashtag,
     )
-    return _Claim(
-        source.id, config, brand, source.kind, dict(source.cursor), source.interval_seconds
-    )
+    return _Claim(source.id, config, brand, source.kind, dict(source.cursor), source.state())
 
 
 def _fetch_all(client: httpx.Client, claims: list[_Claim]) -> list[_Fetched]:
     if len(claims) == 1:
         return [_fetch(client, claims[0])]
-    return list(_fetch_pool().map(lambda claim: _fetch(client, claim), claims))
+    return list(fetch_pool().map(lambda claim: _fetch(client, claim), claims))
 
 
 def _fetch(client: httpx.Client, claim: _Claim) -> _Fetched:
@@ -214,26 +191,32 @@ def _fetch(client: httpx.Client, claim: _Claim) -> _Fetched:
     return _Fetched(claim, started, outcome)
 
 
+def _policy(settings: Settings) -> FailurePolicy:
+    return FailurePolicy(
+        backoff_base_seconds=settings.backoff_base_seconds,
+        backoff_max_seconds=settings.backoff_max_seconds,
+        max_consecutive_failures=settings.max_consecutive_failures,
+    )
+
+
 def _settle(fetched: list[_Fetched], settings: Settings) -> dict[int, PollReport]:
-    """Store what came back; record what failed."""
-    reports: dict[int, PollReport] = {}
+    """Store what came back; record what failed or was deferred (one write for those)."""
     successes = []
+    others: list[tuple[_Fetched, Failed | Deferred]] = []
     for one in fetched:
         source_id, outcome = one.claim.source_id, one.outcome
         if isinstance(outcome, PollOutcome):
             successes.append(one)
         elif isinstance(outcome, HostRateLimited):
-            reports[source_id] = _defer(source_id, outcome.message, outcome.retry_after or 1.0)
+            log.info("poll.deferred", source_id=source_id, reason=outcome.message)
+            others.append((one, Deferred(outcome.retry_after or 1.0, outcome.message)))
         elif isinstance(outcome, SourceError):
-            reports[source_id] = _record_failure(
-                source_id, one.started, outcome.message, outcome.retry_after, settings
-            )
+            others.append((one, Failed(outcome.message, outcome.retry_after)))
         else:  # an adapter bug must not kill the worker or hide the source
             log.error("poll.crashed", source_id=source_id, exc_info=outcome)
             message = f"internal error while polling: {type(outcome).__name__}: {outcome}"
-            reports[source_id] = _record_failure(
-                source_id, one.started, message[:500], None, settings
-            )
+            others.append((one, Failed(message[:500])))
+    reports = _record_others(others, settings)
     if successes:
         reports.update(_store(successes, settings))
     return reports
@@ -249,7 +232,7 @@ def _store(successes: list[_Fetched], settings: Settings) -> dict[int, PollRepor
         if attempt > 1:
             time.sleep(0.05 * 2**attempt)
         try:
-            return _record_successes(successes)
+            return _record_successes(successes, settings)
         except OperationalError as exc:
             error = f"could not store the items: {type(exc.orig).__name__}: {exc.orig}"
             log.warning("poll.store_retry", sources=len(successes), attempt=attempt, error=error)
@@ -263,16 +246,12 @@ def _store(successes: list[_Fetched], settings: Settings) -> dict[int, PollRepor
             log.exception("poll.store_crashed", source_id=successes[0].claim.source_id)
             error = f"internal error while storing: {type(exc).__name__}: {exc}"[:500]
             break
-    return {
-        one.claim.source_id: _record_failure(
-            one.claim.source_id, one.started, error, None, settings
-        )
-        for one in successes
-    }
+    return _record_others([(one, Failed(error)) for one in successes], settings)
 
 
-def _record_successes(successes: list[_Fetched]) -> dict[int, PollReport]:
+def _record_successes(successes: list[_Fetched], settings: Settings) -> dict[int, PollReport]:
     finished = utcnow()
+    policy = _policy(settings)
     reports: dict[int, PollReport] = {}
     with session_scope() as session:
         locked: set[int] | None = None
@@ -290,12 +269,11 @@ def _record_successes(successes: list[_Fetched]) -> dict[int, PollReport]:
         recorded = record_polls(
             session,
             [
-                SourcePolled(
+                PollRecord(
                     source_id=one.claim.source_id,
-                    cursor=outcome.cursor,
+                    transition=transition(one.claim.state, Polled(), finished, policy),
                     started_at=one.started,
-                    polled_at=finished,
-                    next_poll_at=next_poll_after_success(finished, one.claim.interval_seconds),
+                    cursor=outcome.cursor,
                     not_modified=outcome.not_modified,
                     items=len(outcome.items),
                     new_mentions=result.new,
@@ -327,51 +305,37 @@ def _outcome(one: _Fetched) -> PollOutcome:
     return one.outcome
 
 
-def _defer(source_id: int, message: str, retry_after: float) -> PollReport:
-    """Our own rate limit for the host says not now: no request was sent, so this is no
-    attempt and no failure; the source is due again when its host has room."""
-    with session_scope() as session:
-        source = session.get(Source, source_id)
-        if source is None:
-            return PollReport(source_id, "missing")
-        source.lease_until = None
-        source.next_poll_at = utcnow() + timedelta(seconds=retry_after)
-    log.info("poll.deferred", source_id=source_id, reason=message)
-    return PollReport(source_id, "deferred", error=message, retry_after=retry_after)
-
-
-def _record_failure(
-    source_id: int, started: datetime, message: str, retry_after: float | None, settings: Settings
-) -> PollReport:
+def _record_others(
+    others: list[tuple[_Fetched, Failed | Deferred]], settings: Settings
+) -> dict[int, PollReport]:
+    """Failures (an attempt, backoff, `failing` at the limit) and deferrals (our own rate
+    limit for the host said not now: no request was sent, so no attempt and no failure; the
+    source is due again when its host has room), in one write."""
+    if not others:
+        return {}
     finished = utcnow()
+    policy = _policy(settings)
+    records = [
+        PollRecord(
+            one.claim.source_id, transition(one.claim.state, result, finished, policy), one.started
+        )
+        for one, result in others
+    ]
     with session_scope() as session:
-        source = session.get(Source, source_id)
-        if source is None:
-            return PollReport(source_id, "missing")
-        source.consecutive_failures += 1
-        source.last_error = message[:2000]
-        source.last_polled_at = finished
-        source.lease_until = None
-        source.next_poll_at = next_poll_after_failure(
-            finished,
-            consecutive_failures=source.consecutive_failures,
-            retry_after=retry_after,
-            base_seconds=settings.backoff_base_seconds,
-            max_seconds=settings.backoff_max_seconds,
+        recorded = record_polls(session, records)
+    return {
+        one.claim.source_id: _report(one.claim.source_id, result, recorded)
+        for one, result in others
+    }
+
+
+def _report(source_id: int, result: PollResult, recorded: set[int]) -> PollReport:
+    if source_id not in recorded:
+        return PollReport(source_id, "missing")
+    if isinstance(result, Deferred):
+        return PollReport(
+            source_id, "deferred", error=result.reason, retry_after=result.retry_after
         )
-        if source.consecutive_failures >= settings.max_consecutive_failures:
-            source.status = "failing"
-        record_attempts(
-            session,
-            [
-                Attempt(
-                    source_id=source_id,
-                    started_at=started,
-                    finished_at=finished,
-                    ok=False,
-                    error=message[:2000],
-                )
-            ],
-        )
-    log.warning("poll.failed", source_id=source_id, error=message)
-    return PollReport(source_id, "failed", error=message)
+    assert isinstance(result, Failed)
+    log.warning("poll.failed", source_id=source_id, error=result.message)
+    return PollReport(source_id, "failed", error=result.message)

@@ -1,17 +1,20 @@
 """Thin Celery tasks: parse arguments, call one service function."""
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from celery import Task
 
 from core.db import session_scope
 from core.settings import get_settings
-from models.sources import claim_due_sources
+from models.sources import claim_due_sources, next_due_at
 from models.types import utcnow
 from services.polling import PollReport, poll_source, poll_sources
 from workers.app import celery_app
 
 ENQUEUE_BATCH = 500
+MAX_CLAIMS_PER_TICK = 20
 RETRY_MARGIN_SECONDS = 1.0
 MAX_POLL_RETRIES = 3
 
@@ -61,11 +64,35 @@ def poll_batch_task(self: "Task[Any, Any]", source_ids: list[int]) -> dict[str, 
 
 @celery_app.task(name="sources.enqueue_due", acks_late=True)
 def enqueue_due_sources() -> int:
-    """Beat runs this every tick: claim the sources that are due and queue them in batches,
-    after the commit that claimed them."""
-    with session_scope() as session:
-        due = [s.id for s in claim_due_sources(session, now=utcnow(), limit=ENQUEUE_BATCH)]
+    """What beat does every tick, in beat's own process (workers/beat.py); a task too, for
+    whoever sends it."""
+    return queue_due_sources()
+
+
+def queue_due_sources() -> int:
+    """Claim the sources that are due, ENQUEUE_BATCH per unit of work, and queue their polls
+    in batches after each commit; up to MAX_CLAIMS_PER_TICK claims a tick."""
+    return claim_and_queue().queued
+
+
+@dataclass(frozen=True)
+class Queued:
+    queued: int
+    next_due_at: datetime | None  # when the next source not yet due becomes due
+
+
+def claim_and_queue() -> Queued:
     size = get_settings().poll_batch_size
-    for start in range(0, len(due), size):
-        poll_batch_task.delay(due[start : start + size])
-    return len(due)
+    queued = 0
+    for _ in range(MAX_CLAIMS_PER_TICK):
+        now = utcnow()
+        with session_scope() as session:
+            due = [s.id for s in claim_due_sources(session, now=now, limit=ENQUEUE_BATCH)]
+            upcoming = next_due_at(session, now=now) if len(due) < ENQUEUE_BATCH else None
+        with celery_app.producer_or_acquire() as producer:
+            for start in range(0, len(due), size):
+                poll_batch_task.apply_async((due[start : start + size],), producer=producer)
+        queued += len(due)
+        if len(due) < ENQUEUE_BATCH:
+            return Queued(queued, upcoming)
+    return Queued(queued, utcnow())

@@ -12,9 +12,9 @@ from api.relevance_schemas import (
     ReviewQuery,
     WeightedPhrase,
 )
-from models.mention_public import to_public
 from api.schemas import MentionPublic
 from core.logging import get_logger
+from models.mention_public import to_public
 from models.tables import Mention
 from models.types import utcnow
 from services import relevance as service

@@ -207,3 +207,49 @@ def test_a_source_deleted_while_it_is_polled_gets_nothing_recorded(
         [(kept, True)] if second_poll else []
     )
     assert source_row(kept).lease_until is None
+
+
+def test_a_source_paused_while_it_is_polled_stays_paused(db: str, server: FeedServer) -> None:
+    """The poll writes the status it computed only over the status it started from."""
+    feed = alerts_feed()
+    server.set_route("/slow", Route(feed, "application/atom+xml", delay=0.6))
+    _, [source_id] = brand_with_sources([server.url("/slow")])
+
+    def pause_mid_poll() -> None:
+        deadline = time.monotonic() + 5
+        while server.requests("/slow") < 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        with session_scope() as session:
+            source = session.get(Source, source_id)
+            assert source is not None
+            source.status = "paused"
+
+    pausing = threading.Thread(target=pause_mid_poll)
+    pausing.start()
+    report = poll_source(source_id)
+    pausing.join()
+
+    assert report.status == "ok" and report.new == MATCHING
+    state = source_row(source_id)
+    assert state.status == "paused" and state.lease_until is None
+
+
+def test_a_paused_source_that_fails_a_manual_poll_stays_paused(
+    db: str, server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ESCUCHA_MAX_CONSECUTIVE_FAILURES", "1")
+    get_settings.cache_clear()
+    try:
+        server.fail("/down", 503)
+        _, [source_id] = brand_with_sources([server.url("/down")])
+        with session_scope() as session:
+            source = session.get(Source, source_id)
+            assert source is not None
+            source.status = "paused"
+        assert poll_source(source_id, force=True).status == "failed"
+        state = source_row(source_id)
+        assert state.status == "paused" and state.consecutive_failures == 1
+        assert state.last_error and state.lease_until is None
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
