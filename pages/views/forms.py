@@ -4,11 +4,11 @@ service's own refusals (409, 422) above the form."""
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from services.errors import ConflictError, InvalidInputError
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M")
 
 
 @dataclass
@@ -22,15 +22,18 @@ class FormState:
         return bool(self.errors or self.problem)
 
 
-def validate(schema: type[M], data: dict[str, Any], state: FormState) -> M | None:
+def validate(schema: Any, data: dict[str, Any], state: FormState) -> Any:
+    """``schema``: a model or a union of models (the sources' create schema is one per kind,
+    told apart by ``kind``, whose name then leads each error's location)."""
     try:
-        return schema.model_validate(data)
+        return TypeAdapter(schema).validate_python(data)
     except ValidationError as exc:
         for error in exc.errors():
-            name = str(error["loc"][0]) if error["loc"] else "__all__"
+            fields = [str(part) for part in error["loc"] if str(part) in data]
+            fields += [str(part) for part in error["loc"] if str(part) in state.values]
             message = str(error["msg"]).removeprefix("Value error, ")
-            if name in state.values or name in data:
-                state.errors.setdefault(name, message)
+            if fields:
+                state.errors.setdefault(fields[-1], message)
             else:
                 state.problem = message
         return None

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import column, create_engine, insert, table, text
+from sqlalchemy import column, create_engine, insert, inspect, table, text
 from sqlmodel import Session
 
 from core.db import normalize_database_url
@@ -46,6 +46,8 @@ def add_brand_with_source(session: Session) -> None:
         "languages": "[]", "owned_domains": "[]", "owned_handles": "[]", "competitor_ids": "[]",
         "created_at": utcnow(), "updated_at": utcnow(),
     }  # fmt: skip
+    if "name_key" in {c["name"] for c in inspect(session.connection()).get_columns("brand")}:
+        values["name_key"] = "lumbre"  # migration 0014 on
     brand = table("brand", *(column(name) for name in values))
     session.execute(insert(brand).values(values))
     session.add(Source(id=1, workspace_id=1, brand_id=1, kind="rss"))

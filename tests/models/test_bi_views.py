@@ -21,7 +21,7 @@ MENTION_COLUMNS = [
     "domain", "title", "text", "author", "published_at", "published_date", "fetched_at",
     "language", "sentiment_label", "sentiment_compound", "sentiment_positive",
     "sentiment_neutral", "sentiment_negative", "sentiment_model", "engagement_score",
-    "engagement_comments", "media_type",
+    "engagement_comments", "media_type", "story_id",
 ]  # fmt: skip
 DAILY_COLUMNS = [
     "brand_id", "workspace_id", "brand_name", "timezone", "day", "mentions", "positive",
