@@ -26,7 +26,7 @@ MAX_NESTING = 32  # parentheses in parentheses: past any real query, well within
 _QUOTES = frozenset('"“”„«»')
 _WORD_STOPS = _QUOTES | frozenset("()|")
 _WORD_CHAR = re.compile(r"[^\W_]")
-_LEADING_PUNCTUATION = re.compile(r"[\W_]*")
+_EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
 
 
 class QuerySyntaxError(ValueError):
@@ -333,18 +333,10 @@ def _word_node(token: _Token) -> Node:
         raise QuerySyntaxError(
             position, f"'{text}' at position {position} has no letters or digits to look for"
         )
-    display = _strip_punctuation(text)
+    display = _EDGE_PUNCTUATION.sub("", text)
     if len(found) == 1:
         return Term(found[0], display, position)
     return Phrase(tuple(found), f'"{display}"', position)
-
-
-def _strip_punctuation(text: str) -> str:
-    """``text`` without leading and trailing punctuation, in linear time (the regex
-    ``[\\W_]+$`` searched took quadratic time on long runs of punctuation)."""
-    start = _LEADING_PUNCTUATION.match(text).end()  # type: ignore[union-attr]
-    end = len(text) - _LEADING_PUNCTUATION.match(text[::-1]).end()  # type: ignore[union-attr]
-    return text[start:end] if start < end else ""
 
 
 def _prefix_node(text: str, position: int, star: int) -> Prefix:
@@ -370,7 +362,7 @@ def _prefix_node(text: str, position: int, star: int) -> Prefix:
             f"the prefix '{text}' at position {position} is too short: "
             f"put at least {MIN_PREFIX_LENGTH} letters or digits before '*'",
         )
-    return Prefix(found[0], _strip_punctuation(stem) + "*", position)
+    return Prefix(found[0], _EDGE_PUNCTUATION.sub("", stem) + "*", position)
 
 
 def _phrase_node(token: _Token) -> Node:
@@ -386,7 +378,7 @@ def _phrase_node(token: _Token) -> Node:
         raise QuerySyntaxError(
             token.position, f"empty phrase at position {token.position}: put words between quotes"
         )
-    display = '"' + " ".join(_strip_punctuation(token.text).split()) + '"'
+    display = '"' + " ".join(_EDGE_PUNCTUATION.sub("", token.text).split()) + '"'
     if len(found) == 1:
         return Term(found[0], display, token.position)
     return Phrase(tuple(found), display, token.position)
