@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import uuid4
 
 from sqlmodel import col, select
 
@@ -40,7 +41,7 @@ def make_brand(
     with session_scope() as session:
         key = ""
         if workspace_id is None:
-            new = create_workspace_with_key(session, name="Acme marketing")
+            new = create_workspace_with_key(session, name=f"Acme marketing {uuid4().hex[:8]}")
             workspace_id, key = new.workspace_id, new.api_key
         fields: dict[str, Any] = {
             "name": name,
