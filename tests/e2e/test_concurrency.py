@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 import pytest
 import redis
@@ -212,7 +213,7 @@ def make_brands(brands: int, feeds: list[list[str]], *, interval: int = 3600) ->
     """`brands` brands with query `lumbre`; brand b gets one rss source per URL of feeds[b]."""
     ids: list[list[int]] = []
     with session_scope() as session:
-        workspace = create_workspace_with_key(session, name="Concurrency")
+        workspace = create_workspace_with_key(session, name=f"Concurrency {uuid4().hex[:8]}")
         for b in range(brands):
             brand = create_brand(
                 session,

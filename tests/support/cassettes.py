@@ -23,6 +23,7 @@ from email.utils import formatdate
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+from uuid import uuid4
 
 from core.db import session_scope
 from services.brands import create_brand
@@ -136,7 +137,7 @@ def _pair(entry: dict[str, Any]) -> Recording:
 def stored_source(kind: str, query: str, **fields: Any) -> tuple[int, int]:
     """A new workspace, brand (with `query`) and source of `kind`: (brand id, source id)."""
     with session_scope() as session:
-        workspace = create_workspace_with_key(session, name=f"{kind} listeners")
+        workspace = create_workspace_with_key(session, name=f"{kind} listeners {uuid4().hex[:8]}")
         brand = create_brand(
             session,
             workspace_id=workspace.workspace_id,

@@ -1,6 +1,7 @@
 """Brands and sources made through the real services, for tests that poll."""
 
 from datetime import UTC, datetime
+from uuid import uuid4
 
 from core.db import session_scope
 from services.brands import create_brand
@@ -43,7 +44,7 @@ def alerts_feed() -> bytes:
 
 def brand_with_sources(urls: list[str], *, kind: str = "google_alerts") -> tuple[int, list[int]]:
     with session_scope() as session:
-        workspace = create_workspace_with_key(session, name="Test")
+        workspace = create_workspace_with_key(session, name=f"Test {uuid4().hex[:8]}")
         brand = create_brand(
             session,
             workspace_id=workspace.workspace_id,
