@@ -3,8 +3,8 @@
 Pure and cheap (it runs on every new mention of a brand that has a model). The features
 carry the prior knowledge a brand gives us for free, so that few marks suffice:
 
-- ``w:`` each content word of title and text (folded: case and accents do not matter,
-  stop words of Spanish and English removed) and ``s:`` a crude stem (its first 5
+- ``w:`` each word of title and text (folded: case and accents do not matter, stop
+  words of Spanish and English removed) and ``s:`` a crude stem (its first 5
   letters), so "cervezas" and "cerveza", "vaccines" and "vaccine" share evidence;
 - ``c:`` the words within ``CONTEXT`` words of where the brand's query matched: what is
   said right next to "corona" tells its sense best;
@@ -56,14 +56,12 @@ def features(
     Training and the review queue build these; ingest sums their weights without building
     them (``WeightTables.weighted_sum``)."""
     tokens = words(text)
-    ignored = prior.ignored
-    content = [token if len(token) > 1 and token not in ignored else "" for token in tokens]
-    kept = [token for token in content if token]
-    found = {"w:" + token for token in kept}
-    found.update(["s:" + token[:STEM] for token in kept if len(token) > STEM])
+    distinct = set(tokens) - prior.ignored
+    found = {"w:" + token for token in distinct}
+    found.update(["s:" + token[:STEM] for token in distinct if len(token) > STEM])
     positions, matched = matches(tokens, prior)
     found.update(matched)
-    found.update(["c:" + token for token in context(content, positions)])
+    found.update(["c:" + token for token in context(tokens, positions, prior.ignored)])
     if domain:
         found.add("d:" + domain.removeprefix("www."))
     if author:
@@ -75,13 +73,14 @@ def features(
     return frozenset(found)
 
 
-def context(content: Sequence[str], positions: list[int]) -> set[str]:
-    """The content words within ``CONTEXT`` of the positions where the query matched."""
+def context(tokens: Sequence[str], positions: list[int], ignored: frozenset[str]) -> set[str]:
+    """The words (not ``ignored``) within ``CONTEXT`` of the positions where the query
+    matched."""
     near: set[str] = set()
     for position in positions:
         low = position - CONTEXT if position > CONTEXT else 0
-        near.update([token for token in content[low : position + CONTEXT + 1] if token])
-    return near
+        near.update(tokens[low : position + CONTEXT + 1])
+    return near - ignored
 
 
 def matches(tokens: Sequence[str], prior: BrandPrior) -> tuple[list[int], list[str]]:
@@ -144,13 +143,10 @@ class WeightTables:
         the mention's words (``domain.textnorm.words`` of its title and text: ingest has
         them from matching the brand's query). No feature string is built but the few of
         ``others``: sets of words, stems and context are looked up in their own tables."""
-        ignored = prior.ignored
-        content = [token if len(token) > 1 and token not in ignored else "" for token in tokens]
-        kept = [token for token in content if token]
-        distinct = set(kept)
+        distinct = set(tokens) - prior.ignored
         stems = {token[:STEM] for token in distinct if len(token) > STEM}
         positions, matched = matches(tokens, prior)
-        near = context(content, positions) if positions else set()
+        near = context(tokens, positions, prior.ignored) if positions else set()
         others = set(matched)
         if domain:
             others.add("d:" + domain.removeprefix("www."))
