@@ -150,7 +150,7 @@ def _store_as_an_older_release_could(brand_id: int, source_id: int, now: datetim
                     fetched_at=now,
                     language="en",
                     also_seen_in=[],
-                )  # fmt: skip
+                )
             )
 
 
