@@ -32,10 +32,12 @@ def validate(schema: Any, data: dict[str, Any], state: FormState) -> Any:
             fields = [str(part) for part in error["loc"] if str(part) in data]
             fields += [str(part) for part in error["loc"] if str(part) in state.values]
             message = str(error["msg"]).removeprefix("Value error, ")
+            named = [str(part) for part in error["loc"][1:] if isinstance(part, str)]
             if fields:
                 state.errors.setdefault(fields[-1], message)
-            else:
-                state.problem = message
+            else:  # a field the form did not send: say which
+                problem = f"{named[-1]}: {message}" if named else message
+                state.problem = f"{state.problem}; {problem}" if state.problem else problem
         return None
 
 

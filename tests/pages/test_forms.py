@@ -98,7 +98,7 @@ def test_sources_of_each_kind_are_added_with_their_fields_and_refused_clearly(
     missing = client.post(
         f"/brands/{brand_id}/sources", data={"csrf_token": token, "kind": "mastodon"}
     )
-    assert missing.status_code == 422 and "needs an `instance`" in missing.text
+    assert missing.status_code == 422 and "instance: Field required" in missing.text
     slow = client.post(
         f"/brands/{brand_id}/sources",
         data={"csrf_token": token, "kind": "rss", "url": "http://127.0.0.1:9/feed.xml",
