@@ -6,7 +6,7 @@ the database, of brands' stored mentions or of sentiment.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
@@ -55,8 +55,6 @@ class PollOutcome:
     cursor: Cursor
     not_modified: bool = False
     skipped: int = 0  # items that could not be read: left out, counted in the attempt
-    requests: int = 1
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class SourceError(Exception):

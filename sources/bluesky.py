@@ -93,13 +93,7 @@ class BlueskyAdapter(ConfiguredAdapter):
                 items, skipped = items + found, skipped + bad
                 if _below(posts, window) or not page_cursor or not posts:
                     break
-        return PollOutcome(
-            items=items,
-            cursor=window.to_cursor(),
-            requests=api.requests,
-            extra={"searches": searches},
-            skipped=skipped,
-        )
+        return PollOutcome(items=items, cursor=window.to_cursor(), skipped=skipped)
 
 
 def _posts(response: JsonResponse) -> tuple[list[Mapping[str, Any]], str | None]:
@@ -181,7 +175,6 @@ class BlueskyApi:
     def __init__(self, client: httpx.Client, settings: Settings, limits: FetchLimits) -> None:
         self.client, self.limits = client, limits
         self.base = settings.bluesky_base_url.rstrip("/")
-        self.requests = 0
         self._handle = settings.bluesky_handle.strip().removeprefix("@")
         self._password = settings.bluesky_app_password.get_secret_value().strip()
         missing = [
@@ -273,7 +266,6 @@ class BlueskyApi:
         json_body: Mapping[str, Any] | None = None,
         bearer: str | None = None,
     ) -> JsonResponse:
-        self.requests += 1
         return request_json(
             self.client,
             method,

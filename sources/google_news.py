@@ -117,8 +117,7 @@ class GoogleNewsAdapter(ConfiguredAdapter):
             for item in found
             if item.published_at is None or item.published_at.timestamp() >= oldest
         ]
-        extra = {"entries": len(feed.entries), "edition": edition.locale}
-        return PollOutcome(items=items, cursor=next_cursor, extra=extra, skipped=skipped)
+        return PollOutcome(items=items, cursor=next_cursor, skipped=skipped)
 
 
 def search_url(settings: Settings, config: SourceConfig, edition: NewsEdition) -> str:

@@ -65,11 +65,10 @@ class HackerNewsAdapter(ConfiguredAdapter):
         )
         url = settings.hackernews_base_url.rstrip("/") + "/api/v1/search_by_date"
         items: list[SourceItem] = []
-        requests = skipped = 0
+        skipped = 0
         for search in searches:
             for page in range(settings.search_max_pages):
                 response = _search(client, url, search, window.floor, page, limits)
-                requests += 1
                 hits, pages = _hits(response)
                 found, bad = read_each(
                     hits, lambda hit: _new_item(hit, window), kind=HackerNewsAdapter.kind
@@ -78,13 +77,7 @@ class HackerNewsAdapter(ConfiguredAdapter):
                 skipped += bad
                 if not hits or page + 1 >= pages:
                     break
-        return PollOutcome(
-            items=items,
-            cursor=window.to_cursor(),
-            requests=requests,
-            extra={"searches": searches},
-            skipped=skipped,
-        )
+        return PollOutcome(items=items, cursor=window.to_cursor(), skipped=skipped)
 
 
 def _search(

@@ -114,10 +114,9 @@ class MastodonAdapter(ConfiguredAdapter):
         oldest_wanted = self._clock() - settings.search_lookback_days * 86400.0
         statuses: dict[str, Mapping[str, Any]] = {}
         max_id: str | None = None
-        requests = skipped = 0
+        skipped = 0
         for _ in range(settings.search_max_pages):
             page = _page(client, url, since, max_id, size=self._page_size, limits=limits)
-            requests += 1
             usable = [status for status in page if _usable_id(status)]
             skipped += len(page) - len(usable)
             statuses.update((str(status["id"]), status) for status in usable)
@@ -137,7 +136,7 @@ class MastodonAdapter(ConfiguredAdapter):
         next_cursor: dict[str, Any] = {"scope": scope}
         if newest:
             next_cursor["since_id"] = newest
-        return PollOutcome(items=items, cursor=next_cursor, requests=requests, skipped=skipped)
+        return PollOutcome(items=items, cursor=next_cursor, skipped=skipped)
 
 
 def _page(

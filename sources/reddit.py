@@ -159,7 +159,7 @@ def _poll(
     returned = {item.guid for item in items}
     items += _recheck(api, [name for name in recent if name not in returned])
     next_cursor["recent"] = _remember(recent, items)
-    return PollOutcome(items=items, cursor=next_cursor, requests=api.requests, skipped=skipped)
+    return PollOutcome(items=items, cursor=next_cursor, skipped=skipped)
 
 
 def _read_listing(
@@ -317,7 +317,6 @@ class RedditApi:
 
     def __init__(self, client: httpx.Client, settings: Settings, limits: FetchLimits) -> None:
         self.client, self.settings, self.limits = client, settings, limits
-        self.requests = 0
         secret = settings.reddit_client_secret.get_secret_value()
         missing = [
             name
@@ -405,7 +404,6 @@ class RedditApi:
         headers = {"User-Agent": self.user_agent}
         if bearer:
             headers["Authorization"] = f"bearer {bearer}"
-        self.requests += 1
         response = request_json(
             self.client,
             method,

@@ -77,8 +77,7 @@ def poll_feed(
         return PollOutcome(items=[], cursor=result.next_cursor, not_modified=True)
     feed = parse_feed(result.content, content_type=result.content_type)
     items, skipped = read_feed_items(feed, base_url=result.final_url, now=datetime.now(UTC))
-    extra = {"feed_title": feed.title, "final_url": result.final_url, "entries": len(feed.entries)}
-    return PollOutcome(items=items, cursor=result.next_cursor, extra=extra, skipped=skipped)
+    return PollOutcome(items=items, cursor=result.next_cursor, skipped=skipped)
 
 
 def feed_items(feed: ParsedFeed, *, base_url: str, now: datetime) -> list[SourceItem]:

@@ -49,7 +49,6 @@ def test_first_poll_pages_back_with_max_id(server: FeedServer, client: httpx.Cli
         {"limit": "3"},
         {"limit": "3", "max_id": "113500000000000100"},
     ]
-    assert outcome.requests == 2
     assert [item.url for item in outcome.items] == [
         "https://mastodon.example/@cafetera/113500000000000300",
         "https://fosstodon.example/@dev/113499999",
