@@ -42,9 +42,9 @@ from models.sources import (
 from models.tables import Brand
 from models.types import utcnow
 from services.ingest import BrandContext, PolledItems, store_polls
-from sources.base import PollOutcome, SourceConfig, SourceError
+from sources.base import PollOutcome, SourceError
 from sources.ratelimit import HostRateLimited
-from sources.registry import adapter_for
+from sources.registry import FIELD_KINDS, adapter_for, source_config
 
 log = get_logger(__name__)
 PollStatus = Literal["ok", "failed", "skipped", "busy", "deferred", "missing"]
@@ -70,7 +70,7 @@ class PollReport:
 @dataclass(frozen=True)
 class _Claim:
     source_id: int
-    config: SourceConfig
+    source: LeasedSource
     brand: BrandContext
     kind: str
     cursor: dict[str, object]
@@ -161,17 +161,7 @@ def _claim(
 
 
 def _claim_of(source: LeasedSource, brand: BrandContext) -> _Claim:
-    config = SourceConfig(
-        kind=source.kind,
-        brand_query=brand.query.source,
-        url=source.url,
-        search=source.search,
-        locale=source.locale,
-        subreddit=source.subreddit,
-        instance=source.instance,
-        hashtag=source.hashtag,
-    )
-    return _Claim(source.id, config, brand, source.kind, dict(source.cursor), source.state())
+    return _Claim(source.id, source, brand, source.kind, dict(source.cursor), source.state())
 
 
 def _fetch_all(client: httpx.Client, claims: list[_Claim]) -> list[_Fetched]:
@@ -183,8 +173,11 @@ def _fetch_all(client: httpx.Client, claims: list[_Claim]) -> list[_Fetched]:
 def _fetch(client: httpx.Client, claim: _Claim) -> _Fetched:
     started = utcnow()
     try:
+        # The row was checked when saved; one that no longer fits its kind fails this poll.
+        row = {name: getattr(claim.source, name) for name in FIELD_KINDS}
+        config = source_config(claim.kind, claim.brand.query.source, row)
         outcome: PollOutcome | BaseException = adapter_for(claim.kind).poll(
-            client, claim.config, claim.cursor
+            client, config, claim.cursor
         )
     except Exception as exc:
         outcome = exc

@@ -10,6 +10,7 @@ from models import sources as repo
 from models.tables import Source
 from services.brands import get_brand_or_404
 from services.errors import InvalidInputError, NotFoundError
+from sources.kind_config import config_error
 from sources.netguard import UnsafeURLError
 from sources.registry import ADAPTERS, FIELD_KINDS, config_model
 
@@ -40,20 +41,11 @@ def _validate(kind: str, fields: dict[str, Any]) -> dict[str, Any]:
             allow_private=get_settings().allow_private_hosts
         )
     except ValidationError as exc:
-        raise InvalidInputError(_first_error(exc, model.needs.format(kind=kind))) from None
+        raise InvalidInputError(config_error(exc, model, kind)) from None
     except (ValueError, UnsafeURLError) as exc:
         raise InvalidInputError(str(exc)) from exc
     fields.update(config.model_dump())
     return fields
-
-
-def _first_error(error: ValidationError, missing: str) -> str:
-    first = error.errors()[0]
-    if first["type"] == "missing":
-        return missing
-    message = str(first["msg"]).removeprefix("Value error, ")
-    where = ".".join(str(part) for part in first["loc"])
-    return message if "`" in message else f"`{where}`: {message}"
 
 
 def create_source(

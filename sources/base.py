@@ -8,7 +8,7 @@ the database, of brands' stored mentions or of sentiment.
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
 import httpx
 
@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # kind_config reaches sources.netguard, which needs this modu
     from sources.kind_config import KindConfig
 
 Cursor = dict[str, Any]
+Fields = TypeVar("Fields", bound="KindConfig", covariant=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,17 +37,13 @@ class SourceItem:
 
 
 @dataclass(frozen=True, slots=True)
-class SourceConfig:
-    """What a source row says about where and what to fetch."""
+class SourceConfig(Generic[Fields]):
+    """What to poll: the source's kind, its brand's query, and the fields its kind takes
+    (the kind's own typed config, the one list of them: `sources.kind_config`)."""
 
     kind: str
     brand_query: str
-    url: str | None = None
-    search: str | None = None
-    locale: str | None = None
-    subreddit: str | None = None
-    instance: str | None = None
-    hashtag: str | None = None
+    fields: Fields
 
 
 @dataclass(slots=True)
@@ -70,6 +67,7 @@ class SourceAdapter(Protocol):
     kind: ClassVar[str]
     config_model: ClassVar[type["KindConfig"]]  # what a source of this kind takes
 
+    # `config.fields` is an instance of `config_model` (the registry pairs them).
     def poll(
-        self, client: httpx.Client, config: SourceConfig, cursor: Mapping[str, Any]
+        self, client: httpx.Client, config: SourceConfig[Any], cursor: Mapping[str, Any]
     ) -> PollOutcome: ...

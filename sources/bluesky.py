@@ -63,7 +63,7 @@ class BlueskyAdapter(ConfiguredAdapter):
     config_model: ClassVar[type[KindConfig]] = SearchConfig
 
     def poll(
-        self, client: httpx.Client, config: SourceConfig, cursor: Mapping[str, Any]
+        self, client: httpx.Client, config: SourceConfig[SearchConfig], cursor: Mapping[str, Any]
     ) -> PollOutcome:
         settings, limits = self._resolved()
         api = BlueskyApi(client, settings, limits)

@@ -91,7 +91,10 @@ class GoogleNewsAdapter(ConfiguredAdapter):
     config_model: ClassVar[type[KindConfig]] = GoogleNewsConfig
 
     def poll(
-        self, client: httpx.Client, config: SourceConfig, cursor: Mapping[str, Any]
+        self,
+        client: httpx.Client,
+        config: SourceConfig[GoogleNewsConfig],
+        cursor: Mapping[str, Any],
     ) -> PollOutcome:
         settings, limits = self._resolved()
         limits = limits
@@ -120,19 +123,19 @@ class GoogleNewsAdapter(ConfiguredAdapter):
         return PollOutcome(items=items, cursor=next_cursor, skipped=skipped)
 
 
-def search_url(settings: Settings, config: SourceConfig, edition: NewsEdition) -> str:
+def search_url(
+    settings: Settings, config: SourceConfig[GoogleNewsConfig], edition: NewsEdition
+) -> str:
     query = google_news_search(config)
-    if not config.search and "when:" not in query:
+    if not config.fields.search and "when:" not in query:
         query = f"{query} when:{settings.search_lookback_days}d"
     params = {"q": query, "hl": edition.hl, "gl": edition.gl, "ceid": edition.ceid}
     return settings.google_news_base_url.rstrip("/") + "/rss/search?" + urlencode(params)
 
 
-def _edition(config: SourceConfig) -> NewsEdition:
-    if not config.locale:
-        raise SourceError("a google_news source needs a `locale` such as es-419:MX or en-US:US")
+def _edition(config: SourceConfig[GoogleNewsConfig]) -> NewsEdition:
     try:
-        return parse_locale(config.locale)
+        return parse_locale(config.fields.locale)
     except ValueError as exc:
         raise SourceError(str(exc)) from None
 

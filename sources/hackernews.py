@@ -52,7 +52,7 @@ class HackerNewsAdapter(ConfiguredAdapter):
     config_model: ClassVar[type[KindConfig]] = SearchConfig
 
     def poll(
-        self, client: httpx.Client, config: SourceConfig, cursor: Mapping[str, Any]
+        self, client: httpx.Client, config: SourceConfig[SearchConfig], cursor: Mapping[str, Any]
     ) -> PollOutcome:
         settings, limits = self._resolved()
         limits = limits

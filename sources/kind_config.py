@@ -10,7 +10,7 @@ is adding an adapter with its config to the registry; nothing else lists kinds o
 
 from typing import ClassVar, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from sources.netguard import validate_feed_url
 
@@ -45,3 +45,13 @@ class SearchConfig(KindConfig):
 def checked_url(url: str, *, allow_private: bool) -> str:
     """A user's URL checked for form and target (no private hosts unless allowed)."""
     return validate_feed_url(url, allow_private=allow_private)
+
+
+def config_error(error: ValidationError, model: type[KindConfig], kind: str) -> str:
+    """What to tell the user about fields that do not fit `kind`'s config `model`."""
+    first = error.errors()[0]
+    if first["type"] == "missing":
+        return model.needs.format(kind=kind)
+    message = str(first["msg"]).removeprefix("Value error, ")
+    where = ".".join(str(part) for part in first["loc"])
+    return message if "`" in message else f"`{where}`: {message}"

@@ -100,13 +100,14 @@ class MastodonAdapter(ConfiguredAdapter):
         self._page_size = page_size
 
     def poll(
-        self, client: httpx.Client, config: SourceConfig, cursor: Mapping[str, Any]
+        self, client: httpx.Client, config: SourceConfig[MastodonConfig], cursor: Mapping[str, Any]
     ) -> PollOutcome:
         settings, limits = self._resolved()
         limits = limits
-        if not config.instance or not config.hashtag:
+        fields = config.fields
+        if not fields.instance or not fields.hashtag:
             raise SourceError("a mastodon source needs an `instance` and a `hashtag`")
-        instance, tag = config.instance.rstrip("/"), config.hashtag.lstrip("#")
+        instance, tag = fields.instance.rstrip("/"), fields.hashtag.lstrip("#")
         url = f"{instance}/api/v1/timelines/tag/{quote(tag, safe='')}"
         scope = scope_of("mastodon", config.brand_query, instance, tag.lower())
         since_id = cursor.get("since_id") if cursor.get("scope") == scope else None

@@ -111,7 +111,7 @@ class RedditAdapter(ConfiguredAdapter):
     config_model: ClassVar[type[KindConfig]] = RedditConfig
 
     def poll(
-        self, client: httpx.Client, config: SourceConfig, cursor: Mapping[str, Any]
+        self, client: httpx.Client, config: SourceConfig[RedditConfig], cursor: Mapping[str, Any]
     ) -> PollOutcome:
         settings, limits = self._resolved()
         api = RedditApi(client, settings, limits)
@@ -120,7 +120,7 @@ class RedditAdapter(ConfiguredAdapter):
 
 def _poll(
     api: "RedditApi",
-    config: SourceConfig,
+    config: SourceConfig[RedditConfig],
     cursor: Mapping[str, Any],
     settings: Settings,
     *,
@@ -128,7 +128,7 @@ def _poll(
 ) -> PollOutcome:
     lookback = settings.search_lookback_days * 86400.0
     query = reddit_search(config)
-    sub = config.subreddit
+    sub = config.fields.subreddit
     path = f"/r/{quote(sub)}/search" if sub else "/search"
     params: dict[str, str | int] = {"q": query, "sort": "new", "limit": PAGE_SIZE, "type": "link"}
     if sub:

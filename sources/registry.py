@@ -3,17 +3,18 @@ one list of kinds: the API's request schemas for sources are built here from eac
 adapter's typed config (`config_model`), and so is what each field of a source is for."""
 
 import operator
+from collections.abc import Mapping
 from functools import reduce
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, create_model
+from pydantic import BaseModel, Field, ValidationError, create_model
 
-from sources.base import SourceAdapter, SourceError
+from sources.base import SourceAdapter, SourceConfig, SourceError
 from sources.bluesky import BlueskyAdapter
 from sources.google_alerts import GoogleAlertsAdapter
 from sources.google_news import GoogleNewsAdapter
 from sources.hackernews import HackerNewsAdapter
-from sources.kind_config import KindConfig
+from sources.kind_config import KindConfig, config_error
 from sources.mastodon import MastodonAdapter
 from sources.reddit import RedditAdapter
 from sources.rss import RssAdapter
@@ -48,6 +49,19 @@ def adapter_for(kind: str) -> SourceAdapter:
 
 def config_model(kind: str) -> type[KindConfig]:
     return adapter_for(kind).config_model
+
+
+def source_config(
+    kind: str, brand_query: str, fields: Mapping[str, object]
+) -> SourceConfig[KindConfig]:
+    """What `kind`'s adapter polls: of `fields`, those its config takes (None ones left
+    out), typed by that config; SourceError, naming what is wrong, when they do not fit."""
+    model = config_model(kind)
+    given = {name: fields[name] for name in model.model_fields if fields.get(name) is not None}
+    try:
+        return SourceConfig(kind, brand_query, model.model_validate(given))
+    except ValidationError as exc:
+        raise SourceError(config_error(exc, model, kind)) from None
 
 
 def kind_literal() -> Any:

@@ -21,7 +21,7 @@ from pydantic import Field
 from core.settings import get_settings
 from domain.canonical import split_publisher_suffix
 from domain.text import clean_title, html_to_text, normalize_text
-from sources.base import PollOutcome, SourceConfig, SourceError, SourceItem
+from sources.base import PollOutcome, SourceConfig, SourceItem
 from sources.feed_entries import RawEntry
 from sources.feeds import ParsedFeed, parse_feed
 from sources.http import FetchLimits, fetch
@@ -50,25 +50,23 @@ class RssAdapter:
         self.limits = limits
 
     def poll(
-        self, client: httpx.Client, config: SourceConfig, cursor: Mapping[str, Any]
+        self, client: httpx.Client, config: SourceConfig[FeedConfig], cursor: Mapping[str, Any]
     ) -> PollOutcome:
         return poll_feed(client, config, cursor, limits=self.limits)
 
 
 def poll_feed(
     client: httpx.Client,
-    config: SourceConfig,
+    config: SourceConfig[FeedConfig],
     cursor: Mapping[str, Any],
     *,
     limits: FetchLimits | None,
 ) -> PollOutcome:
-    """Fetch `config.url` conditionally, parse it and return its items."""
-    if not config.url:
-        raise SourceError(f"this {config.kind} source has no feed URL")
+    """Fetch the feed's URL conditionally, parse it and return its items."""
     limits = limits or FetchLimits.from_settings(get_settings())
     result = fetch(
         client,
-        config.url,
+        config.fields.url,
         cursor=cursor,
         max_bytes=limits.max_bytes,
         deadline_seconds=limits.deadline_seconds,

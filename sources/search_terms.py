@@ -22,6 +22,7 @@ from itertools import product
 from domain.query import parse_query, positive_part, render_search
 from domain.query_parser import And, Node, Not, Or, Phrase, Prefix, Term
 from sources.base import SourceConfig, SourceError
+from sources.kind_config import SearchConfig
 
 MAX_SEARCHES = 4
 
@@ -29,22 +30,22 @@ Leaf = Term | Phrase | Prefix
 Word = tuple[bool, str]  # (is a prefix, the text to send)
 
 
-def google_news_search(config: SourceConfig) -> str:
-    if config.search:
-        return config.search.strip()
+def google_news_search(config: SourceConfig[SearchConfig]) -> str:
+    if config.fields.search:
+        return config.fields.search.strip()
     return render_search(_positive(config), leaf=_leaf)
 
 
-def reddit_search(config: SourceConfig) -> str:
-    if config.search:
-        return config.search.strip()
+def reddit_search(config: SourceConfig[SearchConfig]) -> str:
+    if config.fields.search:
+        return config.fields.search.strip()
     return render_search(_positive(config), and_separator=" AND ", leaf=_leaf)
 
 
-def separate_searches(config: SourceConfig, *, source: str) -> list[str]:
+def separate_searches(config: SourceConfig[SearchConfig], *, source: str) -> list[str]:
     """One search string per alternative of the brand query, for sources without OR."""
-    if config.search:
-        return [config.search.strip()]
+    if config.fields.search:
+        return [config.fields.search.strip()]
     alternatives = _alternatives(_positive(config))
     if len(alternatives) > MAX_SEARCHES:
         raise SourceError(
@@ -55,7 +56,7 @@ def separate_searches(config: SourceConfig, *, source: str) -> list[str]:
     return [_render_all(conjunction) for conjunction in alternatives]
 
 
-def _positive(config: SourceConfig) -> Node:
+def _positive(config: SourceConfig[SearchConfig]) -> Node:
     positive = positive_part(parse_query(config.brand_query).root)
     assert positive is not None, "parse_query guarantees a word to look for"
     return positive

@@ -171,6 +171,26 @@ def test_one_batch_stores_the_good_sources_and_records_each_failure(
     )
 
 
+def test_a_source_row_that_no_longer_fits_its_kind_fails_alone(db: str, server: FeedServer) -> None:
+    """A row edited behind the API's back (its feed url cleared) fails its own poll with
+    what its kind needs; the rest of the batch is polled and stored."""
+    server.serve("/good", alerts_feed(), content_type="application/atom+xml")
+    brand_id, [good, cleared] = brand_with_sources([server.url("/good"), server.url("/gone")])
+    with session_scope() as session:
+        source = session.get(Source, cleared)
+        assert source is not None
+        source.url = None
+
+    reports = poll_sources([good, cleared])
+
+    assert [r.status for r in reports] == ["ok", "failed"]
+    assert reports[1].error == "a google_alerts source needs a feed url"
+    assert source_row(cleared).last_error == "a google_alerts source needs a feed url"
+    assert source_row(cleared).consecutive_failures == 1
+    assert len(mentions_of(brand_id)) == MATCHING
+    assert server.requests("/gone") == 0
+
+
 @pytest.mark.parametrize("second_poll", [False, True], ids=["new items", "answered by 304"])
 def test_a_source_deleted_while_it_is_polled_gets_nothing_recorded(
     db: str, server: FeedServer, second_poll: bool

@@ -26,8 +26,9 @@ from sources.json_fetch import (
     parse_iso,
     request_json,
 )
-from sources.mastodon import MastodonAdapter
-from sources.reddit import RedditAdapter, reset_rate_budgets, thing_url
+from sources.kind_config import SearchConfig
+from sources.mastodon import MastodonAdapter, MastodonConfig
+from sources.reddit import RedditAdapter, RedditConfig, reset_rate_budgets, thing_url
 from sources.rss import read_feed_items
 from sources.tokens import TOKENS
 from tests.support.cassettes import fixture
@@ -243,7 +244,7 @@ def test_a_hacker_news_hit_with_an_impossible_time_is_skipped_and_counted(
     second["num_comments"] = 2**70
     server.set_route("/api/v1/search_by_date", Route(dumps(page), JSON))
 
-    outcome = hackernews(server).poll(client, SourceConfig("hackernews", QUERY), {})
+    outcome = hackernews(server).poll(client, SourceConfig("hackernews", QUERY, SearchConfig()), {})
 
     assert outcome.skipped == 1
     guids = [item.guid for item in outcome.items]
@@ -290,7 +291,7 @@ def test_a_reddit_page_with_bad_things_keeps_the_good_ones(
     things[1]["created_utc"] = 1e20
     server.set_route("/search", Route(dumps(page), JSON))
 
-    outcome = reddit(server).poll(client, SourceConfig("reddit", QUERY), {})
+    outcome = reddit(server).poll(client, SourceConfig("reddit", QUERY, RedditConfig()), {})
 
     assert server.requests("/search") == 1  # the cursor was not sent back
     assert outcome.skipped == 1
@@ -315,7 +316,8 @@ def test_a_mastodon_status_with_an_id_that_cannot_be_sent_back_is_skipped(
     server.set_route("/api/v1/timelines/tag/lumbre", Route(dumps(statuses), JSON))
     settings = Settings(allow_private_hosts=True)
     adapter = MastodonAdapter(settings, LIMITS, clock=lambda: NOW, page_size=len(statuses) + 1)
-    config = SourceConfig("mastodon", QUERY, instance=server.url(""), hashtag="lumbre")
+    fields = MastodonConfig(instance=server.url(""), hashtag="lumbre")
+    config = SourceConfig("mastodon", QUERY, fields)
 
     outcome = adapter.poll(client, config, {})
 
@@ -351,7 +353,7 @@ def test_a_bluesky_post_nested_100k_deep_does_not_poison_the_search(
     )
     adapter = BlueskyAdapter(settings, LIMITS, clock=lambda: NOW)
 
-    outcome = adapter.poll(client, SourceConfig("bluesky", QUERY), {})
+    outcome = adapter.poll(client, SourceConfig("bluesky", QUERY, SearchConfig()), {})
 
     assert server.requests("/xrpc/app.bsky.feed.searchPosts") == 1
     assert outcome.skipped == 1

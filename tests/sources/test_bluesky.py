@@ -15,6 +15,7 @@ from services.polling import poll_source
 from sources.base import SourceConfig, SourceError
 from sources.bluesky import BlueskyAdapter
 from sources.http import FetchLimits
+from sources.kind_config import SearchConfig
 from sources.tokens import TOKENS
 from tests.support.cassettes import fixture, stored_source
 from tests.support.feed_server import FeedServer, Route
@@ -60,8 +61,8 @@ def adapter(server: FeedServer, **changes: object) -> BlueskyAdapter:
     return BlueskyAdapter(settings, FetchLimits(1024 * 1024, 5), clock=lambda: NOW)
 
 
-def config(search: str | None = None) -> SourceConfig:
-    return SourceConfig(kind="bluesky", brand_query=QUERY, search=search)
+def config(search: str | None = None) -> SourceConfig[SearchConfig]:
+    return SourceConfig("bluesky", QUERY, SearchConfig(search=search))
 
 
 def serve_two_pages(server: FeedServer) -> None:

@@ -24,13 +24,14 @@ from typing import Any
 from pydantic import SecretStr
 
 from core.settings import Settings
-from sources.base import PollOutcome, SourceAdapter, SourceConfig, SourceError, SourceItem
+from sources.base import PollOutcome, SourceAdapter, SourceError, SourceItem
 from sources.bluesky import BlueskyAdapter
 from sources.feeds import parse_feed
 from sources.hackernews import HackerNewsAdapter
 from sources.http import FetchLimits, make_client
 from sources.mastodon import MastodonAdapter
 from sources.reddit import RedditAdapter, reset_rate_budgets
+from sources.registry import source_config
 from sources.rss import read_feed_items
 from sources.tokens import TOKENS
 from tests.support.bounded import within
@@ -337,7 +338,8 @@ def fuzz_json() -> tuple[int, list[str], float]:
         adapters = _adapters(server)
         for kind, make in adapters.items():
             seeds = [seed for seed in _json_seeds(kind) if not _is_error_body(seed[1])]
-            config = SourceConfig(kind, "lumbre", instance=server.url(""), hashtag="lumbre")
+            fields = {"instance": server.url(""), "hashtag": "lumbre"}
+            config = source_config(kind, "lumbre", fields)
             for number in range(JSON_MUTANTS_PER_KIND):
                 name, document = rng.choice(seeds)
                 change, body = mutate_json(rng, document)

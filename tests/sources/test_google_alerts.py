@@ -7,6 +7,7 @@ from domain.canonical import canonical_url, domain_of
 from sources.base import SourceConfig
 from sources.google_alerts import GoogleAlertsAdapter
 from sources.http import FetchLimits
+from sources.rss import FeedConfig
 from tests.support.feed_server import FeedServer
 from tests.support.feeds import Entry, google_alerts_atom
 
@@ -17,8 +18,8 @@ ADAPTER = GoogleAlertsAdapter(limits=FetchLimits(max_bytes=1024 * 1024, deadline
 FEED_PATH = "/alerts/feeds/06211843502736001234/9876543210123456789"
 
 
-def config(server: FeedServer) -> SourceConfig:
-    return SourceConfig(kind="google_alerts", brand_query="lumbre", url=server.url(FEED_PATH))
+def config(server: FeedServer) -> SourceConfig[FeedConfig]:
+    return SourceConfig("google_alerts", "lumbre", FeedConfig(url=server.url(FEED_PATH)))
 
 
 def test_alert_items_are_plain_text_with_raw_redirect_links(

@@ -11,7 +11,7 @@ from models.tables import Mention, Source
 from services.errors import InvalidInputError
 from services.polling import poll_source
 from sources.base import SourceConfig, SourceError
-from sources.google_news import GoogleNewsAdapter, parse_locale
+from sources.google_news import GoogleNewsAdapter, GoogleNewsConfig, parse_locale
 from sources.http import FetchLimits
 from tests.support.cassettes import fixture, stored_source
 from tests.support.feed_server import FeedServer
@@ -27,8 +27,8 @@ def adapter(server: FeedServer) -> GoogleNewsAdapter:
     return GoogleNewsAdapter(settings, FetchLimits(1024 * 1024, 5), clock=lambda: NOW)
 
 
-def config(locale: str | None = "es-419:MX", search: str | None = None) -> SourceConfig:
-    return SourceConfig(kind="google_news", brand_query=QUERY, locale=locale, search=search)
+def config(locale: str = "es-419:MX", search: str | None = None) -> SourceConfig[GoogleNewsConfig]:
+    return SourceConfig("google_news", QUERY, GoogleNewsConfig(locale=locale, search=search))
 
 
 @pytest.mark.parametrize(
@@ -96,8 +96,8 @@ def test_polls_are_conditional_until_the_search_changes(
 
 
 def test_errors_are_source_errors(server: FeedServer, client: httpx.Client) -> None:
-    with pytest.raises(SourceError, match="needs a `locale`"):
-        adapter(server).poll(client, config(locale=None), {})
+    with pytest.raises(SourceError, match="language:COUNTRY"):
+        adapter(server).poll(client, config(locale="Mexico"), {})
     server.fail(SEARCH, 503, retry_after="60")
     with pytest.raises(SourceError) as caught:
         adapter(server).poll(client, config(), {})

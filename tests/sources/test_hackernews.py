@@ -12,6 +12,7 @@ from services.polling import poll_source
 from sources.base import SourceConfig, SourceError
 from sources.hackernews import HackerNewsAdapter
 from sources.http import FetchLimits
+from sources.kind_config import SearchConfig
 from tests.support.cassettes import fixture, stored_source
 from tests.support.feed_server import FeedServer, Route
 
@@ -29,8 +30,8 @@ def adapter(server: FeedServer, clock: float = NOW) -> HackerNewsAdapter:
     return HackerNewsAdapter(settings, FetchLimits(1024 * 1024, 5), clock=lambda: clock)
 
 
-def config(query: str = QUERY, search: str | None = None) -> SourceConfig:
-    return SourceConfig(kind="hackernews", brand_query=query, search=search)
+def config(query: str = QUERY, search: str | None = None) -> SourceConfig[SearchConfig]:
+    return SourceConfig("hackernews", query, SearchConfig(search=search))
 
 
 def serve_two_pages(server: FeedServer) -> None:

@@ -12,7 +12,12 @@ from services.errors import InvalidInputError
 from services.polling import poll_source
 from sources.base import SourceConfig, SourceError
 from sources.http import FetchLimits
-from sources.mastodon import MastodonAdapter, normalize_hashtag, normalize_instance
+from sources.mastodon import (
+    MastodonAdapter,
+    MastodonConfig,
+    normalize_hashtag,
+    normalize_instance,
+)
 from tests.support.cassettes import fixture, stored_source
 from tests.support.feed_server import FeedServer, Route
 
@@ -34,10 +39,9 @@ def adapter(page_size: int = 3) -> MastodonAdapter:
     )
 
 
-def config(server: FeedServer) -> SourceConfig:
-    return SourceConfig(
-        kind="mastodon", brand_query=QUERY, instance=server.url(""), hashtag="lumbre"
-    )
+def config(server: FeedServer) -> SourceConfig[MastodonConfig]:
+    fields = MastodonConfig(instance=server.url(""), hashtag="lumbre")
+    return SourceConfig("mastodon", QUERY, fields)
 
 
 def test_first_poll_pages_back_with_max_id(server: FeedServer, client: httpx.Client) -> None:

@@ -16,7 +16,13 @@ from models.tables import Mention
 from services.polling import poll_source
 from sources.base import SourceConfig, SourceError
 from sources.http import FetchLimits
-from sources.reddit import RedditAdapter, normalize_subreddit, reset_rate_budgets, user_agent
+from sources.reddit import (
+    RedditAdapter,
+    RedditConfig,
+    normalize_subreddit,
+    reset_rate_budgets,
+    user_agent,
+)
 from sources.tokens import TOKENS
 from tests.support.cassettes import fixture, stored_source
 from tests.support.feed_server import FeedServer, Route
@@ -64,8 +70,8 @@ def adapter(settings: Settings) -> RedditAdapter:
     return RedditAdapter(settings, FetchLimits(1024 * 1024, 5), clock=lambda: NOW)
 
 
-def config(**fields: str) -> SourceConfig:
-    return SourceConfig(kind="reddit", brand_query=QUERY, **fields)
+def config(**fields: str) -> SourceConfig[RedditConfig]:
+    return SourceConfig("reddit", QUERY, RedditConfig(**fields))
 
 
 def serve_two_pages(server: FeedServer) -> None:

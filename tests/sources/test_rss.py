@@ -7,8 +7,8 @@ import pytest
 from sources.base import SourceConfig, SourceError
 from sources.feeds import MalformedFeedError, NotAFeedError
 from sources.http import FetchLimits
-from sources.registry import ADAPTERS, UnknownSourceKindError, adapter_for
-from sources.rss import RssAdapter, author_name, plausible_date
+from sources.registry import ADAPTERS, UnknownSourceKindError, adapter_for, source_config
+from sources.rss import FeedConfig, RssAdapter, author_name, plausible_date
 from tests.support.feed_server import FeedServer
 from tests.support.feeds import Entry, rss2
 
@@ -16,8 +16,8 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "feeds"
 NOW = datetime.now(UTC).replace(microsecond=0)
 
 
-def config(url: str) -> SourceConfig:
-    return SourceConfig(kind="rss", brand_query="lumbre", url=url)
+def config(url: str) -> SourceConfig[FeedConfig]:
+    return SourceConfig("rss", "lumbre", FeedConfig(url=url))
 
 
 ADAPTER = RssAdapter(limits=FetchLimits(max_bytes=1024 * 1024, deadline_seconds=5))
@@ -117,9 +117,9 @@ def test_http_failures_surface_as_source_errors(server: FeedServer, client: http
         ADAPTER.poll(client, config(server.url("/feed")), {})
 
 
-def test_a_source_without_url_fails(client: httpx.Client) -> None:
-    with pytest.raises(SourceError, match="no feed URL"):
-        ADAPTER.poll(client, SourceConfig(kind="rss", brand_query="x"), {})
+def test_a_source_without_url_fails() -> None:
+    with pytest.raises(SourceError, match="a rss source needs a feed url"):
+        source_config("rss", "x", {"url": None})
 
 
 def test_default_limits_come_from_settings(server: FeedServer, client: httpx.Client) -> None:

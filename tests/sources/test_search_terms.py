@@ -1,6 +1,7 @@
 import pytest
 
 from sources.base import SourceConfig, SourceError
+from sources.reddit import RedditConfig
 from sources.search_terms import (
     MAX_SEARCHES,
     google_news_search,
@@ -9,8 +10,8 @@ from sources.search_terms import (
 )
 
 
-def config(query: str, search: str | None = None) -> SourceConfig:
-    return SourceConfig(kind="reddit", brand_query=query, search=search)
+def config(query: str, search: str | None = None) -> SourceConfig[RedditConfig]:
+    return SourceConfig("reddit", query, RedditConfig(search=search))
 
 
 @pytest.mark.parametrize(

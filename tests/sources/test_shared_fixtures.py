@@ -17,10 +17,11 @@ import pytest
 from core.settings import Settings
 from domain.canonical import canonical_url, is_google_news_article
 from domain.text import html_to_text
-from sources.base import PollOutcome, SourceAdapter, SourceConfig, SourceError, SourceItem
+from sources.base import PollOutcome, SourceAdapter, SourceError, SourceItem
 from sources.feeds import parse_feed
 from sources.google_alerts import GoogleAlertsAdapter
 from sources.http import FetchLimits, make_client
+from sources.registry import source_config
 from sources.rss import RssAdapter
 from tests.support.feed_server import FeedServer
 
@@ -96,7 +97,7 @@ def client() -> Iterator[httpx.Client]:
 
 
 def poll(adapter: SourceAdapter, client: httpx.Client, url: str) -> PollOutcome | SourceError:
-    config = SourceConfig(kind=adapter.kind, brand_query="x", url=url)
+    config = source_config(adapter.kind, "x", {"url": url})
     try:
         return adapter.poll(client, config, {})
     except SourceError as error:

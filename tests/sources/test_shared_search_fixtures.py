@@ -29,8 +29,10 @@ from sources.google_news import GoogleNewsAdapter
 from sources.hackernews import HackerNewsAdapter
 from sources.http import FetchLimits, make_client
 from sources.json_fetch import parse_iso
+from sources.kind_config import KindConfig
 from sources.mastodon import MastodonAdapter
 from sources.reddit import RedditAdapter, reset_rate_budgets
+from sources.registry import source_config
 from sources.tokens import TOKENS
 from tests.support.cassettes import SHARED, NeedsYaml, Recording, fixture, recordings
 from tests.support.feed_server import FeedServer, Route
@@ -208,17 +210,16 @@ def newest_time(kind: str, body: bytes) -> float:
     return max(times)
 
 
-def config(kind: str, server: FeedServer) -> SourceConfig:
-    """A source of `kind` with what it needs; the query matters not, as the server answers
-    every search with the recorded response."""
-    return SourceConfig(
-        kind=kind,
-        brand_query="anything",
-        search=None if kind == "mastodon" else "shared fixtures",
-        locale="en-US:US" if kind == "google_news" else None,
-        instance=server.url("") if kind == "mastodon" else None,
-        hashtag="shared" if kind == "mastodon" else None,
-    )
+def config(kind: str, server: FeedServer) -> SourceConfig[KindConfig]:
+    """A source of `kind` with what it needs (each kind takes its own of these fields); the
+    query matters not, as the server answers every search with the recorded response."""
+    fields = {
+        "search": "shared fixtures",
+        "locale": "en-US:US",
+        "instance": server.url(""),
+        "hashtag": "shared",
+    }
+    return source_config(kind, "anything", fields)
 
 
 def assert_sane_text(text: str, *, where: str) -> None:
