@@ -21,12 +21,8 @@ copy-on-write between the processes sharing them) summed over every process.
 """
 
 import argparse
-import json
 import os
 import statistics
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -36,16 +32,17 @@ from datetime import datetime
 from pathlib import Path
 
 import httpx
-import redis
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from benchmarks.polling import ENTRIES, run_reader, start_farm, write_feeds
+from benchmarks.deployed_farm import (
+    add_farm_arguments,
+    deployed_farm,
+    wait_until,
+    workers_answering,
+)
+from benchmarks.polling import ENTRIES, run_reader
 
-ROOT = Path(__file__).resolve().parents[1]
-ESCUCHA = str(Path(sys.executable).with_name("escucha"))
-DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/escucha_perf_bench"
-DEFAULT_REDIS = "redis://127.0.0.1:6379/10"
 ROUND_TIMEOUT_SECONDS = 600.0
 # A round's sources become due this long after the UPDATE that schedules them, as time
 # passing makes them due: the round is timed from that instant.
@@ -134,69 +131,6 @@ class MemorySampler:
             thread.join()
             self.sample()
             self.cpu = cpu_seconds(self._tree()) - cpu_began
-
-
-# ------------------------------------------------------------------ the deployment
-
-
-@dataclass
-class Deployment:
-    env: dict[str, str]
-    log_dir: Path
-    processes: list["subprocess.Popen[bytes]"] = field(default_factory=list)
-
-    def start(self, name: str, *args: str) -> "subprocess.Popen[bytes]":
-        log = (self.log_dir / f"{name}.log").open("ab")
-        process = subprocess.Popen(
-            [ESCUCHA, *args], env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
-        )
-        self.processes.append(process)
-        return process
-
-    def run(self, *args: str) -> str:
-        done = subprocess.run(
-            [ESCUCHA, *args], env=self.env, cwd=ROOT, capture_output=True, text=True, check=True
-        )
-        return done.stdout
-
-    def stop(self) -> None:
-        for process in reversed(self.processes):
-            process.terminate()
-        for process in reversed(self.processes):
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        self.processes.clear()
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_until(check: "object", timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if check():  # type: ignore[operator]
-                return
-        except Exception:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"gave up waiting for {what}")
-
-
-def workers_answering(broker_url: str) -> int:
-    """How many workers answer a ping on the broker (each once its consumer runs)."""
-    from core.settings import Settings
-    from workers.app import create_app
-
-    app = create_app(Settings(broker_url=broker_url))
-    return len(app.control.ping(timeout=1.0) or [])
 
 
 def create_sources(api: httpx.Client, *, run: int, urls: list[str], interval: int) -> int:
@@ -337,88 +271,31 @@ def one_round(
     }
 
 
-def environment(args: argparse.Namespace, data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ESCUCHA_")}
-    redis_base = args.redis.rsplit("/", 1)[0]
-    env |= {
-        "ESCUCHA_DATABASE_URL": args.postgres,
-        "ESCUCHA_BROKER_URL": args.redis,
-        "ESCUCHA_REDIS_URL": f"{redis_base}/{int(args.redis.rsplit('/', 1)[1]) + 1}",
-        "ESCUCHA_DATA_DIR": str(data_dir),
-        "ESCUCHA_ALLOW_PRIVATE_HOSTS": "true",
-        "ESCUCHA_SCHEDULER_TICK_SECONDS": "1",
-        "ESCUCHA_LOG_LEVEL": "WARNING",
-    }
-    if args.host_rate:
-        hosts = {f"127.0.0.{n}": args.host_rate for n in range(1, args.hosts + 1)}
-        env["ESCUCHA_HOST_RATE_LIMITS"] = json.dumps(hosts)
-    return env
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--feeds", type=int, default=1000)
+    add_farm_arguments(
+        parser, feeds=1000, entries=ENTRIES, hosts=1, host_rate=0.0, steady=0.0, late_after=60.0
+    )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=1, help="`escucha worker` processes")
-    parser.add_argument("--worker-args", default="", help="extra `escucha worker` options")
-    parser.add_argument("--hosts", type=int, default=1, help="loopback addresses in the farm")
-    parser.add_argument("--host-rate", type=float, default=0.0, help="per-host limit, req/s")
-    parser.add_argument("--entries", type=int, default=ENTRIES, help="entries per feed")
-    parser.add_argument("--interval", type=int, default=900, help="the sources' interval")
-    parser.add_argument(
-        "--steady",
-        type=float,
-        default=0.0,
-        help="after the rounds, spread the sources' due times over this many seconds and "
-        "measure the share polled on time",
-    )
-    parser.add_argument("--late-after", type=float, default=60.0, help="on time: within this")
     parser.add_argument("--reader-workers", type=int, default=16)
     parser.add_argument("--no-reader", action="store_true")
-    parser.add_argument("--postgres", default=DEFAULT_POSTGRES)
-    parser.add_argument("--redis", default=DEFAULT_REDIS)
     args = parser.parse_args()
 
-    from benchmarks.ingest import reset_postgres
-    from core.db import normalize_database_url
-    from core.migrate import upgrade_to_head
-
-    data_dir = Path(tempfile.mkdtemp(prefix="escucha-deployed-bench-"))
-    (data_dir / "feeds").mkdir()
-    write_feeds(data_dir / "feeds", args.feeds, args.entries)
-    problem = reset_postgres(args.postgres)
-    if problem:
-        raise SystemExit(f"PostgreSQL {args.postgres}: {problem}")
-    upgrade_to_head(args.postgres)
-    env = environment(args, data_dir)
-    for url in (env["ESCUCHA_BROKER_URL"], env["ESCUCHA_REDIS_URL"]):
-        redis.Redis.from_url(url).flushdb()
-    engine = create_engine(normalize_database_url(args.postgres))
-    farm, bases = start_farm(data_dir / "feeds", args.hosts)
-    urls = [f"{bases[f % len(bases)]}/{f}.xml" for f in range(args.feeds)]
-    deployment = Deployment(env, data_dir)
-    port = free_port()
     results: list[dict[str, object]] = []
-    try:
-        deployment.start("api", "api", "--port", str(port))
-        key = json.loads(deployment.run("workspace", "create", "bench", "--json"))["api_key"]
-        api = httpx.Client(
-            base_url=f"http://127.0.0.1:{port}",
-            headers={"Authorization": f"Bearer {key}"},
-            timeout=60,
-        )
-        wait_until(lambda: api.get("/healthz").status_code == 200, 60, "the API")
+    with deployed_farm(args, prefix="escucha-deployed-bench-", api_timeout=60) as farm:
+        engine, deployment = farm.engine, farm.deployment
         workers = [
             deployment.start(f"worker{n}", "worker", *args.worker_args.split())
             for n in range(args.workers)
         ]
-        broker = env["ESCUCHA_BROKER_URL"]
+        broker = farm.env["ESCUCHA_BROKER_URL"]
         wait_until(lambda: workers_answering(broker) >= args.workers, 180, "the workers")
         print(
-            f"{args.feeds} feeds x {ENTRIES} entries on {len(bases)} loopback host(s); "
-            f"{args.workers} x `escucha worker {args.worker_args}`, beat tick 1 s, "
+            f"{args.feeds} feeds x {args.entries} entries on {len(farm.bases)} loopback "
+            f"host(s); {args.workers} x `escucha worker {args.worker_args}`, beat tick 1 s, "
             f"PostgreSQL, Redis; reader update_feeds(workers={args.reader_workers}); "
-            f"logs in {data_dir}",
+            f"logs in {farm.data_dir}",
             flush=True,
         )
         previous: int | None = None
@@ -429,7 +306,7 @@ def main() -> None:
                         text("UPDATE source SET status = 'paused' WHERE brand_id = ANY(:b)"),
                         {"b": [previous]},
                     )
-            brand_id = create_sources(api, run=run, urls=urls, interval=args.interval)
+            brand_id = create_sources(farm.api, run=run, urls=farm.urls, interval=args.interval)
             with engine.begin() as connection:
                 connection.execute(
                     text(
@@ -452,15 +329,11 @@ def main() -> None:
             beat.terminate()
             beat.wait(timeout=30)
             deployment.processes.remove(beat)
-            theirs = None if args.no_reader else run_reader(args, bases[0])
+            theirs = None if args.no_reader else run_reader(args, farm.bases[0])
             results.append({"full": full, "304": not_modified, "reader": theirs})
             if theirs is not None:
                 print_run(run, full, not_modified, theirs)
             previous = brand_id
-    finally:
-        deployment.stop()
-        farm.terminate()
-        farm.wait(timeout=10)
     print_summary(results)
 
 

@@ -4,11 +4,11 @@
     .venv/bin/python -m benchmarks.polling_scale [--feeds 10000] [--entries 5] [--brands 100]
         [--hosts 10] [--host-rate 50] [--workers 1,2,4] [--steady 120]
 
-The deployment is benchmarks/polling_deployed.py's (API, beat at a 1 s tick, Redis,
-PostgreSQL, real `escucha worker` processes with their defaults); the sources are created
-once through the API, over `--brands` brands, spread over `--hosts` loopback addresses
-(127.0.0.1 ...), each named in ESCUCHA_HOST_RATE_LIMITS at `--host-rate` requests a second
-(the limiter then runs through Redis for every request, shared by every worker). For each
+The deployment is polling_deployed.py's (benchmarks/deployed_farm.py: API, beat at a 1 s
+tick, Redis, PostgreSQL, real `escucha worker` processes with their defaults); the sources
+are created once through the API, over `--brands` brands, spread over `--hosts` loopback
+addresses (127.0.0.1 ...), each named in ESCUCHA_HOST_RATE_LIMITS at `--host-rate` requests
+a second (the limiter then runs through Redis for every request, shared by every worker). For each
 number of workers: the stored mentions are wiped and the cursors reset, then a full round
 (every entry new), a 304 round, and `--steady` seconds of steady state: every source's due
 time spread uniformly over that window, the share of sources whose poll started within
@@ -17,28 +17,20 @@ second; a 120 s window asks 83 a second, 7.5 times that.
 """
 
 import argparse
-import json
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
+from functools import partial
 
 import httpx
-import redis
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
-from benchmarks.polling import start_farm, write_feeds
-from benchmarks.polling_deployed import (
-    DEFAULT_POSTGRES,
-    DEFAULT_REDIS,
-    Deployment,
-    environment,
-    free_port,
-    one_round,
-    steady,
+from benchmarks.deployed_farm import (
+    add_farm_arguments,
+    deployed_farm,
     wait_until,
     workers_answering,
 )
+from benchmarks.polling_deployed import one_round, steady
 
 
 def create_brands(api: httpx.Client, urls: list[str], brands: int, interval: int) -> list[int]:
@@ -62,6 +54,10 @@ def create_brands(api: httpx.Client, urls: list[str], brands: int, interval: int
     return ids
 
 
+def enough_workers(broker_url: str, count: int) -> bool:
+    return workers_answering(broker_url) >= count
+
+
 WIPE = [
     "TRUNCATE mention, mention_hourly, poll_attempt, poll_daily RESTART IDENTITY CASCADE",
     "UPDATE source SET cursor = '{}', mentions_found = 0, last_polled_at = NULL, "
@@ -71,70 +67,34 @@ WIPE = [
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--feeds", type=int, default=10_000)
-    parser.add_argument("--entries", type=int, default=5)
+    add_farm_arguments(
+        parser, feeds=10_000, entries=5, hosts=10, host_rate=50.0, steady=120.0, late_after=30.0
+    )
     parser.add_argument("--brands", type=int, default=100)
-    parser.add_argument("--hosts", type=int, default=10)
-    parser.add_argument("--host-rate", type=float, default=50.0)
     parser.add_argument("--workers", default="1,2,4", help="worker counts, in turn")
-    parser.add_argument("--worker-args", default="")
-    parser.add_argument("--interval", type=int, default=900)
-    parser.add_argument("--steady", type=float, default=120.0)
-    parser.add_argument("--late-after", type=float, default=30.0)
-    parser.add_argument("--postgres", default=DEFAULT_POSTGRES)
-    parser.add_argument("--redis", default=DEFAULT_REDIS)
     args = parser.parse_args()
 
-    from benchmarks.ingest import reset_postgres
-    from core.db import normalize_database_url
-    from core.migrate import upgrade_to_head
-
-    data_dir = Path(tempfile.mkdtemp(prefix="escucha-scale-bench-"))
-    (data_dir / "feeds").mkdir()
-    write_feeds(data_dir / "feeds", args.feeds, args.entries)
-    problem = reset_postgres(args.postgres)
-    if problem:
-        raise SystemExit(f"PostgreSQL {args.postgres}: {problem}")
-    upgrade_to_head(args.postgres)
-    env = environment(args, data_dir)
-    for url in (env["ESCUCHA_BROKER_URL"], env["ESCUCHA_REDIS_URL"]):
-        redis.Redis.from_url(url).flushdb()
-    engine = create_engine(normalize_database_url(args.postgres))
-    farm, bases = start_farm(data_dir / "feeds", args.hosts)
-    urls = [f"{bases[f % len(bases)]}/{f}.xml" for f in range(args.feeds)]
-    deployment = Deployment(env, data_dir)
-    port = free_port()
-    try:
-        deployment.start("api", "api", "--port", str(port))
-        key = json.loads(deployment.run("workspace", "create", "bench", "--json"))["api_key"]
-        api = httpx.Client(
-            base_url=f"http://127.0.0.1:{port}",
-            headers={"Authorization": f"Bearer {key}"},
-            timeout=120,
-        )
-        wait_until(lambda: api.get("/healthz").status_code == 200, 60, "the API")
+    with deployed_farm(args, prefix="escucha-scale-bench-", api_timeout=120) as farm:
+        engine, deployment = farm.engine, farm.deployment
         began = time.perf_counter()
-        brand_ids = create_brands(api, urls, args.brands, args.interval)
+        brand_ids = create_brands(farm.api, farm.urls, args.brands, args.interval)
         print(
             f"{args.feeds} sources x {args.entries} entries over {args.brands} brands, created "
-            f"through the API in {time.perf_counter() - began:.0f} s; {len(bases)} hosts at "
-            f"{args.host_rate:g} req/s each; logs in {data_dir}",
+            f"through the API in {time.perf_counter() - began:.0f} s; {len(farm.bases)} hosts "
+            f"at {args.host_rate:g} req/s each; logs in {farm.data_dir}",
             flush=True,
         )
         for count in [int(n) for n in args.workers.split(",")]:
             with engine.begin() as connection:
                 for statement in WIPE:
                     connection.execute(text(statement))
-            for url in (env["ESCUCHA_BROKER_URL"], env["ESCUCHA_REDIS_URL"]):
-                redis.Redis.from_url(url).flushdb()
+            farm.flush_redis()
             workers = [
                 deployment.start(f"worker{count}-{n}", "worker", *args.worker_args.split())
                 for n in range(count)
             ]
             wait_until(
-                lambda c=count: workers_answering(env["ESCUCHA_BROKER_URL"]) >= c,
-                300,
-                "the workers",
+                partial(enough_workers, farm.env["ESCUCHA_BROKER_URL"], count), 300, "the workers"
             )
             beat = deployment.start(f"beat{count}", "beat")
             time.sleep(4)
@@ -167,10 +127,6 @@ def main() -> None:
             for process in [beat, *workers]:
                 process.wait(timeout=60)
                 deployment.processes.remove(process)
-    finally:
-        deployment.stop()
-        farm.terminate()
-        farm.wait(timeout=10)
 
 
 if __name__ == "__main__":
