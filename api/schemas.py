@@ -185,6 +185,10 @@ class MentionFilterQuery(StrictModel):
     def q_parses(cls, value: str | None) -> str | None:
         return None if value is None else _check_query(value)
 
+    def hidden_flag(self) -> bool | None:
+        """`hidden` as ``MentionFilter`` takes it (None: both)."""
+        return {"true": True, "false": False, "any": None}[self.hidden]
+
 
 class MentionQuery(MentionFilterQuery):
     limit: int = Field(default=50, ge=1, le=500)

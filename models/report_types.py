@@ -1,7 +1,7 @@
 """The typed reports: built once by the services, read by the JSON API (as its response
 models: the names are the spec's), the pages, the digest and the alert messages, so mypy
-checks every consumer. Situation and Control here; what alerts keep in `alert.figures` in
-``models.alert_figures``."""
+checks every consumer. Situation, Control and a brand's relevance here; what alerts keep in
+`alert.figures` in ``models.alert_figures``."""
 
 from datetime import datetime
 from typing import Literal
@@ -197,3 +197,33 @@ class ControlPublic(BaseModel):
     brand_id: int
     as_of: datetime
     objectives: list[ObjectiveControl]
+
+
+class WeightedPhrase(BaseModel):
+    phrase: str
+    weight: float
+
+
+class RelevancePublic(BaseModel):
+    """A brand's marks and the model trained from them (services.relevance)."""
+
+    brand_id: int
+    marks: int
+    relevant_marks: int
+    irrelevant_marks: int
+    has_model: bool
+    marks_needed: int = Field(
+        description="marks still needed before a first model is trained (of each kind, 3)"
+    )
+    model_version: int
+    trained_at: datetime | None
+    threshold: float | None
+    precision: float | None = Field(description="cross-validated on the marks")
+    recall: float | None = Field(description="cross-validated on the marks")
+    top_for: list[WeightedPhrase]
+    top_against: list[WeightedPhrase]
+    suggested_exclusions: list[str]
+    suggested_query: str | None = Field(
+        description="the brand's query with the exclusions: PATCH it to apply them"
+    )
+    hidden_by_model: int

@@ -31,9 +31,19 @@ def _problem(request: Request, title: str, detail: str, code: int) -> HTMLRespon
 
 def mount(app: FastAPI) -> None:
     """Add the pages, their static files and /docs to the API application."""
-    from pages.routes import alerts, brands, control, docs, login, mentions, overview, sources
+    from pages.routes import (
+        alerts,
+        brands,
+        control,
+        docs,
+        login,
+        mentions,
+        overview,
+        relevance,
+        sources,
+    )
 
-    for module in (login, docs, brands, overview, mentions, control, sources, alerts):
+    for module in (login, docs, brands, overview, mentions, relevance, control, sources, alerts):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(PageGZip)

@@ -43,8 +43,11 @@ def language_of(request: Request) -> Language:
 
 
 def safe_next(target: str | None) -> str:
-    """Only a path on this site (no //host, no scheme) may be a redirect target."""
+    """Only a path on this site (no //host, no scheme) may be a redirect target, and without
+    control characters: browsers drop tabs and newlines, so "/<tab>/host" would be "//host"."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
         return "/"
     return target
 

@@ -2,9 +2,9 @@
 to stored and new mentions, the review queue and the brand's relevance report."""
 
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
 from sqlmodel import Session
 
@@ -23,6 +23,7 @@ from domain.relevance_training import MIN_PER_CLASS, Example, train
 from domain.terms import STOP_WORDS
 from domain.textnorm import words
 from models import relevance as repo
+from models.report_types import RelevancePublic, WeightedPhrase
 from models.tables import Brand, Mention, RelevanceModelRow
 from services.errors import NotFoundError
 
@@ -212,51 +213,43 @@ def review_queue(session: Session, *, brand: Brand, limit: int) -> list[int]:
     return choose_to_review(candidates, marked=marked, threshold=threshold, limit=limit)
 
 
-@dataclass(frozen=True)
-class RelevanceReport:
-    brand_id: int
-    marks: int
-    relevant_marks: int
-    irrelevant_marks: int
-    has_model: bool
-    needs: int  # marks of the scarcer kind still needed before a model is trained
-    trained_at: datetime | None
-    version: int
-    threshold: float | None
-    precision: float | None
-    recall: float | None
-    top_for: list[tuple[str, float]] = field(default_factory=list)
-    top_against: list[tuple[str, float]] = field(default_factory=list)
-    suggested_exclusions: list[str] = field(default_factory=list)
-    suggested_query: str | None = None
-    hidden_by_model: int = 0
+def review_mentions(session: Session, *, brand: Brand, limit: int) -> list[Mention]:
+    """The review queue's mentions, best first."""
+    ids = review_queue(session, brand=brand, limit=limit)
+    found = {m.id: m for m in (session.get(Mention, i) for i in ids) if m is not None}
+    return [found[i] for i in ids if i in found]
 
 
-def relevance_report(session: Session, *, brand: Brand) -> RelevanceReport:
+def relevance_report(session: Session, *, brand: Brand) -> RelevancePublic:
     assert brand.id is not None
     row = repo.model_row(session, brand.id)
     marks = repo.marked(session, brand.id)
     relevant = sum(m.relevant for m in marks)
     model = _model_of(row) if row is not None else None
     exclusions = _exclusions(brand, marks, model)
-    return RelevanceReport(
+    return RelevancePublic(
         brand_id=brand.id,
         marks=len(marks),
         relevant_marks=relevant,
         irrelevant_marks=len(marks) - relevant,
         has_model=model is not None,
-        needs=max(0, MIN_PER_CLASS - relevant) + max(0, MIN_PER_CLASS - (len(marks) - relevant)),
+        marks_needed=max(0, MIN_PER_CLASS - relevant)
+        + max(0, MIN_PER_CLASS - (len(marks) - relevant)),
+        model_version=row.version if row else 0,
         trained_at=row.trained_at if row else None,
-        version=row.version if row else 0,
         threshold=model.threshold if model else None,
         precision=row.precision if row and model else None,
         recall=row.recall if row and model else None,
-        top_for=[(str(p), float(w)) for p, w in (row.top_for if row and model else [])],
-        top_against=[(str(p), float(w)) for p, w in (row.top_against if row and model else [])],
+        top_for=_weighted(row.top_for if row and model else []),
+        top_against=_weighted(row.top_against if row and model else []),
         suggested_exclusions=exclusions,
         suggested_query=with_exclusions(brand.query, exclusions) if exclusions else None,
         hidden_by_model=repo.hidden_by_model(session, brand.id),
     )
+
+
+def _weighted(pairs: list[list[Any]]) -> list[WeightedPhrase]:
+    return [WeightedPhrase(phrase=str(p), weight=float(w)) for p, w in pairs]
 
 
 def _exclusions(brand: Brand, marks: list[repo.Marked], model: RelevanceModel | None) -> list[str]:

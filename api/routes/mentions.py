@@ -48,7 +48,7 @@ def _filter(params: MentionFilterQuery, session: Session, workspace_id: int) -> 
         until=until,
         source_kind=params.source_kind,
         label=params.label,
-        hidden={"true": True, "false": False, "any": None}[params.hidden],
+        hidden=params.hidden_flag(),
     )
 
 

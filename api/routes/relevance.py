@@ -5,17 +5,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.deps import SessionDep, WorkspaceIdDep
-from api.relevance_schemas import (
-    FeedbackCreate,
-    RelevancePublic,
-    ReviewPage,
-    ReviewQuery,
-    WeightedPhrase,
-)
+from api.relevance_schemas import FeedbackCreate, ReviewPage, ReviewQuery
 from api.schemas import MentionPublic
 from core.logging import get_logger
 from models.mention_public import to_public
-from models.tables import Mention
+from models.report_types import RelevancePublic
 from models.types import utcnow
 from services import relevance as service
 from services.brands import get_brand_or_404
@@ -54,25 +48,7 @@ def get_relevance(
     irrelevant, at least twice): `suggested_query` is the query with them, to PATCH onto
     the brand."""
     brand = get_brand_or_404(session, workspace_id=workspace_id, brand_id=brand_id)
-    report = service.relevance_report(session, brand=brand)
-    return RelevancePublic(
-        brand_id=report.brand_id,
-        marks=report.marks,
-        relevant_marks=report.relevant_marks,
-        irrelevant_marks=report.irrelevant_marks,
-        has_model=report.has_model,
-        marks_needed=report.needs,
-        model_version=report.version,
-        trained_at=report.trained_at,
-        threshold=report.threshold,
-        precision=report.precision,
-        recall=report.recall,
-        top_for=[WeightedPhrase(phrase=p, weight=w) for p, w in report.top_for],
-        top_against=[WeightedPhrase(phrase=p, weight=w) for p, w in report.top_against],
-        suggested_exclusions=report.suggested_exclusions,
-        suggested_query=report.suggested_query,
-        hidden_by_model=report.hidden_by_model,
-    )
+    return service.relevance_report(session, brand=brand)
 
 
 @router.get("/v1/brands/{brand_id}/relevance/to-review", response_model=ReviewPage)
@@ -87,6 +63,5 @@ def get_to_review(
     senses of the brand's name). Hidden-by-model mentions are included (a mark brings one
     back); an empty list when there is nothing to ask."""
     brand = get_brand_or_404(session, workspace_id=workspace_id, brand_id=brand_id)
-    ids = service.review_queue(session, brand=brand, limit=params.limit)
-    found = {m.id: m for m in (session.get(Mention, i) for i in ids) if m is not None}
-    return ReviewPage(items=[to_public(found[i]) for i in ids if i in found])
+    queue = service.review_mentions(session, brand=brand, limit=params.limit)
+    return ReviewPage(items=[to_public(m) for m in queue])

@@ -23,7 +23,7 @@ from services.mentions import list_mentions
 
 router = APIRouter(include_in_schema=False)
 
-FILTERS = ("since", "until", "from", "to", "source_kind", "label", "q", "limit")
+FILTERS = ("since", "until", "from", "to", "source_kind", "label", "q", "limit", "hidden")
 PAGE_SIZE = 50
 
 
@@ -44,6 +44,7 @@ def _query(request: Request, brand_id: int, timezone: str) -> tuple[dict[str, An
             "source_kind": given["source_kind"],
             "label": given["label"],
             "q": given["q"],
+            "hidden": given["hidden"] or "false",
             "limit": given["limit"] or PAGE_SIZE,
             "cursor": request.query_params.get("cursor") or None,
         }
@@ -85,6 +86,7 @@ def mentions_page(
         until=query.until,
         source_kind=query.source_kind,
         label=query.label,
+        hidden=query.hidden_flag(),
     )
     rows, cursor = list_mentions(session, f, q=query.q, limit=query.limit, cursor=query.cursor)
     kept = {k: v for k, v in given.items() if v}
@@ -93,6 +95,12 @@ def mentions_page(
         "next_href": f"?{urlencode({**kept, 'cursor': cursor})}" if cursor else None,
         "export_href": f"/brands/{brand_id}/mentions/export?{urlencode(kept)}",
         "window": (query.since, query.until),
+        "notice": _(
+            "Hidden mentions: marked “not about this brand”, or judged off-topic by the brand's "
+            "model. “About this brand” brings one back."
+        )
+        if query.hidden == "true"
+        else None,
     }
     return render(request, "mentions.html", context)
 

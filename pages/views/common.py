@@ -55,6 +55,8 @@ class MentionRow:
     language: str | None
     also_seen_in: list[str]
     snippet: str
+    hidden: bool = False
+    verdict: str | None = None  # the user's mark: relevant, irrelevant or None
 
 
 def mention_row(
@@ -88,6 +90,8 @@ def mention_row(
         language=m.language,
         also_seen_in=[kinds.get(s, s) for s in seen if s],
         snippet=(m.text or "")[:280],
+        hidden=m.relevance.hidden,
+        verdict=m.relevance.verdict,
     )
 
 
