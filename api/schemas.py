@@ -14,6 +14,7 @@ from models.mention_public import EngagementPublic, MentionPublic, SentimentPubl
 from sources.registry import kind_literal, source_create_schema, source_update_schema
 
 Label = Literal["positive", "neutral", "negative"]
+MediaType = Literal["owned", "earned", "paid"]
 MAX_TEXT_LENGTH = 10_000  # characters of one sample text (sentiment scoring, query checks)
 
 
@@ -175,10 +176,27 @@ class MentionFilterQuery(StrictModel):
     until: Moment | None = None
     source_kind: SourceKind | None = None
     label: Label | None = None
+    language: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z]{2}$",
+        description="The mention's detected language, an ISO 639-1 code such as es or en",
+    )
+    media_type: MediaType | None = None
+    domain: str | None = Field(
+        default=None, max_length=255, description="Exactly this domain (as `top_domains` names it)"
+    )
+    author: str | None = Field(
+        default=None, max_length=300, description="Exactly this author (as `top_authors` names it)"
+    )
     q: str | None = Field(default=None, max_length=1000)
     hidden: Literal["true", "false", "any"] = Field(
         default="false", description="hidden mentions (relevance): only them, none, or both"
     )
+
+    @field_validator("language")
+    @classmethod
+    def language_is_lower_case(cls, value: str | None) -> str | None:
+        return None if value is None else value.lower()
 
     @field_validator("q")
     @classmethod

@@ -25,7 +25,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_skeleton, format_time
+from babel.dates import format_interval, format_skeleton, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent, format_scientific
@@ -210,6 +210,11 @@ class Formats:
         """1 dic, Dec 1: a chart's axis."""
         day = self.local(moment).date() if isinstance(moment, dt.datetime) else moment
         return format_skeleton("MMMd", day, locale=self._babel)
+
+    def date_range(self, first: dt.date, last: dt.date) -> str:
+        """Two days, both included, as the locale writes a range: 1–30 dic 2026 (es-ES),
+        Nov 20 – Dec 30, 2026 (en-US); one day alone when they are the same."""
+        return format_interval(first, last, "yMMMd", locale=self._babel)
 
     def time(self, moment: dt.datetime) -> str:
         return format_time(self.local(moment), "short", locale=self._babel)

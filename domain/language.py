@@ -40,6 +40,8 @@ LANGUAGES: tuple[Language, ...] = (
     Language.CATALAN,
     Language.DUTCH,
 )
+# The codes a mention's `language` can hold, Spanish and English first.
+LANGUAGE_CODES: tuple[str, ...] = tuple(lang.iso_code_639_1.name.lower() for lang in LANGUAGES)
 QUICK_LANGUAGES = frozenset({"en", "es"})
 MIN_LETTERS = 3
 MIN_CONFIDENCE = 0.3

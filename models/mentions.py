@@ -280,6 +280,10 @@ class MentionFilter:
     until: datetime | None = None
     source_kind: str | None = None
     label: str | None = None
+    language: str | None = None
+    media_type: str | None = None
+    domain: str | None = None
+    author: str | None = None
     hidden: bool | None = False  # hidden mentions (relevance) only when asked; None: both
 
 
@@ -297,6 +301,14 @@ def filtered(statement: Select[Any], f: MentionFilter) -> Select[Any]:
         statement = statement.where(col(Mention.source_kind) == f.source_kind)
     if f.label is not None:
         statement = statement.where(col(Mention.sentiment_label) == f.label)
+    if f.language is not None:
+        statement = statement.where(col(Mention.language) == f.language)
+    if f.media_type is not None:
+        statement = statement.where(col(Mention.media_type) == f.media_type)
+    if f.domain is not None:
+        statement = statement.where(col(Mention.domain) == f.domain)
+    if f.author is not None:
+        statement = statement.where(col(Mention.author) == f.author)
     return statement
 
 

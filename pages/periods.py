@@ -77,11 +77,17 @@ def read_period(
     )
 
 
+def local_days(since: datetime, until: datetime, timezone: str) -> tuple[date, date]:
+    """The first and last local days of [since, until) (both included)."""
+    zone = ZoneInfo(timezone)
+    last = until.astimezone(zone) - timedelta(microseconds=1)
+    return since.astimezone(zone).date(), max(last.date(), since.astimezone(zone).date())
+
+
 def form_days(period: Period, timezone: str) -> tuple[str, str]:
     """The custom-range form's first and last local days of the period (both included)."""
-    zone = ZoneInfo(timezone)
-    last = period.until.astimezone(zone) - timedelta(microseconds=1)
-    return period.since.astimezone(zone).date().isoformat(), last.date().isoformat()
+    first, last = local_days(period.since, period.until, timezone)
+    return first.isoformat(), last.isoformat()
 
 
 def read_range(

@@ -40,6 +40,13 @@ def _filter(params: MentionFilterQuery, session: Session, workspace_id: int) -> 
     if params.brand_id is not None:
         brand = get_brand_or_404(session, workspace_id=workspace_id, brand_id=params.brand_id)
         timezone = brand.timezone
+    return mention_filter(params, workspace_id=workspace_id, timezone=timezone)
+
+
+def mention_filter(
+    params: MentionFilterQuery, *, workspace_id: int, timezone: str
+) -> MentionFilter:
+    """The filter the list, the export and the dashboard's mention page all run."""
     since, until = window_in(params.since, params.until, timezone)
     return MentionFilter(
         workspace_id=workspace_id,
@@ -48,6 +55,10 @@ def _filter(params: MentionFilterQuery, session: Session, workspace_id: int) -> 
         until=until,
         source_kind=params.source_kind,
         label=params.label,
+        language=params.language,
+        media_type=params.media_type,
+        domain=params.domain,
+        author=params.author,
         hidden=params.hidden_flag(),
     )
 

@@ -9,21 +9,26 @@ from fastapi.responses import HTMLResponse, StreamingResponse
 from pydantic import ValidationError
 
 from api.deps import SessionDep
-from api.routes.mentions import ExportQuery, export_mentions
+from api.routes.mentions import ExportQuery, export_mentions, mention_filter
 from api.schemas import MentionQuery
 from models.mention_public import to_public
-from models.mentions import MentionFilter
 from pages.context import formats_for, gettext_for
 from pages.deps import ViewerDep
-from pages.periods import read_range
+from pages.periods import local_days, read_range
 from pages.render import language_of, render
-from pages.views.common import kind_labels, mention_row, sentiment_labels
+from pages.views.common import kind_labels, media_labels, mention_row, sentiment_labels
+from pages.views.mentions import active_filters, language_choices
 from services.brands import get_brand_or_404
 from services.mentions import list_mentions
 
 router = APIRouter(include_in_schema=False)
 
-FILTERS = ("since", "until", "from", "to", "source_kind", "label", "q", "limit", "hidden")
+FILTERS = (
+    "since", "until", "from", "to", "source_kind", "label", "language", "media_type", "domain",
+    "author", "q", "limit", "hidden",
+)  # fmt: skip
+# Passed on to MentionQuery as given (the dates are read by read_range first).
+PASSED = ("source_kind", "label", "language", "media_type", "domain", "author", "q")
 PAGE_SIZE = 50
 
 
@@ -41,9 +46,7 @@ def _query(request: Request, brand_id: int, timezone: str) -> tuple[dict[str, An
             "brand_id": brand_id,
             "since": since,
             "until": until,
-            "source_kind": given["source_kind"],
-            "label": given["label"],
-            "q": given["q"],
+            **{name: given[name] for name in PASSED},
             "hidden": given["hidden"] or "false",
             "limit": given["limit"] or PAGE_SIZE,
             "cursor": request.query_params.get("cursor") or None,
@@ -67,6 +70,10 @@ def mentions_page(
         "given": given,
         "kinds": kinds,
         "labels": labels,
+        "media_types": media_labels(language),
+        "languages": language_choices(language, brand.languages, given["language"]),
+        "active": [],
+        "range_shown": None,
         "rows": [],
         "error": None,
         "next_href": None,
@@ -79,22 +86,17 @@ def mentions_page(
     except ValidationError as exc:
         context["error"] = "; ".join(str(e["msg"]) for e in exc.errors())
         return render(request, "mentions.html", context, status_code=422)
-    f = MentionFilter(
-        workspace_id=viewer.workspace_id,
-        brand_id=brand_id,
-        since=query.since,
-        until=query.until,
-        source_kind=query.source_kind,
-        label=query.label,
-        hidden=query.hidden_flag(),
-    )
+    f = mention_filter(query, workspace_id=viewer.workspace_id, timezone=brand.timezone)
     rows, cursor = list_mentions(session, f, q=query.q, limit=query.limit, cursor=query.cursor)
     kept = {k: v for k, v in given.items() if v}
+    if f.since is not None and f.until is not None:
+        context["range_shown"] = fmt.date_range(*local_days(f.since, f.until, brand.timezone))
     context |= {
+        "active": active_filters(brand_id, kept, _),
         "rows": [mention_row(to_public(m), fmt, _, labels, kinds) for m in rows],
         "next_href": f"?{urlencode({**kept, 'cursor': cursor})}" if cursor else None,
         "export_href": f"/brands/{brand_id}/mentions/export?{urlencode(kept)}",
-        "window": (query.since, query.until),
+        "window": (f.since, f.until),
         "notice": _(
             "Hidden mentions: marked “not about this brand”, or judged off-topic by the brand's "
             "model. “About this brand” brings one back."

@@ -8,7 +8,7 @@ from models.brands import list_brands
 from models.types import utcnow
 from pages.context import formats_for
 from pages.deps import ViewerDep
-from pages.periods import PRESETS, form_days, read_period
+from pages.periods import PRESETS, form_days, local_days, read_period
 from pages.render import language_of, render
 from pages.views.home import build_home
 from pages.views.overview import build_overview
@@ -62,6 +62,7 @@ def brand_overview(
         "overview": overview,
         "fmt": fmt,
         "days": form_days(period, brand.timezone),
+        "range_shown": fmt.date_range(*local_days(period.since, period.until, brand.timezone)),
         "section": "overview",
     }
     return render(request, "overview.html", context)

@@ -1,10 +1,12 @@
 """Pieces several pages show: mentions as rows, the health banner, links to mentions."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode, urlsplit
+
+from babel import Locale
 
 from core.i18n import Formats, Language
 from core.terms import name
@@ -14,6 +16,7 @@ from pages.i18n import Gettext
 
 KINDS = ("google_alerts", "rss", "google_news", "reddit", "hackernews", "mastodon", "bluesky")
 SENTIMENTS = ("positive", "neutral", "negative")
+MEDIA_TYPES = ("owned", "earned", "paid")
 
 
 def safe_href(url: str | None) -> str | None:
@@ -132,3 +135,13 @@ def sentiment_labels(language: Language) -> dict[str, str]:
 
 def kind_labels(language: Language) -> dict[str, str]:
     return {kind: name(kind, language) for kind in KINDS}
+
+
+def media_labels(language: Language) -> dict[str, str]:
+    return {media: name(media, language) for media in MEDIA_TYPES}
+
+
+def language_labels(language: Language, codes: Iterable[str]) -> dict[str, str]:
+    """ISO 639-1 codes named in the reader's language by CLDR (es: inglés; en: Spanish)."""
+    names = Locale.parse(language).languages
+    return {code: names.get(code, code) for code in codes}

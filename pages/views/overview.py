@@ -12,8 +12,7 @@ from sqlmodel import Session
 
 from core.i18n import Formats, Language
 from core.terms import name
-from models.mention_public import MentionPublic
-from models.report_types import SituationPublic
+from models.report_types import ExplanationPublic, SituationPublic
 from models.tables import Brand
 from pages import charts
 from pages.i18n import Gettext, gettext_of
@@ -58,6 +57,7 @@ class Author:
     name: str
     mentions: str
     engagement: str
+    href: str
 
 
 @dataclass(frozen=True)
@@ -187,7 +187,7 @@ def build_overview(
                     name(m.media_type, language),
                     m.mentions,
                     fmt.percent(m.share, 1),
-                    None,
+                    mentions_href(brand.id, media_type=m.media_type, **window),
                     f"m-{m.media_type}",
                 )
                 for m in report.by_media_type
@@ -196,13 +196,23 @@ def build_overview(
         ),
         domains_chart=charts.hbars(
             [
-                charts.HBar(d.domain, d.mentions, fmt.integer(d.mentions))
+                charts.HBar(
+                    d.domain,
+                    d.mentions,
+                    fmt.integer(d.mentions),
+                    mentions_href(brand.id, domain=d.domain, **window),
+                )
                 for d in report.top_domains
             ],
             label=name("top_domains", language),
         ),
         authors=[
-            Author(a.author, fmt.integer(a.mentions), fmt.integer(a.engagement))
+            Author(
+                a.author,
+                fmt.integer(a.mentions),
+                fmt.integer(a.engagement),
+                mentions_href(brand.id, author=a.author, **window),
+            )
             for a in report.top_authors
         ],
         terms=[
@@ -216,7 +226,7 @@ def build_overview(
                 href=mentions_href(
                     brand.id, since=max(p.start, period.since), until=min(p.end, period.until)
                 ),
-                explanation=_peak_text(p.top_mentions, _),
+                explanation=_peak_text(p.explanation, fmt, _),
                 top=[mention_row(m, fmt, _, labels, kinds) for m in p.top_mentions],
             )
             for p in report.peaks
@@ -226,10 +236,11 @@ def build_overview(
     )
 
 
-def _peak_text(top: list[MentionPublic], _: Gettext) -> str:
-    if not top:
-        return _("No single mention stands out.")
-    lead = top[0]
-    return _("Led by “{title}” on {domain}, the most engaging mention that day.").format(
-        title=lead.title or lead.url, domain=lead.domain
-    )
+def _peak_text(explained: ExplanationPublic, fmt: Formats, _: Gettext) -> str:
+    """The report's own explanation of a peak (services.stories), in words."""
+    if explained.kind == "story" and explained.story is not None:
+        return _("One story carries {share} of this peak: “{title}”").format(
+            share=fmt.percent(explained.share),
+            title=explained.story.title or explained.story.first_url,
+        )
+    return _("Broad conversation: no single story carries this peak.")

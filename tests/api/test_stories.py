@@ -39,8 +39,9 @@ def add_source(client: TestClient, tenant: Tenant, brand_id: int, url: str) -> i
 def test_syndicated_copies_from_two_sources_are_one_story(
     client: TestClient, tenant: Tenant, server: FeedServer
 ) -> None:
-    now = utcnow()
-    an_hour_ago, two_hours_ago = now - timedelta(hours=1), now - timedelta(hours=2)
+    # One hour apart on one UTC day (peaks are days), however late in the day this runs.
+    noon = (utcnow() - timedelta(hours=13)).replace(hour=12, minute=0, second=0, microsecond=0)
+    an_hour_ago, two_hours_ago = noon, noon - timedelta(hours=1)
     server.serve("/economia.xml", rss2([
         Entry("Pagos con tarjeta en Oxxo crecen 28% en el tercer trimestre",
               "https://eleconomista.example/oxxo-pagos", WIRE, two_hours_ago),

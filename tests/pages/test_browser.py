@@ -189,6 +189,63 @@ def test_export_these_downloads_the_same_filter_as_csv(
     assert body.count(b"\n") > 1
 
 
+def test_a_click_on_a_top_domain_opens_only_that_domains_mentions(
+    page: Page, base_url: str, account: Account, world: scenario.Scenario
+) -> None:
+    watch = Watch()
+    watch.attach(page)
+    sign_in(page, account)
+    page.goto(f"/brands/{world.brand_id}")
+    period = page.locator("#period")
+    since, until = period.get_attribute("data-since"), period.get_attribute("data-until")
+    report = api_get(
+        base_url, account, f"/v1/brands/{world.brand_id}/situation", since=since, until=until
+    )
+    # Not the first bar, and not the brand's own site (news0): earned mentions to narrow to.
+    [second] = [d for d in report["top_domains"] if d["domain"] == "news1.example.com"]
+    bar = page.locator("#top-domains li", has_text=second["domain"])
+    assert bar.locator(".hb-fig").inner_text() == str(second["mentions"])
+    bar.locator("a").click()
+    page.wait_for_url(lambda url: "domain=" in url)
+    rows = page.locator("[data-mention]")
+    assert rows.count() == second["mentions"] > 0
+    assert all(second["domain"] in meta for meta in page.locator(".m-meta").all_inner_texts())
+    expected = api_get(
+        base_url, account, "/v1/mentions",
+        brand_id=world.brand_id, domain=second["domain"], since=since, until=until,
+    )["items"]  # fmt: skip
+    shown = rows.evaluate_all("items => items.map(i => Number(i.dataset.mention))")
+    assert shown == [m["id"] for m in expected]
+    chip = page.locator('#active-filters [data-filter="domain"]')
+    assert second["domain"] in chip.inner_text()
+
+    # Language and media type through the form: the domain and the period stay.
+    page.select_option("select[name=language]", "en")
+    page.select_option("select[name=media_type]", "earned")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_url(lambda url: "media_type=earned" in url)
+    query = {k: v[0] for k, v in parse_qs(urlsplit(page.url).query).items()}
+    assert query["domain"] == second["domain"] and query["language"] == "en"
+    assert query["since"] == since and query["until"] == until
+    narrowed = api_get(
+        base_url, account, "/v1/mentions", brand_id=world.brand_id, domain=second["domain"],
+        language="en", media_type="earned", since=since, until=until,
+    )["items"]  # fmt: skip
+    assert page.locator("[data-mention]").count() == len(narrowed)
+    for shot in screenshots(page, "mentions_filtered"):
+        assert shot.stat().st_size > 5000
+
+    chip.locator("a.chip-remove").click()
+    page.wait_for_url(lambda url: "domain=" not in url)
+    assert page.locator("#active-filters").count() == 0
+    every_domain = api_get(
+        base_url, account, "/v1/mentions", brand_id=world.brand_id,
+        language="en", media_type="earned", since=since, until=until,
+    )["items"]  # fmt: skip
+    assert page.locator("[data-mention]").count() == len(every_domain) > len(narrowed)
+    watch.assert_clean()
+
+
 def test_an_objective_created_through_its_form_appears_in_the_control_report(
     page: Page, base_url: str, account: Account, world: scenario.Scenario
 ) -> None:
