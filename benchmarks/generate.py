@@ -8,7 +8,8 @@ M brands whose volumes follow Zipf's law (a few loud brands, a long tail), each 
 competitors, 3 to 7 sources with a poll history (some failing, some with gaps) and a year of
 mentions ending now: a weekly rhythm, a handful of bursts per brand (10 to 30 times the
 usual daily volume for a day or two), skewed authors and domains, engagement on about half,
-sentiment drawn per label, 3% paid and 5% owned, and 2% of mentions fetched days late.
+sentiment drawn per label, 3% paid and 5% owned, and 2% of mentions fetched days late; one
+mention in 25 is a copy of a story (``story_id``: the brand's third mention before it).
 PostgreSQL is loaded with COPY, SQLite with executemany, in batches of 50,000 rows.
 """
 
@@ -361,7 +362,19 @@ def _row(
         "relevance_verdict": None,
         "relevance_marked_at": None,
         "hidden": False,
+        "story_id": None,
+        "story_word": None,
     }
+
+
+COPY_EVERY = 25
+# Copies point at a first mention that is no copy itself, as ingest makes them; in SQL after
+# the load, since ids are the database's. The brand's index on published_at finds them.
+_MAKE_COPIES = text(
+    f"UPDATE mention SET story_id = (SELECT f.id FROM mention f WHERE f.brand_id = mention.brand_id"
+    f" AND f.published_at < mention.published_at AND f.id % {COPY_EVERY} <> 0"
+    f" ORDER BY f.published_at DESC LIMIT 1 OFFSET 2) WHERE id % {COPY_EVERY} = 0"
+)
 
 
 def _load_postgres(engine: Engine, rows: Iterator[dict[str, Any]]) -> None:
@@ -402,6 +415,7 @@ def main() -> None:
     rows = _rows(plans, workspace_id, args.mentions, rng, end)
     (_load_postgres if engine.dialect.name == "postgresql" else _load_sqlite)(engine, rows)
     with engine.begin() as connection:
+        connection.execute(_MAKE_COPIES)
         connection.execute(text("ANALYZE"))
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:

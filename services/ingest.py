@@ -21,7 +21,7 @@ from domain.query import BrandQuery, parse_query, prepare_text
 from domain.relevance import RelevanceModel
 from domain.sentiment import score_text
 from domain.stories import Assignment, StoryTerms
-from domain.text import drop_controls, has_controls
+from domain.text import drop_controls
 from models.mentions import (
     MentionInserts,
     StoredKeys,
@@ -33,7 +33,7 @@ from models.tables import Brand
 from services.relevance import models_for, prior_of
 from services.stories import plan_stories
 from sources.base import SourceItem
-from sources.items import clamp_count, safe_url, valid_text
+from sources.items import clamp_count, safe_url, storable_text, valid_text
 
 
 def load_models() -> None:
@@ -408,7 +408,7 @@ def _storable(item: SourceItem) -> SourceItem:
     values = _TEXT_VALUES(item)
     joined = "".join(filter(None, values))
     changes: dict[str, Any] = {}
-    if has_controls(joined) or valid_text(joined) is not joined:
+    if not storable_text(joined):
         changes = {
             name: valid_text(drop_controls(value))
             for name, value in zip(_TEXT_FIELDS, values, strict=True)

@@ -24,6 +24,12 @@ COUNT_MAX = 2**31 - 1
 MAX_URL_LENGTH = 2048
 _ERROR_SNIPPET = 200
 _CONTROLS = re.compile("[\x00-\x1f\x7f]")
+# Nearly every URL: http(s), a plain ASCII host (an optional port), no control character.
+# Such a URL needs no urlsplit to be known safe; anything else takes the full check.
+_PLAIN_HTTP_URL = re.compile(
+    r"https?://[A-Za-z0-9._~-]+(?::[0-9]{0,5})?(?:[/?#][\x20-\x7e\x80-\U0010ffff]*)?",
+    re.IGNORECASE,
+)
 
 
 def read_each(
@@ -55,6 +61,8 @@ def safe_url(url: str | None) -> str | None:
     None for anything else (`javascript:`, a relative path, an over-long or broken URL)."""
     if not url or len(url) > MAX_URL_LENGTH:
         return None
+    if _PLAIN_HTTP_URL.fullmatch(url):
+        return url
     if not url[:8].lower().startswith(("https://", "http://")) or _CONTROLS.search(url):
         return None
     try:
@@ -69,6 +77,16 @@ def clamp_count(value: int | None) -> int | None:
     if value is None or COUNT_MIN <= value <= COUNT_MAX:
         return value
     return COUNT_MAX if value > 0 else COUNT_MIN
+
+
+# What ``domain.text.drop_controls`` drops, and lone surrogates (``valid_text``).
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def storable_text(text: str) -> bool:
+    """Whether ``text`` holds neither a control character nor a lone surrogate: what nearly
+    every text is, found in one pass."""
+    return _UNSTORABLE.search(text) is None
 
 
 def valid_text(text: str) -> str:
