@@ -163,10 +163,10 @@ class Formats:
 
     def integer(self, value: float) -> str:
         """A count, as a whole number (a projection of 1234.6 mentions is 1,235)."""
-        return format_decimal(round(value), locale=self._babel)
+        return _decimal(round(value), None, self.locale)
 
     def decimal(self, value: float, digits: int = 1) -> str:
-        return format_decimal(round(value, digits), format=_fixed(digits), locale=self._babel)
+        return _decimal(round(value, digits), _fixed(digits), self.locale)
 
     def signed(self, value: float, digits: int = 1) -> str:
         """With its sign: +12.5, -3.0 (0 without one)."""
@@ -183,20 +183,14 @@ class Formats:
 
     def percent(self, fraction: float, digits: int = 0) -> str:
         """A share: 0.123 -> 12% (es-ES 12 %)."""
-        return format_percent(fraction, format=self._percent(digits), locale=self._babel)
+        return _percent(fraction, _percent_pattern(self.locale, digits), self.locale)
 
     def change(self, pct: float | None, digits: int = 0) -> str | None:
         """A change in percent (12.5 -> +13%); None when there is nothing to compare with."""
         if pct is None:
             return None
-        pattern = self._percent(digits)
-        return format_percent(pct / 100, format=f"+{pattern};-{pattern}", locale=self._babel)
-
-    def _percent(self, digits: int) -> str:
-        """The locale's own percent pattern (12 % in es-ES) with `digits` decimals."""
-        pattern = str(self._babel.percent_formats[None].pattern).split(";")[0]
-        decimals = "." + "0" * digits if digits > 0 else ""
-        return re.sub(r"0(?:\.[0#]*)?", "0" + decimals, pattern, count=1)
+        pattern = _percent_pattern(self.locale, digits)
+        return _percent(pct / 100, f"+{pattern};-{pattern}", self.locale)
 
     def local(self, moment: dt.datetime) -> dt.datetime:
         return moment.astimezone(ZoneInfo(self.timezone))
@@ -204,12 +198,12 @@ class Formats:
     def date(self, moment: dt.datetime | dt.date) -> str:
         """1 dic 2026 (es-MX), Dec 1, 2026 (en-US); a datetime is taken in `timezone`."""
         day = self.local(moment).date() if isinstance(moment, dt.datetime) else moment
-        return format_skeleton("yMMMd", day, locale=self._babel)
+        return _skeleton("yMMMd", day, self.locale)
 
     def day(self, moment: dt.datetime | dt.date) -> str:
         """1 dic, Dec 1: a chart's axis."""
         day = self.local(moment).date() if isinstance(moment, dt.datetime) else moment
-        return format_skeleton("MMMd", day, locale=self._babel)
+        return _skeleton("MMMd", day, self.locale)
 
     def date_range(self, first: dt.date, last: dt.date) -> str:
         """Two days, both included, as the locale writes a range: 1–30 dic 2026 (es-ES),
@@ -223,6 +217,31 @@ class Formats:
         """1 dic 2026, 8:05 a.m. (the locale's own way of joining a date and a time)."""
         joiner = str(self._babel.datetime_formats["medium"])
         return joiner.replace("{1}", self.date(moment)).replace("{0}", self.time(moment))
+
+
+# A page writes the same few hundred numbers and days many times over (a chart's axis, its
+# tooltips, its links), and each Babel call costs tens of microseconds: remember them.
+@lru_cache(maxsize=16_384)
+def _decimal(value: float, pattern: str | None, locale: str) -> str:
+    return format_decimal(value, format=pattern, locale=babel_locale(locale))
+
+
+@lru_cache(maxsize=16_384)
+def _percent(fraction: float, pattern: str, locale: str) -> str:
+    return format_percent(fraction, format=pattern, locale=babel_locale(locale))
+
+
+@lru_cache(maxsize=4_096)
+def _skeleton(skeleton: str, day: dt.date, locale: str) -> str:
+    return format_skeleton(skeleton, day, locale=babel_locale(locale))
+
+
+@lru_cache(maxsize=64)
+def _percent_pattern(locale: str, digits: int) -> str:
+    """The locale's own percent pattern (12 % in es-ES) with `digits` decimals."""
+    pattern = str(babel_locale(locale).percent_formats[None].pattern).split(";")[0]
+    decimals = "." + "0" * digits if digits > 0 else ""
+    return re.sub(r"0(?:\.[0#]*)?", "0" + decimals, pattern, count=1)
 
 
 def _fixed(digits: int) -> str:

@@ -41,6 +41,7 @@ from models.report_types import (
 from models.reports import Bucketing, Totals, Window, brand_totals, bucket_totals, kind_totals
 from models.tables import Brand
 from services.errors import InvalidInputError
+from services.parallel_reads import ParallelReads
 from services.source_health import HealthSummary, health_by_source, summarize
 from services.stories import count_in_period, story_explanation, top_stories
 
@@ -121,26 +122,62 @@ def build_situation(
     session: Session, brand: Brand, *, since: datetime, until: datetime, now: datetime
 ) -> SituationPublic:
     assert brand.id is not None
+    with ParallelReads(session) as reads:
+        return _build(session, reads, brand, since=since, until=until, now=now)
+
+
+def _build(
+    session: Session,
+    reads: ParallelReads,
+    brand: Brand,
+    *,
+    since: datetime,
+    until: datetime,
+    now: datetime,
+) -> SituationPublic:
+    """The reads that need no other figure start at once on their own sessions; the totals
+    are read meanwhile on the caller's, then what depends on them."""
+    brand_id = brand.id
+    assert brand_id is not None
+    authors_read = reads.read(
+        lambda s: details.author_stats(s, brand_id=brand_id, since=since, until=until, limit=TOP)
+    )
+    domains_read = reads.read(
+        lambda s: details.top_domains(s, brand_id=brand_id, since=since, until=until, limit=TOP)
+    )
+    mentions_read = reads.read(
+        lambda s: details.top_mentions(s, brand_id=brand_id, since=since, until=until, limit=TOP)
+    )
+    peaks_read = reads.read(lambda s: _peaks(s, brand, since, until))
+    stories_read = reads.read(
+        lambda s: top_stories(s, brand_id=brand_id, since=since, until=until, limit=TOP_STORIES)
+    )
+    terms_read = reads.read(lambda s: _top_terms(s, brand, since, until))
     brands = _voice_brands(session, brand)
-    ids = tuple(brand_id for brand_id, _ in brands)
+    ids = tuple(voiced for voiced, _ in brands)
     recent = max(since, until - timedelta(hours=24))
     rows = kind_totals(session, Window(ids, since, until, cuts=(recent,)), recent_since=recent)
     own = [
-        (kind, totals, last_24h)
-        for brand_id, kind, totals, last_24h in rows
-        if brand_id == brand.id
+        (kind, totals, last_24h) for voiced, kind, totals, last_24h in rows if voiced == brand_id
     ]
     total = sum((totals for _, totals, _ in own), Totals())
     previous_since = since - (until - since)
-    previous = brand_totals(session, Window((brand.id,), previous_since, since)).get(
-        brand.id, Totals()
+    previous = brand_totals(session, Window((brand_id,), previous_since, since)).get(
+        brand_id, Totals()
     )
-    health = health_by_source(session, list(ids), since=since, until=until, now=now)
-    own_health = [h for h in health if h.brand_id == brand.id]
+    health_read = reads.read(
+        lambda s: health_by_source(s, list(ids), since=since, until=until, now=now)
+    )
     previous_health = health_by_source(
-        session, [brand.id], since=previous_since, until=since, now=now
+        session, [brand_id], since=previous_since, until=since, now=now
     )
-    authors = details.author_stats(session, brand_id=brand.id, since=since, until=until, limit=TOP)
+    health = health_read.result()
+    own_health = [h for h in health if h.brand_id == brand_id]
+    terms = terms_read.result()
+    stories = count_in_period(
+        session, brand_id=brand_id, since=since, until=until, mentions=total.mentions
+    )
+    authors = authors_read.result()
     scores = social_scores(
         ScoreInputs(
             mentions=total.mentions,
@@ -153,7 +190,7 @@ def build_situation(
         )
     )
     return SituationPublic(
-        brand_id=brand.id,
+        brand_id=brand_id,
         timezone=brand.timezone,
         since=since,
         until=until,
@@ -183,33 +220,19 @@ def build_situation(
             )
             for media in MEDIA_TYPES
         ],
-        top_domains=[
-            DomainCount(domain=d, mentions=n)
-            for d, n in details.top_domains(
-                session, brand_id=brand.id, since=since, until=until, limit=TOP
-            )
-        ],
+        top_domains=[DomainCount(domain=d, mentions=n) for d, n in domains_read.result()],
         top_authors=[AuthorCount(author=a, mentions=n, engagement=e) for a, n, e in authors.top],
-        top_terms=_top_terms(session, brand, since, until, total.mentions),
-        top_mentions=[
-            to_public(m)
-            for m in details.top_mentions(
-                session, brand_id=brand.id, since=since, until=until, limit=TOP
-            )
-        ],
-        peaks=_peaks(session, brand, since, until),
+        top_terms=terms,
+        top_mentions=[to_public(m) for m in mentions_read.result()],
+        peaks=peaks_read.result(),
         scores=ScoresPublic(
             strength=scores.strength,
             sentiment_ratio=scores.sentiment_ratio,
             passion=scores.passion,
             reach=scores.reach,
         ),
-        stories=count_in_period(
-            session, brand_id=brand.id, since=since, until=until, mentions=total.mentions
-        ),
-        top_stories=top_stories(
-            session, brand_id=brand.id, since=since, until=until, limit=TOP_STORIES
-        ),
+        stories=stories,
+        top_stories=stories_read.result(),
     )
 
 
@@ -255,11 +278,12 @@ def _by_source(
 
 
 def _top_terms(
-    session: Session, brand: Brand, since: datetime, until: datetime, mentions: int
+    session: Session, brand: Brand, since: datetime, until: datetime
 ) -> list[TermCountPublic]:
     assert brand.id is not None
+    mentions = brand_totals(session, Window((brand.id,), since, until)).get(brand.id, Totals())
     texts = details.text_sample(
-        session, brand_id=brand.id, since=since, until=until, mentions=mentions,
+        session, brand_id=brand.id, since=since, until=until, mentions=mentions.mentions,
         size=TERM_SAMPLE, chars=TERM_CHARS,
     )  # fmt: skip
     terms = top_terms(texts, brand_terms=parse_query(brand.query).positive_terms(), limit=TOP_TERMS)
