@@ -3,8 +3,9 @@
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote_plus, urlsplit
 
 from babel import Locale
 
@@ -35,9 +36,19 @@ def iso(moment: datetime) -> str:
 
 
 def mentions_href(brand_id: int, **filters: Any) -> str:
-    params = {k: (iso(v) if isinstance(v, datetime) else v) for k, v in filters.items() if v}
-    query = urlencode(params)
+    """What ``urlencode`` writes for the filters given a value, each value quoted once per
+    page rather than once per link: a chart has hundreds, mostly on the same few bounds."""
+    query = "&".join(
+        f"{name}={_quoted(iso(value) if isinstance(value, datetime) else str(value))}"
+        for name, value in filters.items()
+        if value
+    )
     return f"/brands/{brand_id}/mentions" + (f"?{query}" if query else "")
+
+
+@lru_cache(maxsize=8_192)
+def _quoted(value: str) -> str:
+    return quote_plus(value)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,8 @@ def _e(text: str) -> str:
 def _safe_link(href: str | None) -> str | None:
     if not href:
         return None
+    if href[0] == "/":  # a path on this site (what nearly every chart links to): no scheme
+        return href
     scheme = urlsplit(href).scheme.lower()
     return href if scheme in ("", "http", "https") else None
 
