@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, false, func, over
+from sqlalchemy import BigInteger, false, func, over, tuple_
 from sqlalchemy import select as core_select
 from sqlmodel import Field, Session, SQLModel, col, select
 
@@ -104,6 +104,43 @@ def author_stats(
         authored=int(rows[0][4]),
         repeat_authored=int(rows[0][5] or 0),
     )
+
+
+def audience(
+    session: Session, *, brand_id: int, since: datetime, until: datetime, limit: int
+) -> tuple[list[tuple[str, int]], AuthorStats]:
+    """``top_domains`` and ``author_stats`` together. PostgreSQL groups the period's
+    mentions both ways in one scan (GROUPING SETS), and the few thousand groups are ranked
+    here as the two queries rank them; SQLite, which has no grouping sets, runs the two."""
+    if session.get_bind().dialect.name != "postgresql":
+        return (
+            top_domains(session, brand_id=brand_id, since=since, until=until, limit=limit),
+            author_stats(session, brand_id=brand_id, since=since, until=until, limit=limit),
+        )
+    domain, author = col(Mention.domain), col(Mention.author)
+    statement = _period(
+        core_select(func.grouping(domain), domain, author, func.count(), func.sum(engagement())),
+        brand_id,
+        since,
+        until,
+    ).group_by(func.grouping_sets(tuple_(domain), tuple_(author)))
+    domains: list[tuple[str, int]] = []
+    authors: list[tuple[str, int, int]] = []
+    for by_author, domain_name, author_name, mentions, engaged in session.execute(statement):
+        if not by_author:
+            if domain_name:
+                domains.append((str(domain_name), int(mentions)))
+        elif author_name is not None:
+            authors.append((str(author_name), int(mentions), int(engaged or 0)))
+    domains.sort(key=lambda d: (-d[1], d[0]))
+    ranked = sorted(authors, key=lambda a: (-a[2], -a[1], a[0]))
+    stats = AuthorStats(
+        top=ranked[:limit],
+        distinct_authors=len(authors),
+        authored=sum(n for _, n, _ in authors),
+        repeat_authored=sum(n for _, n, _ in authors if n > 1),
+    )
+    return domains[:limit], stats
 
 
 def top_mentions(

@@ -139,11 +139,8 @@ def _build(
     are read meanwhile on the caller's, then what depends on them."""
     brand_id = brand.id
     assert brand_id is not None
-    authors_read = reads.read(
-        lambda s: details.author_stats(s, brand_id=brand_id, since=since, until=until, limit=TOP)
-    )
-    domains_read = reads.read(
-        lambda s: details.top_domains(s, brand_id=brand_id, since=since, until=until, limit=TOP)
+    audience_read = reads.read(
+        lambda s: details.audience(s, brand_id=brand_id, since=since, until=until, limit=TOP)
     )
     mentions_read = reads.read(
         lambda s: details.top_mentions(s, brand_id=brand_id, since=since, until=until, limit=TOP)
@@ -177,7 +174,7 @@ def _build(
     stories = count_in_period(
         session, brand_id=brand_id, since=since, until=until, mentions=total.mentions
     )
-    authors = authors_read.result()
+    domains, authors = audience_read.result()
     scores = social_scores(
         ScoreInputs(
             mentions=total.mentions,
@@ -220,7 +217,7 @@ def _build(
             )
             for media in MEDIA_TYPES
         ],
-        top_domains=[DomainCount(domain=d, mentions=n) for d, n in domains_read.result()],
+        top_domains=[DomainCount(domain=d, mentions=n) for d, n in domains],
         top_authors=[AuthorCount(author=a, mentions=n, engagement=e) for a, n, e in authors.top],
         top_terms=terms,
         top_mentions=[to_public(m) for m in mentions_read.result()],

@@ -284,3 +284,32 @@ def test_trend_hours_across_the_dst_fall_back_and_filters(brand: tuple[int, int]
             "2026-10-19T00:00:00+02:00"  # the Monday of that week
         ]
         assert weeks[0].mentions == 2
+
+
+def test_domains_and_authors_in_one_scan_rank_as_the_two_queries(brand: tuple[int, int]) -> None:
+    from models import report_details
+
+    brand_id, source_id = brand
+    now = datetime.now(UTC).replace(microsecond=0)
+    authors = ["ana", "ana", "ana", "beto", "beto", "cruz", None, "dani", "eva", "eva"]
+    items = [
+        item(
+            f"Acme news {n}",
+            f"https://{['a.example', 'b.example', 'c.example'][n % 3]}/{n}",
+            now - timedelta(hours=n + 1),
+            author=authors[n],
+            score=[5, 0, 1, 9, 0, 3, 7, 2, 2, 0][n],
+        )
+        for n in range(10)
+    ]
+    assert ingest(brand_id, source_id, items).new == 10
+    with session_scope() as session:  # a hidden mention leaves both lists
+        session.execute(update(Mention).where(col(Mention.url).like("%/9")).values(hidden=True))
+    with session_scope() as session:
+        period = {"brand_id": brand_id, "since": now - timedelta(days=1), "until": now}
+        domains, stats = report_details.audience(session, **period, limit=3)  # type: ignore[arg-type]
+        assert domains == report_details.top_domains(session, **period, limit=3)  # type: ignore[arg-type]
+        assert stats == report_details.author_stats(session, **period, limit=3)  # type: ignore[arg-type]
+    assert domains == [("a.example", 3), ("b.example", 3), ("c.example", 3)]
+    assert stats.top == [("beto", 2, 9), ("ana", 3, 6), ("cruz", 1, 3)]
+    assert (stats.distinct_authors, stats.authored, stats.repeat_authored) == (5, 8, 5)
