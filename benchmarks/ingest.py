@@ -156,6 +156,7 @@ def paired_round(
     from domain.sentiment import vader_analyzer
     from models.types import utcnow
     from services.ingest import PolledItems, store_polls
+    from services.stories import reconcile_stories
     from sources.feeds import parse_feed
     from sources.rss import feed_items
     from tests.support.data import brand_context
@@ -184,8 +185,14 @@ def paired_round(
                 now = datetime.now(UTC)
                 found = feed_items(feed, base_url="https://news.example.org/", now=now)
                 polls.append(PolledItems(source_id, "rss", context, found))
+            stored_at = utcnow()
             with session_scope() as session:
-                store_polls(session, polls, now=utcnow())
+                results = store_polls(session, polls, now=stored_at)
+            starts = [start for result in results for start in result.story_starts]
+            if starts:  # as polling does once the unit of work is committed
+                with session_scope() as session:
+                    terms = {brand_id: context.story_terms}
+                    reconcile_stories(session, {brand_id: starts}, terms, stored_at=stored_at)
             spent[side] += time.perf_counter() - began
     spent["vader"] /= 2  # VADER ran over the items once per side
     return spent

@@ -234,3 +234,58 @@ def _period(brand_id: int, since: datetime, until: datetime) -> list[Any]:
 def count_mentions(session: Session, *, brand_id: int, since: datetime, until: datetime) -> int:
     statement = core_select(func.count()).where(*_period(brand_id, since, until))
     return int(session.execute(statement).scalar_one())
+
+
+# PostgreSQL: the candidates of ``_POSTGRES_CANDIDATES`` stored by other units of work close
+# to ours (``fetched_at`` is one moment for all the rows of a unit of work).
+_POSTGRES_CONCURRENT = text(
+    "SELECT m.* FROM json_array_elements_text(CAST(:words AS json)) AS wanted(word) "
+    "CROSS JOIN LATERAL "
+    f"(SELECT {_CANDIDATE_COLUMNS} FROM mention WHERE story_word = wanted.word "
+    "AND brand_id = :brand_id AND published_at >= :since "
+    "AND fetched_at >= :recent AND fetched_at <> :ours "
+    f"ORDER BY id DESC LIMIT {CANDIDATES_PER_WORD}) AS m"
+)
+
+
+def concurrent_candidates(
+    session: Session,
+    *,
+    brand_id: int,
+    words: Sequence[str],
+    since: datetime,
+    stored_at: datetime,
+    recent: datetime,
+) -> list[StoryCandidate]:
+    """PostgreSQL: ``story_candidates`` among the mentions other units of work stored since
+    ``recent``, leaving out those of the unit of work that stored its rows at ``stored_at``."""
+    parameters = {
+        "words": orjson.dumps(sorted(set(words))).decode(),
+        "brand_id": brand_id,
+        "since": since,
+        "recent": recent,
+        "ours": stored_at,
+    }
+    return [StoryCandidate(*row) for row in session.execute(_POSTGRES_CONCURRENT, parameters)]
+
+
+def merge_story(session: Session, *, brand_id: int, into: int, merged: int) -> None:
+    """Every mention of story ``merged`` (its first mention included) joins story ``into``."""
+    session.execute(
+        text(
+            "UPDATE mention SET story_id = :into WHERE brand_id = :brand_id "
+            "AND (id = :merged OR story_id = :merged)"
+        ),
+        {"into": into, "merged": merged, "brand_id": brand_id},
+    )
+
+
+def lock_brand_stories(session: Session, *, brand_id: int) -> None:
+    """PostgreSQL: one transaction at a time reconciles a brand's stories (a lock that ends
+    with the transaction; ingest itself never takes it)."""
+    session.execute(text("SELECT pg_advisory_xact_lock(:space, :brand_id)"), {
+        "space": _STORY_LOCKS, "brand_id": brand_id,
+    })  # fmt: skip
+
+
+_STORY_LOCKS = 0x5709  # the advisory lock space of story reconciliation

@@ -20,7 +20,7 @@ from domain.media import media_type
 from domain.query import BrandQuery, parse_query, prepare_text
 from domain.relevance import RelevanceModel
 from domain.sentiment import score_text
-from domain.stories import Assignment, StoryTerms
+from domain.stories import Assignment, StoryPrint, StoryTerms
 from domain.text import drop_controls
 from models.mentions import (
     MentionInserts,
@@ -76,6 +76,9 @@ class IngestResult:
     matched: int
     new: int
     deleted: int = 0
+    # New mentions that started a story of their own (``services.stories.reconcile_stories``
+    # looks for a twin once they are committed).
+    story_starts: tuple[tuple[int, StoryPrint], ...] = ()
 
 
 def _keys(item: SourceItem) -> tuple[str, str, str | None, str] | None:
@@ -141,6 +144,7 @@ class _New:
     language: str | None  # the source's, or detected: up front if the brand filters by it
     also_seen_in: list[dict[str, Any]]
     story_word: str | None = None
+    story_print: StoryPrint | None = None  # what ``_plan_stories`` told its story by
     story_id: int | None = None  # the story it joins; None: its own, or ``copy_of``'s
     copy_of: "_New | None" = None  # an earlier new item of the batch whose story it joins
 
@@ -285,7 +289,17 @@ def store_polls(
     for poll, (candidates, gone), news in zip(polls, wanted, new_of, strict=True):
         deleted = delete_by_keys(session, brand_id=poll.brand.brand_id, url_keys=gone)
         stored_new = sum(new.key in inserted for new in news)
-        results.append(IngestResult(matched=len(candidates), new=stored_new, deleted=deleted))
+        starts = tuple(
+            (inserted[new.key], new.story_print)
+            for new in news
+            if new.key in inserted and new.story_print is not None
+            and new.story_print.key is not None and new.story_id is None
+            and new.copy_of is None
+        )  # fmt: skip
+        results.append(
+            IngestResult(matched=len(candidates), new=stored_new, deleted=deleted,
+                         story_starts=starts)
+        )  # fmt: skip
     return results
 
 
@@ -318,11 +332,12 @@ def _plan_stories(session: Session, news: list[_New], *, now: datetime) -> None:
         now=now,
     )
     for new, found, assignment in zip(news, prints, assignments, strict=True):
-        _apply(new, found.key, assignment, news)
+        _apply(new, found, assignment, news)
 
 
-def _apply(new: _New, key: str | None, assignment: Assignment, news: list[_New]) -> None:
-    new.story_word = key[:64] if key else None
+def _apply(new: _New, found: StoryPrint, assignment: Assignment, news: list[_New]) -> None:
+    new.story_word = found.key[:64] if found.key else None
+    new.story_print = found
     new.story_id = assignment.story_id
     new.copy_of = None if assignment.copy_of is None else news[assignment.copy_of]
 

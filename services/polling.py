@@ -31,6 +31,7 @@ from domain.poll_state import (
     SourceStatus,
     transition,
 )
+from domain.stories import StoryPrint, StoryTerms
 from models.sources import (
     LeasedSource,
     PollRecord,
@@ -41,7 +42,8 @@ from models.sources import (
 )
 from models.tables import Brand
 from models.types import utcnow
-from services.ingest import BrandContext, PolledItems, store_polls
+from services.ingest import BrandContext, IngestResult, PolledItems, store_polls
+from services.stories import reconcile_stories
 from sources.base import PollOutcome, SourceError
 from sources.ratelimit import HostRateLimited
 from sources.registry import FIELD_KINDS, adapter_for, source_config
@@ -276,6 +278,7 @@ def _record_successes(successes: list[_Fetched], settings: Settings) -> dict[int
             ],
             locked=locked,
         )
+    _reconcile_stories(stored, results, stored_at=finished)
     for one in successes:
         if one.claim.source_id not in recorded:  # deleted while we polled it
             reports[one.claim.source_id] = PollReport(one.claim.source_id, "missing")
@@ -291,6 +294,28 @@ def _record_successes(successes: list[_Fetched], settings: Settings) -> dict[int
                 skipped=outcome.skipped,
             )
     return reports
+
+
+def _reconcile_stories(
+    stored: list[_Fetched], results: list[IngestResult], *, stored_at: datetime
+) -> None:
+    """Once committed, the stories this unit of work started are merged with twins other
+    workers started at the same moment (``services.stories``). A failure here loses
+    nothing: the mentions are stored, the stories merely stay split."""
+    starts: dict[int, list[tuple[int, StoryPrint]]] = {}
+    terms: dict[int, StoryTerms] = {}
+    for one, result in zip(stored, results, strict=True):
+        if result.story_starts:
+            brand = one.claim.brand
+            starts.setdefault(brand.brand_id, []).extend(result.story_starts)
+            terms[brand.brand_id] = brand.story_terms
+    if not starts:
+        return
+    try:
+        with session_scope() as session:
+            reconcile_stories(session, starts, terms, stored_at=stored_at)
+    except OperationalError as exc:
+        log.warning("stories.reconcile_failed", error=f"{type(exc.orig).__name__}: {exc.orig}")
 
 
 def _outcome(one: _Fetched) -> PollOutcome:

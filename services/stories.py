@@ -2,8 +2,13 @@
 
 The decision is ``domain.stories``'; this module brings it the stored mentions that new ones
 may copy (``models.stories``). Two workers storing two copies of one new story at the same
-moment each start a story (neither sees the other's uncommitted row); the next copy joins
-the first of them by key order, so the split is rare and stays small.
+moment each start a story: neither sees the other's uncommitted row. So on PostgreSQL, once
+a unit of work that started stories has committed, ``reconcile_stories`` looks again, in a
+transaction of its own that sees everything committed, and merges each such story with a
+twin started elsewhere into the one with the lower id. These transactions take a lock per
+brand, so of two workers the second to reconcile sees both stories, whichever committed
+first; ingest itself takes no such lock and never waits for it. (SQLite: one writer at a
+time, so a unit of work always sees the stories the previous one started.)
 """
 
 from collections.abc import Mapping, Sequence
@@ -19,12 +24,23 @@ from domain.stories import (
     StoryTerms,
     assign,
     explain_spike,
+    same_story,
 )
 from models.report_types import ExplanationPublic, StoryPublic
-from models.stories import count_mentions, story_candidates, top_stories
+from models.stories import (
+    concurrent_candidates,
+    count_mentions,
+    lock_brand_stories,
+    merge_story,
+    story_candidates,
+    top_stories,
+)
 from models.stories import stories_count as count_in_period
 
 STORY_WINDOW = timedelta(days=14)  # a copy published later than this starts a new story
+# How far apart two units of work storing at the same moment may have stored their rows:
+# a unit of work takes seconds; one of over ten minutes has other problems.
+CONCURRENT_WITHIN = timedelta(minutes=10)
 
 __all__ = [
     "STORY_WINDOW",
@@ -32,6 +48,7 @@ __all__ = [
     "StoryPublic",
     "count_in_period",
     "plan_stories",
+    "reconcile_stories",
     "story_explanation",
     "top_stories",
 ]
@@ -81,6 +98,53 @@ def _known(
             found = printed[candidate.id] = terms.print_of(tokens)
         known.setdefault(candidate.story_word, []).append(KnownStory(candidate.story_id, found))
     return known
+
+
+def reconcile_stories(
+    session: Session,
+    starts: Mapping[int, Sequence[tuple[int, StoryPrint]]],
+    terms: Mapping[int, StoryTerms],
+    *,
+    stored_at: datetime,
+) -> int:
+    """Merge the stories these new mentions started ((id, print) by brand id, stored at
+    ``stored_at``; ``terms`` by brand id) with same stories other units of work started
+    meanwhile; how many merges were made. Only mentions stored by other units of work at
+    about the same time are compared: any earlier one was there to be found at planning."""
+    if session.get_bind().dialect.name != "postgresql":
+        return 0
+    merges = 0
+    for brand_id in sorted(starts):
+        lock_brand_stories(session, brand_id=brand_id)
+        own = [(story, found) for story, found in starts[brand_id] if found.key is not None]
+        words = sorted({probe for _story, found in own for probe in found.probes})
+        if not words:
+            continue
+        others: dict[str, list[tuple[int, StoryPrint]]] = {}
+        for candidate in concurrent_candidates(
+            session, brand_id=brand_id, words=words, since=stored_at - STORY_WINDOW,
+            stored_at=stored_at, recent=stored_at - CONCURRENT_WITHIN,
+        ):  # fmt: skip
+            tokens = prepare_text(f"{candidate.title}\n{candidate.head}").tokens
+            entry = (candidate.story_id, terms[brand_id].print_of(tokens))
+            others.setdefault(candidate.story_word, []).append(entry)
+        merged: dict[int, int] = {}
+        for story, found in own:
+            twin = _twin(found, others)
+            if twin is not None and merged.get(twin, twin) != merged.get(story, story):
+                low, high = sorted((merged.get(story, story), merged.get(twin, twin)))
+                merge_story(session, brand_id=brand_id, into=low, merged=high)
+                merged[high] = low
+                merges += 1
+    return merges
+
+
+def _twin(found: StoryPrint, others: Mapping[str, Sequence[tuple[int, StoryPrint]]]) -> int | None:
+    for probe in found.probes:
+        for story, other in others.get(probe, ()):
+            if same_story(found, other):
+                return story
+    return None
 
 
 def story_explanation(

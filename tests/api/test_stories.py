@@ -1,16 +1,25 @@
 """Stories end to end: syndicated copies polled from real feeds on a local server, from two
 sources and within one feed, become one story in the mentions, the stories list, and the
-Situation report with its peaks' explanation."""
+Situation report with its peaks' explanation; and two workers storing two copies of one
+story at the same moment."""
 
+import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlmodel import Session
 
+from core.db import session_scope
 from models.types import utcnow
-from services.polling import poll_source
+from services.ingest import PolledItems, store_polls
+from services.polling import PollReport, poll_source
+from sources.base import SourceItem
 from tests.api.conftest import Tenant
+from tests.support.data import brand_context
 from tests.support.feed_server import FeedServer
 from tests.support.feeds import Entry, rss2
 from tests.support.reports import make_brand
@@ -142,3 +151,67 @@ def test_a_story_that_began_before_the_period_counts_once_in_it(
     ]
     whole = client.get(f"/v1/brands/{brand_id}/stories", headers=tenant.headers).json()
     assert [s["mentions"] for s in whole["items"]] == [3, 1, 1]
+
+
+def test_two_workers_storing_two_copies_at_once_still_make_one_story(
+    client: TestClient, tenant: Tenant, server: FeedServer
+) -> None:
+    """Worker B plans its copy before worker A's copy is committed (B then waits for A's lock
+    on the same hour's rollup row), so B starts a story of its own; once B has committed,
+    polling's reconciliation sees A's copy and merges the two stories."""
+    hour = utcnow().replace(minute=0, second=0, microsecond=0) - timedelta(hours=3)
+    server.serve("/wire.xml", rss2([
+        Entry("Pagos digitales impulsan a Oxxo: crecen 28% en el trimestre - Reuters",
+              "https://reuters.example/oxxo-pagos-digitales", WIRE, hour + timedelta(minutes=20)),
+    ]))  # fmt: skip
+    brand_id = make_brand(client, tenant, name="Oxxo", query="oxxo")
+    economia = add_source(client, tenant, brand_id, server.url("/economia.xml"))
+    wire = add_source(client, tenant, brand_id, server.url("/wire.xml"))
+    first_copy = SourceItem(
+        title="Pagos con tarjeta en Oxxo crecen 28% en el tercer trimestre",
+        text=WIRE, url="https://eleconomista.example/oxxo-pagos",
+        published_at=hour + timedelta(minutes=10),
+    )  # fmt: skip
+    reports: list[PollReport] = []
+    with session_scope() as worker_a:
+        polled = PolledItems(economia, "rss", brand_context(worker_a, brand_id), [first_copy])
+        assert store_polls(worker_a, [polled], now=utcnow())[0].new == 1
+        worker_b = threading.Thread(target=lambda: reports.append(poll_source(wire)))
+        worker_b.start()
+        _wait_until_blocked(worker_a)
+    worker_b.join(timeout=60)
+    assert [report.new for report in reports] == [1]
+
+    with session_scope() as session:
+        stories = session.execute(
+            text("SELECT id, COALESCE(story_id, id) FROM mention WHERE brand_id = :b ORDER BY id"),
+            {"b": brand_id},
+        ).all()
+    (first, first_story), (_second, second_story) = stories
+    assert first_story == second_story == first  # one story, started by the first copy
+    listed = client.get(f"/v1/brands/{brand_id}/stories", headers=tenant.headers).json()
+    assert [story["mentions"] for story in listed["items"]] == [2]
+
+
+def _wait_until_blocked(session: Session) -> None:
+    """Until another connection waits for one of our locks (PostgreSQL), or a moment
+    (SQLite: the other worker's BEGIN IMMEDIATE waits for us before it plans anything)."""
+    if session.get_bind().dialect.name != "postgresql":
+        time.sleep(1.0)
+        return
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        # pg_stat_activity is read once per transaction unless its snapshot is cleared.
+        session.connection().exec_driver_sql("SELECT pg_stat_clear_snapshot()")
+        waiting = (
+            session.connection()
+            .exec_driver_sql(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database()"
+            )
+            .scalar_one()
+        )
+        if waiting:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the second worker never waited for the first")
