@@ -17,10 +17,9 @@ from pages.context import formats_for, gettext_for
 from pages.deps import CheckedFormDep, Viewer, ViewerDep, first
 from pages.render import language_of, render
 from pages.views.alerts import alert_view, rule_view
-from pages.views.forms import FormState, refused, validate
+from pages.views.forms import FormState, save, validate
 from services import alert_rules as service
 from services.alerts import fire_test
-from services.errors import ConflictError, InvalidInputError
 from workers.alert_tasks import queue_deliveries
 
 router = APIRouter(include_in_schema=False)
@@ -96,12 +95,13 @@ def create_rule(
     state = FormState(values={**{k: first(fields, k) for k in fields}, "kind": data["kind"]})
     body = validate(AlertRuleCreate, data, state)
     if body is not None:
-        try:
-            service.create_rule(session, workspace_id=viewer.workspace_id, fields=body.model_dump())
-            session.commit()
-        except (InvalidInputError, ConflictError) as exc:
-            session.rollback()
-            refused(exc, state)
+        save(
+            session,
+            state,
+            lambda: service.create_rule(
+                session, workspace_id=viewer.workspace_id, fields=body.model_dump()
+            ),
+        )
     if state.failed:
         return _page(request, viewer, session, state, code=422)
     return RedirectResponse("/alerts?saved=created", status_code=status.HTTP_303_SEE_OTHER)

@@ -15,9 +15,8 @@ from models.tables import Brand
 from pages.deps import CheckedFormDep, Viewer, ViewerDep, first
 from pages.render import render
 from pages.routes.sources import sources_page_response
-from pages.views.forms import FormState, refused, validate
+from pages.views.forms import FormState, save, validate
 from services import brands as service
-from services.errors import ConflictError, InvalidInputError
 
 router = APIRouter(include_in_schema=False)
 
@@ -110,14 +109,13 @@ def create_brand(
     body = validate(BrandCreate, data, state)
     brand = None
     if body is not None:
-        try:
-            brand = service.create_brand(
+        brand = save(
+            session,
+            state,
+            lambda: service.create_brand(
                 session, workspace_id=viewer.workspace_id, fields=body.model_dump()
-            )
-            session.commit()
-        except (InvalidInputError, ConflictError) as exc:
-            session.rollback()
-            refused(exc, state)
+            ),
+        )
     if brand is None or state.failed:
         return _new_page(request, viewer, session, state, code=422)
     return RedirectResponse(f"/brands/{brand.id}/sources", status_code=status.HTTP_303_SEE_OTHER)
@@ -136,17 +134,16 @@ def edit_brand(
     state = FormState(values={**data, **{n: first(fields, n) for n in LIST_FIELDS}})
     body = validate(BrandUpdate, data, state)
     if body is not None:
-        try:
-            service.update_brand(
+        save(
+            session,
+            state,
+            lambda: service.update_brand(
                 session,
                 workspace_id=viewer.workspace_id,
                 brand_id=brand_id,
                 changes=body.model_dump(exclude_unset=True),
-            )
-            session.commit()
-        except (InvalidInputError, ConflictError) as exc:
-            session.rollback()
-            refused(exc, state)
+            ),
+        )
     if state.failed:
         return sources_page_response(request, viewer, session, brand_id, brand_form=state, code=422)
     return RedirectResponse(

@@ -16,11 +16,10 @@ from pages.context import formats_for
 from pages.deps import CheckedFormDep, Viewer, ViewerDep, first
 from pages.render import language_of, render
 from pages.views.control import METRICS, metric_names, objective_view
-from pages.views.forms import FormState, refused, validate
+from pages.views.forms import FormState, save, validate
 from services import objectives as service
 from services.brands import get_brand_or_404
 from services.control import build_control
-from services.errors import ConflictError, InvalidInputError
 
 router = APIRouter(include_in_schema=False)
 
@@ -93,17 +92,16 @@ def create_objective(
     state = FormState(values={name: first(fields, name) for name in FIELDS})
     body = validate(ObjectiveCreate, _data(fields, brand, partial=False), state)
     if body is not None:
-        try:
-            service.create_objective(
+        save(
+            session,
+            state,
+            lambda: service.create_objective(
                 session,
                 workspace_id=viewer.workspace_id,
                 brand_id=brand_id,
                 fields=body.model_dump(),
-            )
-            session.commit()
-        except (InvalidInputError, ConflictError) as exc:
-            session.rollback()
-            refused(exc, state)
+            ),
+        )
     if state.failed:
         return _page(request, viewer, session, brand, new=state, code=422)
     return RedirectResponse(f"/brands/{brand_id}/control", status_code=status.HTTP_303_SEE_OTHER)
@@ -124,17 +122,16 @@ def edit_objective(
     state = FormState(values={name: first(fields, name) for name in FIELDS})
     body = validate(ObjectiveUpdate, _data(fields, brand, partial=True), state)
     if body is not None:
-        try:
-            service.update_objective(
+        save(
+            session,
+            state,
+            lambda: service.update_objective(
                 session,
                 workspace_id=viewer.workspace_id,
                 objective_id=objective_id,
                 changes=body.model_dump(exclude_unset=True),
-            )
-            session.commit()
-        except (InvalidInputError, ConflictError) as exc:
-            session.rollback()
-            refused(exc, state)
+            ),
+        )
     if state.failed:
         return _page(request, viewer, session, brand, edits={objective_id: state}, code=422)
     return RedirectResponse(f"/brands/{brand.id}/control", status_code=status.HTTP_303_SEE_OTHER)

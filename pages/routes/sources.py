@@ -14,11 +14,11 @@ from models.sources import list_sources
 from pages.context import formats_for, gettext_for
 from pages.deps import CheckedFormDep, Viewer, ViewerDep, first
 from pages.render import language_of, render
-from pages.views.forms import FormState, refused, validate
+from pages.views.forms import FormState, save, validate
 from pages.views.sources import kind_forms, source_view
 from services import sources as service
 from services.brands import get_brand_or_404
-from services.errors import ConflictError, InvalidInputError, ServiceUnavailableError
+from services.errors import ServiceUnavailableError
 from workers.queue import queue_poll
 
 router = APIRouter(include_in_schema=False)
@@ -108,17 +108,16 @@ def add_source(
     state = FormState(values={**data, "interval_minutes": first(fields, "interval_minutes")})
     body = validate(SourceCreate, data, state)
     if body is not None:
-        try:
-            service.create_source(
+        save(
+            session,
+            state,
+            lambda: service.create_source(
                 session,
                 workspace_id=viewer.workspace_id,
                 brand_id=brand_id,
                 fields=body.model_dump(),
-            )
-            session.commit()
-        except (InvalidInputError, ConflictError) as exc:
-            session.rollback()
-            refused(exc, state)
+            ),
+        )
     if state.failed:
         return sources_page_response(
             request, viewer, session, brand_id, source_form=state, code=422

@@ -1,10 +1,12 @@
 """Forms checked by the API's own schemas: pydantic errors go next to their field, the
 service's own refusals (409, 422) above the form."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
+from sqlmodel import Session
 
 from services.errors import ConflictError, InvalidInputError
 
@@ -41,5 +43,14 @@ def validate(schema: Any, data: dict[str, Any], state: FormState) -> Any:
         return None
 
 
-def refused(exc: InvalidInputError | ConflictError, state: FormState) -> None:
-    state.problem = str(exc)
+def save(session: Session, state: FormState, action: Callable[[], M]) -> M | None:
+    """``action`` (a service call) committed, and its result; None when the service refused
+    it (409, 422): rolled back, the refusal shown above the form."""
+    try:
+        done = action()
+        session.commit()
+    except (InvalidInputError, ConflictError) as exc:
+        session.rollback()
+        state.problem = str(exc)
+        return None
+    return done
