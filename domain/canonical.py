@@ -22,8 +22,8 @@ _MAX_UNWRAP = 3
 _NON_WORD = re.compile(r"[\W_]+")
 _PLAIN_HOST = re.compile(r"[a-z0-9.-]+")
 _REMOVED_BY_URLSPLIT = re.compile(r"[\t\r\n]")
-_UNSAFE_CHARACTER = re.compile('[<>|" ]')
 _UNSAFE_IN_URL = str.maketrans({"<": "%3C", ">": "%3E", "|": "%7C", '"': "%22", " ": "%20"})
+_UNSAFE_CHARACTER = re.compile(f"[{re.escape(''.join(map(chr, _UNSAFE_IN_URL)))}]")
 
 
 def canonical_url(url: str) -> str:

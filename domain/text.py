@@ -63,7 +63,9 @@ _CLEANUP_TABLE: dict[int, str | None] = {
 }
 _CLEANUP_TABLE.update(dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff")))
 _NEEDS_CLEANUP = re.compile("[\x80-\x9f\u00ad\u200b\u200c\u200d\u2060\ufeff]")
-_C0_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# What ``drop_controls`` drops (a character class body): C0 controls but tab and breaks, DEL.
+C0_CONTROLS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+_C0_CONTROLS = re.compile(f"[{C0_CONTROLS}]")
 
 
 def html_to_text(markup: str) -> str:

@@ -143,10 +143,15 @@ class _New:
     poll: "PolledItems"
     language: str | None  # the source's, or detected: up front if the brand filters by it
     also_seen_in: list[dict[str, Any]]
-    story_word: str | None = None
     story_print: StoryPrint | None = None  # what ``_plan_stories`` told its story by
     story_id: int | None = None  # the story it joins; None: its own, or ``copy_of``'s
     copy_of: "_New | None" = None  # an earlier new item of the batch whose story it joins
+
+    @property
+    def story_word(self) -> str | None:
+        """The key it is stored under, for later mentions to find it by."""
+        key = self.story_print.key if self.story_print else None
+        return key[:64] if key else None
 
     @property
     def key(self) -> tuple[int, str]:
@@ -292,9 +297,8 @@ def store_polls(
         starts = tuple(
             (inserted[new.key], new.story_print)
             for new in news
-            if new.key in inserted and new.story_print is not None
-            and new.story_print.key is not None and new.story_id is None
-            and new.copy_of is None
+            if new.key in inserted and new.story_word and new.story_id is None
+            and new.copy_of is None and new.story_print is not None
         )  # fmt: skip
         results.append(
             IngestResult(matched=len(candidates), new=stored_new, deleted=deleted,
@@ -336,7 +340,6 @@ def _plan_stories(session: Session, news: list[_New], *, now: datetime) -> None:
 
 
 def _apply(new: _New, found: StoryPrint, assignment: Assignment, news: list[_New]) -> None:
-    new.story_word = found.key[:64] if found.key else None
     new.story_print = found
     new.story_id = assignment.story_id
     new.copy_of = None if assignment.copy_of is None else news[assignment.copy_of]

@@ -115,11 +115,11 @@ def reconcile_stories(
         return 0
     merges = 0
     for brand_id in sorted(starts):
-        lock_brand_stories(session, brand_id=brand_id)
         own = [(story, found) for story, found in starts[brand_id] if found.key is not None]
         words = sorted({probe for _story, found in own for probe in found.probes})
         if not words:
             continue
+        lock_brand_stories(session, brand_id=brand_id)
         others: dict[str, list[tuple[int, StoryPrint]]] = {}
         for candidate in concurrent_candidates(
             session, brand_id=brand_id, words=words, since=stored_at - STORY_WINDOW,

@@ -14,6 +14,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from core.logging import get_logger
+from domain.text import C0_CONTROLS
 
 log = get_logger(__name__)
 Raw = TypeVar("Raw")
@@ -80,7 +81,7 @@ def clamp_count(value: int | None) -> int | None:
 
 
 # What ``domain.text.drop_controls`` drops, and lone surrogates (``valid_text``).
-_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_UNSTORABLE = re.compile(f"[{C0_CONTROLS}\ud800-\udfff]")
 
 
 def storable_text(text: str) -> bool:
