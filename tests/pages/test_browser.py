@@ -3,7 +3,7 @@ fed from a local feed by a real poll, tiles equal to the Situation report, drill
 objectives through the form, Spanish, a hostile feed, /docs offline, screenshots."""
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
@@ -251,28 +251,20 @@ def test_an_objective_created_through_its_form_appears_in_the_control_report(
 ) -> None:
     sign_in(page, account)
     page.goto(f"/brands/{world.brand_id}/control")
-    form = page.locator("#new-objective form")
-    form.locator("input[name=name]").fill("")
-    form.locator("input[name=target]").fill("500")
-    form.locator("button[type=submit]").click()
+    today = datetime.now(ZoneInfo("UTC")).date()
+    fill_objective(page, name="", target="500")
     assert page.locator('#new-objective [data-error="name"]').count() == 1  # next to the field
 
-    form = page.locator("#new-objective form")
-    form.locator("input[name=name]").fill("Sentimiento")
-    form.locator("select[name=metric]").select_option("net_sentiment")
-    form.locator("input[name=target]").fill("500")
-    form.locator("input[name=start]").fill("2026-11-01")
-    form.locator("input[name=deadline]").fill("2027-01-31")
-    form.locator("button[type=submit]").click()
+    fill_objective(
+        page, name="Sentimiento", metric="net_sentiment", target="500",
+        start=today - timedelta(days=30), deadline=today + timedelta(days=60),
+    )  # fmt: skip
     assert "between -100 and 100" in page.locator('#new-objective [data-error="form"]').inner_text()
 
-    form = page.locator("#new-objective form")
-    form.locator("input[name=name]").fill("Q4 volume")
-    form.locator("select[name=metric]").select_option("mentions")
-    form.locator("input[name=target]").fill("40")
-    form.locator("input[name=start]").fill("2026-11-25")
-    form.locator("input[name=deadline]").fill("2026-12-31")
-    form.locator("button[type=submit]").click()
+    fill_objective(
+        page, name="Q4 volume", metric="mentions", target="40",
+        start=today - timedelta(days=7), deadline=today + timedelta(days=30),
+    )  # fmt: skip
     page.wait_for_url(lambda url: urlsplit(url).path.endswith("/control"))
     control = api_get(base_url, account, f"/v1/brands/{world.brand_id}/control")
     [objective] = control["objectives"]
@@ -292,6 +284,27 @@ def test_an_objective_created_through_its_form_appears_in_the_control_report(
     card.locator("button.danger").click()
     page.wait_for_url(lambda url: urlsplit(url).path.endswith("/control"))
     assert api_get(base_url, account, f"/v1/brands/{world.brand_id}/control")["objectives"] == []
+
+
+def fill_objective(
+    page: Page,
+    *,
+    name: str,
+    target: str,
+    metric: str | None = None,
+    start: date | None = None,
+    deadline: date | None = None,
+) -> None:
+    """Fill the new-objective form with what is given, and send it."""
+    form = page.locator("#new-objective form")
+    form.locator("input[name=name]").fill(name)
+    if metric is not None:
+        form.locator("select[name=metric]").select_option(metric)
+    form.locator("input[name=target]").fill(target)
+    for field, day in (("start", start), ("deadline", deadline)):
+        if day is not None:
+            form.locator(f"input[name={field}]").fill(day.isoformat())
+    form.locator("button[type=submit]").click()
 
 
 def test_spanish_labels_and_number_formats_after_switching(
@@ -379,6 +392,7 @@ def test_screenshots_of_every_page(
     page: Page, base_url: str, account: Account, world: scenario.Scenario, feeds: FeedServer
 ) -> None:
     feeds.set_route("/broken.xml", Route(body=b"down", status=500))
+    today = datetime.now(ZoneInfo("UTC")).date()
     with httpx.Client(base_url=base_url, headers=account.headers) as api:
         broken = api.post(
             f"/v1/brands/{world.brand_id}/sources",
@@ -395,8 +409,8 @@ def test_screenshots_of_every_page(
                 "name": "Q4 volume",
                 "metric": "mentions",
                 "target": 40,
-                "start": "2026-11-20T00:00:00Z",
-                "deadline": "2026-12-31T00:00:00Z",
+                "start": (today - timedelta(days=12)).isoformat() + "T00:00:00Z",
+                "deadline": (today + timedelta(days=30)).isoformat() + "T00:00:00Z",
             },
         )
     page.goto("/login")
