@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import case, false, func, or_, text, union_all
+from sqlalchemy import false, func, literal, text, union_all
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col
 
@@ -87,52 +87,50 @@ def _sqlite_moment(session: Session, moment: datetime) -> Any:
 # A period's stories are counted and ranked from its *copies* (mentions with a story_id,
 # under the partial index ix_mention_story_copies) and the first mentions they point to:
 # every other mention of the period is a story of one. So the cost follows the copies, not
-# the brand's volume (a million mentions, few copies: a few milliseconds).
+# the brand's volume (a million mentions, few copies: a few milliseconds). One statement
+# gives both the count and the ranking, so the first mentions are looked up once.
 
 
-def stories_count(
-    session: Session, *, brand_id: int, since: datetime, until: datetime, mentions: int
-) -> int:
-    """Distinct stories among the brand's ``mentions`` published in [since, until): the
-    first mentions in the period (mentions minus copies) plus the stories of its copies
-    whose first mention is not in it."""
-    copy, first = Mention.__table__.alias("copy"), Mention.__table__.alias("first")  # type: ignore[attr-defined]
-    first_elsewhere = or_(
-        first.c.id.is_(None),
-        first.c.published_at < since,
-        first.c.published_at >= until,
-        first.c.hidden,
-    )
-    statement = (
-        core_select(
-            func.count(),
-            func.count(func.distinct(case((first_elsewhere, copy.c.story_id)))),
-        )
-        .select_from(copy.outerjoin(first, first.c.id == copy.c.story_id))
-        .where(*_copies(copy, brand_id, since, until))
-    )
-    copies, elsewhere = session.execute(statement).one()
-    return int(mentions - copies + elsewhere)
+@dataclass(frozen=True, slots=True)
+class PeriodStories:
+    top: list[StoryPublic]
+    copies: int  # mentions of the period that copy an earlier one
+    elsewhere: int  # stories of those copies whose first mention is not in the period
+
+    def count(self, mentions: int) -> int:
+        """Distinct stories among the period's ``mentions``: its first mentions (mentions
+        minus copies) plus the stories of its copies whose first mention is not in it."""
+        return mentions - self.copies + self.elsewhere
 
 
-def top_stories(
+def period_stories(
     session: Session, *, brand_id: int, since: datetime, until: datetime, limit: int
-) -> list[StoryPublic]:
+) -> PeriodStories:
     """The period's stories with the most mentions (ties: the earliest first), each with the
     title and URL of its first copy (which may be older than the period); stories of one
-    mention fill the list when fewer have copies."""
+    mention fill the list when fewer have copies. Hidden mentions count in no story."""
     copy = Mention.__table__.alias("copy")  # type: ignore[attr-defined]
-    with_copies = (
-        core_select(copy.c.story_id).where(*_copies(copy, brand_id, since, until)).distinct()
+    copies = (
+        core_select(
+            copy.c.story_id.label("story"),
+            copy.c.id,
+            copy.c.domain,
+            copy.c.published_at,
+            copy.c.sentiment_compound.label("compound"),
+            literal(0).label("is_first"),
+        )
+        .where(*_copies(copy, brand_id, since, until))
+        .cte("copies")
     )
-    members = union_all(
-        core_select(*_MEMBER_COLUMNS).where(
-            col(Mention.story_id).in_(with_copies), *_period(brand_id, since, until)
-        ),
-        core_select(*_MEMBER_COLUMNS).where(
-            col(Mention.id).in_(with_copies), *_period(brand_id, since, until)
-        ),
-    ).subquery()
+    firsts: Any = core_select(
+        col(Mention.id).label("story"),
+        col(Mention.id),
+        col(Mention.domain),
+        col(Mention.published_at),
+        col(Mention.sentiment_compound).label("compound"),
+        literal(1).label("is_first"),
+    ).where(col(Mention.id).in_(core_select(copies.c.story)), *_period(brand_id, since, until))
+    members = union_all(core_select(copies), firsts).subquery()
     grouped = (
         core_select(
             members.c.story,
@@ -140,27 +138,37 @@ def top_stories(
             func.count(func.distinct(members.c.domain)).label("domains"),
             func.min(members.c.id).label("first_in_period"),
             func.avg(members.c.compound).label("avg_sentiment"),
+            func.min(members.c.published_at).label("first_published"),
+            func.max(members.c.is_first).label("has_first"),
         )
         .group_by(members.c.story)
-        .order_by(func.count().desc(), func.min(members.c.published_at), members.c.story)
+        .subquery()
+    )
+    ranked = (
+        core_select(
+            grouped.c.story,
+            grouped.c.mentions,
+            grouped.c.domains,
+            grouped.c.first_in_period,
+            grouped.c.avg_sentiment,
+            func.sum(grouped.c.mentions - grouped.c.has_first).over().label("copies"),
+            func.sum(1 - grouped.c.has_first).over().label("elsewhere"),
+        )
+        .order_by(grouped.c.mentions.desc(), grouped.c.first_published, grouped.c.story)
         .limit(limit)
     )
-    rows = [
-        (r.story, r.mentions, r.domains, r.first_in_period, r.avg_sentiment)
-        for r in session.execute(grouped)
-    ]
+    found = session.execute(ranked).all()
+    rows = [(r.story, r.mentions, r.domains, r.first_in_period, r.avg_sentiment) for r in found]
     if len(rows) < limit:
         rows += _single_stories(session, brand_id, since, until, limit - len(rows))
-    return _with_first_copies(session, rows)
+    copies_total, elsewhere = (int(found[0].copies), int(found[0].elsewhere)) if found else (0, 0)
+    return PeriodStories(_with_first_copies(session, rows), copies_total, elsewhere)
 
 
-_MEMBER_COLUMNS: tuple[Any, ...] = (
-    story_of().label("story"),
-    col(Mention.id).label("id"),
-    col(Mention.domain).label("domain"),
-    col(Mention.published_at).label("published_at"),
-    col(Mention.sentiment_compound).label("compound"),
-)
+def top_stories(
+    session: Session, *, brand_id: int, since: datetime, until: datetime, limit: int
+) -> list[StoryPublic]:
+    return period_stories(session, brand_id=brand_id, since=since, until=until, limit=limit).top
 
 
 def _single_stories(

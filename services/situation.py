@@ -43,7 +43,7 @@ from models.tables import Brand
 from services.errors import InvalidInputError
 from services.parallel_reads import ParallelReads
 from services.source_health import HealthSummary, health_by_source, summarize
-from services.stories import count_in_period, story_explanation, top_stories
+from services.stories import period_stories, story_explanation
 
 DEFAULT_SPAN = timedelta(days=30)
 MAX_SPAN = timedelta(days=3660)
@@ -147,7 +147,7 @@ def _build(
     )
     peaks_read = reads.read(lambda s: _peaks(s, brand, since, until))
     stories_read = reads.read(
-        lambda s: top_stories(s, brand_id=brand_id, since=since, until=until, limit=TOP_STORIES)
+        lambda s: period_stories(s, brand_id=brand_id, since=since, until=until, limit=TOP_STORIES)
     )
     terms_read = reads.read(lambda s: _top_terms(s, brand, since, until))
     brands = _voice_brands(session, brand)
@@ -171,9 +171,7 @@ def _build(
     health = health_read.result()
     own_health = [h for h in health if h.brand_id == brand_id]
     terms = terms_read.result()
-    stories = count_in_period(
-        session, brand_id=brand_id, since=since, until=until, mentions=total.mentions
-    )
+    stories = stories_read.result()
     domains, authors = audience_read.result()
     scores = social_scores(
         ScoreInputs(
@@ -228,8 +226,8 @@ def _build(
             passion=scores.passion,
             reach=scores.reach,
         ),
-        stories=stories,
-        top_stories=stories_read.result(),
+        stories=stories.count(total.mentions),
+        top_stories=stories.top,
     )
 
 

@@ -28,14 +28,15 @@ from domain.stories import (
 )
 from models.report_types import ExplanationPublic, StoryPublic
 from models.stories import (
+    PeriodStories,
     concurrent_candidates,
     count_mentions,
     lock_brand_stories,
     merge_story,
+    period_stories,
     story_candidates,
     top_stories,
 )
-from models.stories import stories_count as count_in_period
 
 STORY_WINDOW = timedelta(days=14)  # a copy published later than this starts a new story
 # How far apart two units of work storing at the same moment may have stored their rows:
@@ -45,8 +46,9 @@ CONCURRENT_WITHIN = timedelta(minutes=10)
 __all__ = [
     "STORY_WINDOW",
     "ExplanationPublic",
+    "PeriodStories",
     "StoryPublic",
-    "count_in_period",
+    "period_stories",
     "plan_stories",
     "reconcile_stories",
     "story_explanation",
