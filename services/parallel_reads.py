@@ -25,9 +25,9 @@ class ParallelReads:
     """``read(fn)`` starts ``fn(session)`` on a session of its own; ``Future.result()``
     waits for it. Every read is finished (or failed) when the ``with`` block is left."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, readers: int = MAX_READERS) -> None:
         self._engine = session.get_bind().execution_options(sqlite_begin="DEFERRED")
-        self._pool = ThreadPoolExecutor(MAX_READERS, thread_name_prefix="report-read")
+        self._pool = ThreadPoolExecutor(readers, thread_name_prefix="report-read")
 
     def __enter__(self) -> "ParallelReads":
         return self

@@ -27,6 +27,7 @@ from pages.views.common import (
     sentiment_labels,
 )
 from services.charts.build import Link, share_of_voice_chart, volume_chart
+from services.parallel_reads import ParallelReads
 from services.situation import build_situation
 from services.trends import build_trend
 from services.voice_trend import build_voice_trend
@@ -149,12 +150,17 @@ def build_overview(
 ) -> Overview:
     assert brand.id is not None
     _ = gettext_of(language)
-    report = build_situation(session, brand, since=period.since, until=period.until, now=now)
-    interval = period.interval
-    trend = build_trend(session, brand, since=period.since, until=period.until, interval=interval)
-    voices = build_voice_trend(
-        session, brand, since=period.since, until=period.until, interval=interval
-    )
+    since, until, interval = period.since, period.until, period.interval
+    # The two series are read beside the report (which runs its own reads side by side).
+    with ParallelReads(session, readers=2) as reads:
+        trend_read = reads.read(
+            lambda s: build_trend(s, brand, since=since, until=until, interval=interval)
+        )
+        voices_read = reads.read(
+            lambda s: build_voice_trend(s, brand, since=since, until=until, interval=interval)
+        )
+        report = build_situation(session, brand, since=since, until=until, now=now)
+        trend, voices = trend_read.result(), voices_read.result()
     link = _link(brand.id, period)
     volume = volume_chart(
         trend, interval=interval, until=period.until, language=language, formats=fmt, link=link
