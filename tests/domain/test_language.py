@@ -23,6 +23,9 @@ SPANISH = [
     "Holaaaa, gracias por la ayuda con mi reclamación!!",
     "Otra vez sin servicio en todo el barrio, qué vergüenza",
     "Tengo que decir que la app funciona de maravilla ahora",
+    # Short ones that lingua alone gives to French, Portuguese or German.
+    "qué asco de servicio",
+    "me encanta acme!!",
 ]
 ENGLISH = [
     "I can't believe my order arrived broken again",
@@ -62,6 +65,16 @@ def test_other_supported_languages(text: str, language: str) -> None:
     assert detect_language(text) == language
 
 
+def test_texts_in_other_languages_keep_their_language() -> None:
+    """Preferring Spanish and English when lingua hesitates takes few texts from the others."""
+    rows = OTHER_LANGUAGES.read_text(encoding="utf-8").splitlines()[1:]
+    labelled = [line.split("\t") for line in rows]
+    found = detect_languages([text for _, text in labelled])
+    right = sum(got == want for got, (want, _) in zip(found, labelled, strict=True))
+    assert right / len(labelled) >= 0.93
+    assert {want for want, _ in labelled} == {"pt", "fr", "it", "ca", "de"}
+
+
 @pytest.mark.parametrize(
     "text",
     ["", "   ", "ok", "👍👍👍", "https://t.co/abc123 @someone #tag", "123 456 !!!", "Cristi"],
@@ -74,6 +87,9 @@ def test_cleaning_drops_urls_handles_hashtags_and_elongation() -> None:
     assert clean_for_detection("@ana holaaaa https://x.co/a #TeAmo &amp; bien") == "hola bien"
 
 
+OTHER_LANGUAGES = (
+    Path(__file__).resolve().parents[1] / "fixtures" / "language" / "other_languages.tsv"
+)
 OWN_SPANISH = Path(__file__).resolve().parents[1] / "fixtures" / "sentiment" / "es_brand_dev.tsv"
 GROUNDTRUTH = SHARED / "vader_groundtruth"
 
