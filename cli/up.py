@@ -26,7 +26,10 @@ Your API key, shown only this once:
 
     {api_key}
 
-Add a brand:
+Open the dashboard at {base}/ and sign in with this key: there you add a brand, its
+sources (a feed, Google Alerts, Reddit, ...) and see what is said about it.
+
+Or with the API. Add a brand:
 
     curl -s -X POST {base}/v1/brands -H "Authorization: Bearer {api_key}" \\
       -H "Content-Type: application/json" \\

@@ -32,7 +32,10 @@ def test_escucha_up_serves_the_whole_journey_and_stops_cleanly(
         ).group(0)
         assert "curl" in up.output() and "/v1/brands" in up.output()
         base = f"http://127.0.0.1:{port}"
+        assert f"dashboard at {base}/ and sign in with this key" in up.output()
         wait_healthy(base)
+        with httpx.Client(base_url=base) as browser:
+            assert browser.get("/").headers["location"].startswith("/login")
         with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"}) as api:
             assert api.get("/readyz").json() == {"status": "ok", "database": "ok", "broker": "ok"}
             result = run_journey(api, feeds)
