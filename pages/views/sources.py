@@ -2,10 +2,10 @@
 
 from dataclasses import dataclass
 
-from core.i18n import Formats, Language
+from core.i18n import Formats, Language, ngettext
 from core.terms import name
 from models.tables import Source
-from pages.i18n import Gettext
+from pages.i18n import DOMAIN, Gettext
 from pages.views.common import kind_labels
 
 
@@ -93,8 +93,12 @@ def source_view(source: Source, fmt: Formats, _: Gettext, language: Language) ->
     elif source.last_polled_at is None:
         summary = _("Waiting for its first poll.")
     elif source.consecutive_failures:
-        summary = _(
-            "Working, but the last {n} polls failed; it retries with a longer wait."
+        summary = ngettext(
+            DOMAIN,
+            language,
+            "Working, but the last poll failed; it retries with a longer wait.",
+            "Working, but the last {n} polls failed; it retries with a longer wait.",
+            source.consecutive_failures,
         ).format(n=source.consecutive_failures)
     else:
         summary = _("Working: the last poll succeeded.")

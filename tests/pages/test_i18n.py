@@ -1,10 +1,12 @@
 """The dashboard's catalog and language choice (no browser)."""
 
 from core.i18n import Formats, formats_locale, translations
-from models.tables import Brand
+from models.tables import Brand, Source
+from models.types import utcnow
 from pages.catalog import extracted
 from pages.context import formats_of
-from pages.i18n import negotiate
+from pages.i18n import gettext_of, negotiate
+from pages.views.sources import source_view
 
 SAME_IN_SPANISH = {"API", "Control", "no", "Hashtag"}
 
@@ -41,3 +43,23 @@ def test_pages_write_figures_in_the_brands_country() -> None:
     )
     assert formats_of("es", mexico).decimal(1234.5, 1) == "1,234.5"
     assert formats_of("en", mexico).locale.startswith("en")
+
+
+def test_a_source_health_line_agrees_with_its_number_of_failures() -> None:
+    one, three = (
+        Source(id=n, workspace_id=1, brand_id=1, kind="rss", url="https://a.example/feed",
+               status="ok", consecutive_failures=n, last_polled_at=utcnow())
+        for n in (1, 3)
+    )  # fmt: skip
+    said = {
+        (language, source.consecutive_failures): source_view(
+            source, formats_of(language, Brand(workspace_id=1, name="B", query="b")),
+            gettext_of(language), language,
+        ).summary
+        for language in ("en", "es")
+        for source in (one, three)
+    }  # fmt: skip
+    assert said[("en", 1)].startswith("Working, but the last poll failed;")
+    assert said[("en", 3)].startswith("Working, but the last 3 polls failed;")
+    assert said[("es", 1)].startswith("Funciona, pero la última consulta falló;")
+    assert said[("es", 3)].startswith("Funciona, pero las últimas 3 consultas fallaron;")
