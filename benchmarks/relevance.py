@@ -7,14 +7,20 @@ on those 60 marks scores the next 200 arrivals as ingest would. Printed per stre
 precision and recall of the mentions left visible among those 200, and the model's own
 cross-validated estimate; beside them, the issue's yardstick (TF-IDF and logistic
 regression on the first 60 arrivals' text) on the same 200. `share`: the relevant share of
-the 200 (what keeping everything would score as precision); `s`: seconds spent training
-and choosing, for the whole protocol (5 trainings with cross-validation).
+the 200 (what keeping everything would score as precision); `thr`: the model's threshold;
+`cv P`, `cv R` and `s` (seconds spent training and choosing for the whole protocol, 5
+trainings with cross-validation) are those of the first of ``--batches``.
 
 The code is the service's: features (``services.relevance.features_of``), training
 (``domain.relevance_training.train``), the review queue (``domain.relevance.to_review``)
 and the decision (``RelevanceModel.score`` against the threshold).
 
-    .venv/bin/python -m benchmarks.relevance [--batch 10] [--streams corona_es,...]
+Each stream is run twice, the 40 review marks asked 10 at a time and all 40 at once. The
+``hand_*`` streams are written by hand, every text on its own (the others are put together
+from recurring sentence banks by ``scripts/build_relevance_streams.py``); the summary
+lines give the held-out streams of each kind apart.
+
+    .venv/bin/python -m benchmarks.relevance [--streams hand_delta_en,...] [--batches 10,40]
 """
 
 import argparse
@@ -32,8 +38,9 @@ from domain.textnorm import words
 from services.relevance import features_of, prior_of
 
 STREAMS = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "relevance"
-# Tuned on these two (features, C, threshold range); the others were only ever measured.
-DEVELOPED_ON = ("corona_es", "jaguar_en")
+# Tuned on these (features, C, threshold range); the others were only ever measured.
+DEVELOPED_ON = ("corona_es", "jaguar_en", "hand_puma_es", "hand_puma_en")
+HAND_WRITTEN = "hand_"
 
 
 def load(name: str) -> tuple[str, list[dict[str, Any]]]:
@@ -163,7 +170,7 @@ def main() -> None:
     parser.add_argument("--pool", type=int, default=200)
     parser.add_argument("--first", type=int, default=20)
     parser.add_argument("--asked", type=int, default=40)
-    parser.add_argument("--batch", type=int, default=10)
+    parser.add_argument("--batches", default="10,40", help="review marks asked at a time")
     parser.add_argument("--cost", action="store_true", help="only the cost of scoring at ingest")
     args = parser.parse_args()
     if args.cost:
@@ -171,28 +178,43 @@ def main() -> None:
         return
     every = sorted(p.stem for p in STREAMS.glob("*.jsonl"))
     names = args.streams.split(",") if args.streams else every
-    results = [
-        run(n, pool=args.pool, first=args.first, asked=args.asked, batch=args.batch) for n in names
-    ]
-    print(f"{'stream':<11} {'tuned':<5} {'P':>5} {'R':>5} {'share':>5} {'cv P':>5} {'cv R':>5} "
-          f"{'thr':>5} {'s':>5} {'tfidf P':>7} {'tfidf R':>7}")  # fmt: skip
-    for r in results:
-        base_p, base_r = baseline(r["stream"], pool=args.pool, marks=args.first + args.asked)
-        print(
-            f"{r['stream']:<11} {'yes' if r['developed_on'] else 'no':<5} "
-            f"{r['precision']:5.2f} {r['recall']:5.2f} {r['baseline_precision']:5.2f} "
-            f"{r['cv_precision'] or 0:5.2f} {r['cv_recall'] or 0:5.2f} {r['threshold'] or 0:5.2f} "
-            f"{r['train_seconds']:5.1f} {base_p:7.2f} {base_r:7.2f}"
+    batches = [int(b) for b in args.batches.split(",")]
+    runs = {
+        (name, batch): run(name, pool=args.pool, first=args.first, asked=args.asked, batch=batch)
+        for name in names
+        for batch in batches
+    }
+    heads = "".join(f" {f'P/{b}':>5} {f'R/{b}':>5} {f'thr/{b}':>6}" for b in batches)
+    print(f"{'stream':<14} {'tuned':<5}{heads} {'share':>5} {'cv P':>5} {'cv R':>5} "
+          f"{'s':>5} {'tfidf P':>7} {'tfidf R':>7}")  # fmt: skip
+    for name in names:
+        first = runs[name, batches[0]]
+        cells = "".join(
+            f" {r['precision']:5.2f} {r['recall']:5.2f} {r['threshold'] or 0:6.2f}"
+            for r in (runs[name, b] for b in batches)
         )
-    held_out = [r for r in results if not r["developed_on"]]
-    if held_out:
+        base_p, base_r = baseline(name, pool=args.pool, marks=args.first + args.asked)
         print(
-            f"held-out streams: median precision "
-            f"{statistics.median(r['precision'] for r in held_out):.2f}, "
-            f"median recall {statistics.median(r['recall'] for r in held_out):.2f}, "
-            f"min precision {min(r['precision'] for r in held_out):.2f}, "
-            f"min recall {min(r['recall'] for r in held_out):.2f}"
+            f"{name:<14} {'yes' if first['developed_on'] else 'no':<5}{cells} "
+            f"{first['baseline_precision']:5.2f} {first['cv_precision'] or 0:5.2f} "
+            f"{first['cv_recall'] or 0:5.2f} {first['train_seconds']:5.1f} "
+            f"{base_p:7.2f} {base_r:7.2f}"
         )
+    for kind, hand in (("template", False), ("hand-written", True)):
+        for batch in batches:
+            held_out = [
+                r
+                for (name, b), r in runs.items()
+                if b == batch and not r["developed_on"] and name.startswith(HAND_WRITTEN) == hand
+            ]
+            if held_out:
+                print(
+                    f"held-out {kind} streams, {batch} at a time: median precision "
+                    f"{statistics.median(r['precision'] for r in held_out):.2f}, "
+                    f"median recall {statistics.median(r['recall'] for r in held_out):.2f}, "
+                    f"min precision {min(r['precision'] for r in held_out):.2f}, "
+                    f"min recall {min(r['recall'] for r in held_out):.2f}"
+                )
 
 
 if __name__ == "__main__":

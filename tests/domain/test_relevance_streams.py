@@ -1,0 +1,55 @@
+"""The relevance streams that benchmarks/relevance.py measures the model on are well formed:
+a header with the brand and its query, then 400 labelled mentions that the query matches
+(ingest stores nothing else); the hand-written ones have every text written once."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from domain.query import parse_query
+
+STREAMS = sorted((Path(__file__).parents[1] / "fixtures" / "relevance").glob("*.jsonl"))
+FIELDS = {"url", "title", "text", "author", "language", "relevant", "sense"}
+
+
+def read(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return json.loads(lines[0]), [json.loads(line) for line in lines[1:]]
+
+
+def test_there_are_hand_written_streams_in_both_languages() -> None:
+    hand = [read(p)[1] for p in STREAMS if p.stem.startswith("hand_")]
+    assert len(hand) >= 3
+    assert {rows[0]["language"] for rows in hand} == {"es", "en"}
+
+
+@pytest.mark.parametrize("path", STREAMS, ids=lambda p: p.stem)
+def test_a_stream_is_400_labelled_mentions_its_query_matches(path: Path) -> None:
+    header, rows = read(path)
+    assert set(header) == {"brand", "query"} and header["brand"] and header["query"]
+    assert len(rows) == 400
+    query = parse_query(header["query"])
+    for row in rows:
+        assert set(row) == FIELDS, row
+        assert isinstance(row["relevant"], bool) and row["sense"], row
+        assert row["language"] in ("es", "en") and row["url"].startswith("https://"), row
+        assert query.matches(f"{row['title']}\n{row['text']}"), row
+    share = sum(row["relevant"] for row in rows) / len(rows)
+    assert 0.35 <= share <= 0.65
+    # both kinds among the first 20 marks, as the benchmark's protocol needs to train
+    assert len({row["relevant"] for row in rows[:20]}) == 2
+    assert len({(row["title"], row["text"]) for row in rows}) == len(rows)
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in STREAMS if p.stem.startswith("hand_")], ids=lambda p: p.stem
+)
+def test_a_hand_written_stream_never_repeats_a_text(path: Path) -> None:
+    _, rows = read(path)
+    texts = [" ".join(row["text"].lower().split()) for row in rows]
+    assert len(set(texts)) == len(texts)
+    # each sense is labelled one way only
+    labels = {(row["sense"], row["relevant"]) for row in rows}
+    assert len(labels) == len({sense for sense, _ in labels})
