@@ -31,7 +31,6 @@ MAX_CHUNK_LINE = 1024
 _NO_BODY_STATUS = frozenset({204, 304})
 _IDEMPOTENT = frozenset({b"GET", b"HEAD", b"OPTIONS"})
 _DEFAULT_PORTS = {b"http": 80, b"https": 443}
-_FORBIDDEN_IN_HEADERS = (b"\r", b"\n", b"\0")
 # httpcore's exceptions, as httpx's (what httpx's own transport does with them).
 _MAPPED: tuple[tuple[type[Exception], type[httpx.TransportError]], ...] = (
     (httpcore.ConnectTimeout, httpx.ConnectTimeout),
@@ -210,14 +209,19 @@ class Http11Transport(httpx.BaseTransport):
 
 
 def _request_head(request: httpx.Request) -> bytes:
+    """The request line and headers. Each line ends in the only CR and LF it holds (a value
+    echoed from a server, such as an ETag, must not start a header of its own)."""
     url = request.url
     lines = [request.method.encode("ascii"), b" ", url.raw_path, b" HTTP/1.1\r\n"]
-    for name, value in request.headers.raw:
-        if any(c in name or c in value for c in _FORBIDDEN_IN_HEADERS):
-            raise httpx.LocalProtocolError(f"illegal character in header {name!r}")
+    raw = request.headers.raw
+    for name, value in raw:
         lines += (name, b": ", value, b"\r\n")
     lines.append(b"\r\n")
-    return b"".join(lines)
+    head = b"".join(lines)
+    breaks = len(raw) + 2
+    if head.count(b"\n") != breaks or head.count(b"\r") != breaks or b"\0" in head:
+        raise httpx.LocalProtocolError("a request line or header holds CR, LF or NUL")
+    return head
 
 
 def _request_body(request: httpx.Request) -> bytes:
