@@ -8,8 +8,9 @@ import structlog
 from core.settings import get_settings
 
 # Celery's line per scheduled task and per task received and finished (about 15 a minute
-# with nothing to poll): shown at DEBUG only. Errors and warnings still show.
-CHATTY_LOGGERS = ("celery.beat", "celery.worker.strategy", "celery.app.trace")
+# with nothing to poll), and httpx's line per request sent (every poll, with its URL; about
+# 8 us of CPU each): shown at DEBUG only. Errors and warnings still show.
+CHATTY_LOGGERS = ("celery.beat", "celery.worker.strategy", "celery.app.trace", "httpx")
 
 
 def configure_logging() -> None:

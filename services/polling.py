@@ -11,6 +11,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from queue import Empty, SimpleQueue
 from typing import Literal
 
 import httpx
@@ -111,7 +112,7 @@ def poll_sources(
     claims, reports = _claim(unique, now=utcnow(), force=force, settings=settings)
     if claims:
         began = time.monotonic()
-        fetched = _fetch_all(client or http_client(), claims)
+        fetched = _fetch_all(client or http_client(), claims, settings.poll_fetch_threads)
         reports.update(_settle(fetched, settings))
         log.info(
             "poll.batch_done",
@@ -166,10 +167,29 @@ def _claim_of(source: LeasedSource, brand: BrandContext) -> _Claim:
     return _Claim(source.id, source, brand, source.kind, dict(source.cursor), source.state())
 
 
-def _fetch_all(client: httpx.Client, claims: list[_Claim]) -> list[_Fetched]:
+def _fetch_all(client: httpx.Client, claims: list[_Claim], threads: int) -> list[_Fetched]:
+    """Fetch every claim on up to `threads` of the fetch pool's threads, each taking the next
+    claim not yet taken until none is left (a task per thread rather than per claim: a
+    Future and two thread hand-offs per source were a tenth of a 304 poll's CPU)."""
     if len(claims) == 1:
         return [_fetch(client, claims[0])]
-    return list(fetch_pool().map(lambda claim: _fetch(client, claim), claims))
+    fetched: list[_Fetched | None] = [None] * len(claims)
+    todo: SimpleQueue[int] = SimpleQueue()
+    for n in range(len(claims)):
+        todo.put(n)
+
+    def drain() -> None:
+        while True:
+            try:
+                n = todo.get_nowait()
+            except Empty:
+                return
+            fetched[n] = _fetch(client, claims[n])
+
+    pool = fetch_pool()
+    for running in [pool.submit(drain) for _ in range(min(threads, len(claims)))]:
+        running.result()
+    return [one for one in fetched if one is not None]
 
 
 def _fetch(client: httpx.Client, claim: _Claim) -> _Fetched:

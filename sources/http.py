@@ -26,9 +26,10 @@ FEED_ACCEPT = (
     "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 )
 CONNECT_TIMEOUT_SECONDS = 10.0
-# Per fetch thread (each has its own pool): one request at a time, to many hosts, a few
-# requests each; a few idle connections kept for the hosts a batch asks again.
-POOL_LIMITS = httpx.Limits(max_connections=20, max_keepalive_connections=4, keepalive_expiry=30)
+# Per fetch thread (each keeps its own idle connections, `sources.wire`): one request at a
+# time, to many hosts, a few requests each; a few connections kept for the hosts a batch
+# asks again.
+POOL_LIMITS = httpx.Limits(max_keepalive_connections=4, keepalive_expiry=30)
 
 
 @dataclass(frozen=True, slots=True)

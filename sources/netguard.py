@@ -9,10 +9,11 @@ Trusted origins (the operator's configured base URLs) and `allow_private` skip t
 
 import contextlib
 import ipaddress
+import math
 import re
 import socket
 import ssl
-import threading
+import sys
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -20,6 +21,7 @@ import httpcore
 import httpx
 
 from sources.base import SourceError
+from sources.wire import Http11Transport
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -205,14 +207,12 @@ class GuardedBackend(httpcore.SyncBackend):
         raise error or httpcore.ConnectError(f"no address to connect to for {host}")
 
 
-class GuardedTransport(httpx.HTTPTransport):
+class GuardedTransport(Http11Transport):
     """An HTTP transport that refuses private targets on every request and connection.
 
     `trusted_origins` are URLs whose (host, port) is exempt: the operator's base URLs.
-
-    Each thread has its own connection pool (`limits` apply per thread), all sharing one TLS
-    context: httpcore's pool scans every connection it holds under one lock for each request,
-    which with the 16 fetch threads of a worker cost a sixth of a request's CPU.
+    `limits`: idle connections kept per fetch thread (`sources.wire`: each thread has its
+    own), and for how long.
     """
 
     def __init__(
@@ -222,51 +222,28 @@ class GuardedTransport(httpx.HTTPTransport):
         trusted_origins: Iterable[str] = (),
         verify: ssl.SSLContext | bool = True,
         limits: httpx.Limits = httpx.Limits(),
-        retries: int = 0,
     ) -> None:
         self.allow_private = allow_private
         self.trusted = frozenset(origin_key(url) for url in trusted_origins)
-        self._tls = (
+        tls = (
             verify
             if isinstance(verify, ssl.SSLContext)
             else httpx.create_ssl_context(verify=verify, trust_env=False)
         )
-        self._limits = limits
-        self._retries = retries
-        self._backend = None if allow_private else GuardedBackend(self.trusted)
-        self._local = threading.local()
-        self._pools: list[httpcore.ConnectionPool] = []
-        self._pools_lock = threading.Lock()
-        super().__init__(verify=self._tls, limits=limits, retries=retries, trust_env=False)
-
-    @property
-    def _pool(self) -> httpcore.ConnectionPool:
-        """The calling thread's pool (HTTPTransport sends every request through `_pool`)."""
-        pool: httpcore.ConnectionPool | None = getattr(self._local, "pool", None)
-        if pool is None:
-            pool = httpcore.ConnectionPool(
-                ssl_context=self._tls,
-                max_connections=self._limits.max_connections,
-                max_keepalive_connections=self._limits.max_keepalive_connections,
-                keepalive_expiry=self._limits.keepalive_expiry,
-                retries=self._retries,
-                network_backend=self._backend,
-            )
-            with self._pools_lock:
-                self._pools.append(pool)
-            self._local.pool = pool
-        return pool
-
-    @_pool.setter
-    def _pool(self, _shared: httpcore.ConnectionPool) -> None:
-        """HTTPTransport.__init__ builds one pool for all threads: not used."""
-
-    def close(self) -> None:
-        with self._pools_lock:
-            pools, self._pools = self._pools, []
-        self._local = threading.local()
-        for pool in pools:
-            pool.close()
+        super().__init__(
+            ssl_context=tls,
+            network_backend=(
+                httpcore.SyncBackend() if allow_private else GuardedBackend(self.trusted)
+            ),
+            max_keepalive=(
+                sys.maxsize
+                if limits.max_keepalive_connections is None
+                else limits.max_keepalive_connections
+            ),
+            keepalive_expiry=(
+                math.inf if limits.keepalive_expiry is None else limits.keepalive_expiry
+            ),
+        )
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         if not self.allow_private and not self.is_trusted(request.url):

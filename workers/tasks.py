@@ -8,7 +8,7 @@ from celery import Task
 
 from core.db import session_scope
 from core.settings import get_settings
-from models.sources import claim_due_sources, next_due_at
+from models.sources import claim_due_source_ids, next_due_at
 from models.types import utcnow
 from services.polling import PollReport, poll_source, poll_sources
 from workers.app import celery_app
@@ -87,7 +87,7 @@ def claim_and_queue() -> Queued:
     for _ in range(MAX_CLAIMS_PER_TICK):
         now = utcnow()
         with session_scope() as session:
-            due = [s.id for s in claim_due_sources(session, now=now, limit=ENQUEUE_BATCH)]
+            due = claim_due_source_ids(session, now=now, limit=ENQUEUE_BATCH)
             upcoming = next_due_at(session, now=now) if len(due) < ENQUEUE_BATCH else None
         with celery_app.producer_or_acquire() as producer:
             for start in range(0, len(due), size):
