@@ -3,14 +3,17 @@
 Run from the repo root: ``.venv/bin/python -m benchmarks.sentiment_es [TWEETS_JSON]``.
 
 Sets (``scripts/es_corpora.py``):
-- ``own test``: ``tests/fixtures/sentiment/es_own_test.tsv``, 180 texts written for the project
-  and held out: never trained on, never used to choose anything. The honest figure here.
+- ``own test``: ``tests/fixtures/sentiment/es_own_test.tsv``, 270 texts written for the project
+  and held out: never trained on, never used to choose anything. An honest figure here;
+- ``own tweets test``: ``es_tweets_test.tsv``, 150 tweets written for the project, held out
+  the same way: the other honest figure;
 - ``own dev``: ``es_brand_dev.tsv`` + ``es_own_dev.tsv`` (360 texts);
+- ``own tweets``: ``es_tweets_dev.tsv`` (720 tweets);
 - ``brand``: ``../shared/fixtures/sentiment_es_brand/mentions.tsv`` (900, CC0) when present;
 - ``tweets``: TWEETS_JSON (or ``$ESCUCHA_EVOMSA_TWEETS``), the ``EvoMSA/tests/tweets.json``
   file of the evomsa 2.0.14 source package (1,000 tweets; 529 positive, 268 negative, 203
   neutral), read from there, never copied. Its figures weigh the classes equally.
-The final model was fitted on the last three sets, so its figures there are training-set
+The final model was fitted on the last four sets, so its figures there are training-set
 figures, marked ``(fitted)``: its honest figures on them are the cross-validated and
 leave-one-set-out ones that ``scripts/build_es_head.py`` prints (``benchmarks/README.md``).
 Intervals: 1,000 bootstrap resamples of each set (seed 0), percentiles 2.5 and 97.5.
@@ -28,7 +31,16 @@ from pathlib import Path
 
 from domain.sentiment import score_text
 from domain.sentiment_es import SPANISH_MODEL, score_rules
-from scripts.es_corpora import LABELS, Labelled, brand_mentions, evomsa_tweets, own_dev, own_test
+from scripts.es_corpora import (
+    LABELS,
+    Labelled,
+    brand_mentions,
+    evomsa_tweets,
+    own_dev,
+    own_test,
+    own_tweets,
+    own_tweets_test,
+)
 
 RUNS = 5
 DRAWS = 1000
@@ -106,7 +118,9 @@ def main() -> None:
     argument = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("ESCUCHA_EVOMSA_TWEETS")
     score_text("warm up", "es")
     report("own test (held out)", own_test(), fitted=False)
+    report("own tweets test (held out)", own_tweets_test(), fitted=False)
     report("own dev", own_dev(), fitted=True)
+    report("own tweets", own_tweets(), fitted=True)
     texts = [text for text, _ in own_dev()]
     brand = brand_mentions()
     if brand is None:

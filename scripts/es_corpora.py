@@ -6,8 +6,11 @@
   (CC0), read where they are, never copied into the repo;
 - ``own``: the project's own development texts (``tests/fixtures/sentiment/es_brand_dev.tsv``
   and ``es_own_dev.tsv``);
-- ``own_test``: the project's own held-out texts (``es_own_test.tsv``): the benchmark and the
-  tests report them, the build script never reads them.
+- ``own_tweets``: the project's own labelled tweets (``es_tweets_dev.tsv``, 720, CC0): chatter,
+  check-ins, replies, news and slang as tweets are written;
+- ``own_test`` and ``own_tweets_test``: the project's own held-out texts (``es_own_test.tsv``)
+  and tweets (``es_tweets_test.tsv``): the benchmark and the tests report them, the build
+  script never reads them.
 """
 
 import json
@@ -57,8 +60,16 @@ def own_dev() -> Labelled:
     return read_table(FIXTURES / "es_brand_dev.tsv") + read_table(FIXTURES / "es_own_dev.tsv")
 
 
+def own_tweets() -> Labelled:
+    return read_table(FIXTURES / "es_tweets_dev.tsv")
+
+
 def own_test() -> Labelled:
     return read_table(FIXTURES / "es_own_test.tsv")
+
+
+def own_tweets_test() -> Labelled:
+    return read_table(FIXTURES / "es_tweets_test.tsv")
 
 
 def brand_mentions() -> Labelled | None:

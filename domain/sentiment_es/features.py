@@ -17,8 +17,8 @@ Each is a plain number that can be read off the text and the rules' analysis of 
   written in capitals): counts of tokens;
 - ``link``: 1 if the text has a URL; ``handles`` and ``hashtags``: counts of ``@user`` and
   ``#tag``;
-- then the style features of ``style`` (numbers, dates, reported speech, headlines, person,
-  questions, names, no sentiment, English words).
+- then the style features of ``style`` (person, questions, names, no sentiment, English words;
+  numbers, dates, reported speech, headlines; check-ins, replies, how many words).
 """
 
 import re
