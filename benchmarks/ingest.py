@@ -21,10 +21,12 @@ scores every new item as it is stored.
 Raw VADER: `SentimentIntensityAnalyzer.polarity_scores(title + "\\n" + text)` over the same
 items, alternating with the pipeline unit by unit (`paired_round`). ratio = pipeline items/s
 / raw VADER items/s (target >= 0.8), one per round, each round a new brand; the median of
-`--rounds` is printed last. One process.
+`--rounds` is printed last. One process, its models loaded and frozen out of the garbage
+collector's sight (`gc.freeze`) as in a worker.
 """
 
 import argparse
+import gc
 import os
 import statistics
 import sys
@@ -50,12 +52,12 @@ def corpus_texts(count: int) -> list[str]:
     for path in sorted((SHARED / "vader_groundtruth").glob("*_GroundTruth.txt")):
         rows = [line.split("\t", 2) for line in path.read_text(encoding="utf-8").splitlines()]
         texts.extend(row[2] for row in rows if len(row) == 3)
+    if not texts:  # else the corpus would be our few Spanish texts only, a different measure
+        sys.exit(f"no VADER ground truth under {SHARED} (set ESCUCHA_SHARED_DIR)")
     spanish = ROOT / "tests" / "fixtures" / "sentiment" / "es_brand_dev.tsv"
     for line in spanish.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             texts.append(line.split("\t", 1)[1])
-    if not texts:
-        sys.exit(f"no texts under {SHARED}")
     # Spread over all sets (every k-th text), repeated if needed.
     step = max(1, len(texts) // count)
     picked = texts[::step]
@@ -225,6 +227,7 @@ def main() -> None:
     from sources import rss  # noqa: F401  (imported as a worker imports it, before any poll)
 
     load_models()
+    gc.freeze()  # as a worker does once its models are loaded (workers.app)
     stores = {"SQLite": f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"}
     if args.postgres:
         problem = reset_postgres(args.postgres)
