@@ -21,10 +21,12 @@ scores every new item as it is stored.
 Raw VADER: `SentimentIntensityAnalyzer.polarity_scores(title + "\\n" + text)` over the same
 items, alternating with the pipeline unit by unit (`paired_round`). ratio = pipeline items/s
 / raw VADER items/s (target >= 0.8), one per round, each round a new brand; the median of
-`--rounds` is printed last. One process.
+`--rounds` is printed last. One process, its models loaded and frozen out of the garbage
+collector's sight (`gc.freeze`) as in a worker.
 """
 
 import argparse
+import gc
 import os
 import statistics
 import sys
@@ -225,6 +227,7 @@ def main() -> None:
     from sources import rss  # noqa: F401  (imported as a worker imports it, before any poll)
 
     load_models()
+    gc.freeze()  # as a worker does once its models are loaded (workers.app)
     stores = {"SQLite": f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"}
     if args.postgres:
         problem = reset_postgres(args.postgres)

@@ -22,6 +22,7 @@ say little). Lingua's best guess is kept when its confidence is at least ``MIN_C
 else None.
 """
 
+import math
 import re
 from collections.abc import Sequence
 from functools import cache
@@ -65,13 +66,25 @@ _NOISE = re.compile(r"https?://\S+|www\.\S+|[@#]\w+|&[a-zA-Z]+;|&#\d+;")
 _REPEATED = re.compile(r"([^\W\d_])\1{2,}")
 _WORD = re.compile(r"[^\W\d_]+")
 _WORD_LANGUAGES = tuple(FUNCTION_WORDS)
-_Shares = tuple[float, ...]
-# Each function word: its share for each language of _WORD_LANGUAGES, in that order (1 / how
-# many lists hold it, 0 for the others), so that a text's scores are column sums, in C.
-_WORD_SHARES: dict[str, _Shares] = {
-    word: tuple(1 / len(languages) if lang in languages else 0.0 for lang in _WORD_LANGUAGES)
+_LISTS_OF = {word: len(languages) for word, languages in word_languages().items()}
+# A word's share of a language, 1 / how many lists hold it, in whole units of _UNIT (the
+# least common multiple of those counts): sums of shares are then exact integers.
+_UNIT = math.lcm(*_LISTS_OF.values())
+# Each function word: its shares for the languages of _WORD_LANGUAGES packed into one int,
+# _FIELD_BITS bits each, so that a text's scores are one sum() of ints, in C (a field holds
+# millions of words' shares: it never carries over into the next).
+_FIELD_BITS = 32
+_FIELD = (1 << _FIELD_BITS) - 1
+_POSITIONS = range(len(_WORD_LANGUAGES))
+_WORD_SHARES: dict[str, int] = {
+    word: sum(
+        (_UNIT // _LISTS_OF[word]) << (_FIELD_BITS * position)
+        for position, lang in enumerate(_WORD_LANGUAGES)
+        if lang in languages
+    )
     for word, languages in word_languages().items()
 }
+_MIN_UNITS = MIN_WORD_SCORE * _UNIT
 # For ASCII texts (most), split and lower-cased in C: bytes.translate turns A-Z to a-z and
 # anything but a letter to a space, which gives the words of _WORD.
 _ASCII_WORD_SHARES = {word.encode(): s for word, s in _WORD_SHARES.items() if word.isascii()}
@@ -93,7 +106,7 @@ def clean_for_detection(text: str) -> str:
     return " ".join(text.split())
 
 
-def _function_words(text: str) -> tuple[int, int, list[_Shares]]:
+def _function_words(text: str) -> tuple[int, int, list[int]]:
     """Step 1's reading of ``text``: how many letters and words it has without its noise,
     and the shares of each function word among them. Repeated letters are not collapsed (a
     third of the cost of cleaning): such a word is no function word anyway."""
@@ -114,13 +127,14 @@ def language_by_function_words(text: str) -> str | None:
     return _by_function_words(_function_words(text)[2])
 
 
-def _by_function_words(found: list[_Shares]) -> str | None:
+def _by_function_words(found: list[int]) -> str | None:
     if not found:
         return None
-    scores = list(map(sum, zip(*found, strict=True)))
+    total = sum(found)
+    scores = [(total >> (_FIELD_BITS * position)) & _FIELD for position in _POSITIONS]
     top, runner_up = sorted(scores)[-1:-3:-1]
     best = _WORD_LANGUAGES[scores.index(top)]
-    if best in QUICK_LANGUAGES and top >= MIN_WORD_SCORE and top >= 2 * runner_up:
+    if best in QUICK_LANGUAGES and top >= _MIN_UNITS and top >= 2 * runner_up:
         return best
     return None
 

@@ -1,10 +1,12 @@
 """Language detection of short mentions."""
 
+import re
 from pathlib import Path
 
 import pytest
 
 from domain.language import (
+    _NOISE,
     clean_for_detection,
     detect_language,
     detect_languages,
@@ -168,3 +170,42 @@ def test_many_texts_at_once_each_get_their_own_language_in_order() -> None:
     ]
     assert detect_languages(texts) == ["en", "fr", "es", None, "de"]
     assert detect_languages([]) == []
+
+
+def _exact_function_word_language(text: str) -> str | None:
+    """Step 1's rule (module doc) in exact fractions, from the word lists themselves."""
+    from fractions import Fraction
+
+    from domain.language import MIN_WORD_SCORE, QUICK_LANGUAGES
+    from domain.language_words import FUNCTION_WORDS, word_languages
+
+    lists = word_languages()
+    scores = dict.fromkeys(FUNCTION_WORDS, Fraction(0))
+    for word in re.findall(r"[^\W\d_]+", text.lower()):
+        for language in lists.get(word, ()):
+            scores[language] += Fraction(1, len(lists[word]))
+    if not any(scores.values()):
+        return None
+    ranked = sorted(scores.values(), reverse=True)
+    best = next(language for language, score in scores.items() if score == ranked[0])
+    clear = ranked[0] >= Fraction(MIN_WORD_SCORE) and ranked[0] >= 2 * ranked[1]
+    return best if best in QUICK_LANGUAGES and clear else None
+
+
+@pytest.mark.skipif(not GROUNDTRUTH.is_dir(), reason=f"no shared fixtures at {GROUNDTRUTH}")
+def test_function_word_scores_decide_as_exact_fractions_on_every_corpus_text() -> None:
+    """The shares are summed as packed integers: the same decisions as exact arithmetic on
+    the 23,700 English ground-truth texts and our Spanish ones, noise and all."""
+    texts = [
+        row[2]
+        for path in sorted(GROUNDTRUTH.glob("*_GroundTruth.txt"))
+        for row in (line.split("\t", 2) for line in path.read_text().splitlines())
+        if len(row) == 3
+    ]
+    spanish = Path(__file__).parents[1] / "fixtures" / "sentiment" / "es_brand_dev.tsv"
+    texts += [line.split("\t", 1)[1] for line in spanish.read_text().splitlines() if "\t" in line]
+    texts += SPANISH + ENGLISH + [" ".join(SPANISH) * 40]  # and one past any field's width
+    found = [language_by_function_words(text) for text in texts]
+    expected = [_exact_function_word_language(_NOISE.sub(" ", text)) for text in texts]
+    assert found == expected
+    assert found.count("en") > 15_000 and found.count("es") > 100
