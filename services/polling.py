@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from queue import Empty, SimpleQueue
-from typing import Literal
+from typing import Literal, cast
 
 import httpx
 from sqlalchemy.exc import OperationalError
@@ -188,8 +188,8 @@ def _fetch_all(client: httpx.Client, claims: list[_Claim], threads: int) -> list
 
     pool = fetch_pool()
     for running in [pool.submit(drain) for _ in range(min(threads, len(claims)))]:
-        running.result()
-    return [one for one in fetched if one is not None]
+        running.result()  # a fetch that raised raises here: every slot is filled otherwise
+    return cast(list[_Fetched], fetched)
 
 
 def _fetch(client: httpx.Client, claim: _Claim) -> _Fetched:

@@ -28,6 +28,7 @@ import httpx
 READ_SIZE = 64 * 1024
 MAX_HEAD_BYTES = 64 * 1024  # status line and headers; h11 allows 16 KB
 MAX_CHUNK_LINE = 1024
+_HEX_DIGITS = b"0123456789abcdefABCDEF"
 _NO_BODY_STATUS = frozenset({204, 304})
 _IDEMPOTENT = frozenset({b"GET", b"HEAD", b"OPTIONS"})
 _DEFAULT_PORTS = {b"http": 80, b"https": 443}
@@ -48,16 +49,13 @@ Origin = tuple[bytes, bytes, int]  # scheme, host, port
 def _httpx_errors() -> Iterator[None]:
     try:
         yield
-    except httpcore.NetworkError as exc:  # the network backend's and stream's errors
+    except (httpcore.NetworkError, httpcore.TimeoutException) as exc:
         for theirs, ours in _MAPPED:
             if isinstance(exc, theirs):
                 raise ours(str(exc)) from exc
+        if isinstance(exc, httpcore.TimeoutException):
+            raise httpx.TimeoutException(str(exc)) from exc
         raise httpx.NetworkError(str(exc)) from exc
-    except httpcore.TimeoutException as exc:
-        for theirs, ours in _MAPPED:
-            if isinstance(exc, theirs):
-                raise ours(str(exc)) from exc
-        raise httpx.TimeoutException(str(exc)) from exc
 
 
 class _Disconnected(httpx.RemoteProtocolError):
@@ -371,12 +369,9 @@ class _Body(httpx.SyncByteStream):
     def _chunks(self, connection: _Connection) -> Iterator[bytes]:
         while True:
             size_text = self._line(connection).split(b";", 1)[0].strip()
-            try:
-                size = int(size_text, 16)
-            except ValueError:
-                raise httpx.RemoteProtocolError(f"bad chunk size {size_text[:20]!r}") from None
-            if size < 0:
+            if not size_text or size_text.strip(_HEX_DIGITS):  # no sign, prefix or "_"
                 raise httpx.RemoteProtocolError(f"bad chunk size {size_text[:20]!r}")
+            size = int(size_text, 16)
             if size == 0:
                 while self._line(connection):  # trailers, up to the empty line
                     pass
