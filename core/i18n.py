@@ -210,6 +210,22 @@ class Formats:
         Nov 20 – Dec 30, 2026 (en-US); one day alone when they are the same."""
         return format_interval(first, last, "yMMMd", locale=self._babel)
 
+    def day_field(self, day: dt.date) -> str:
+        """A day as a form's date field shows it: the locale's numeric order with the full
+        year, 01/12/2026 (es-MX), 1/12/2026 (es-ES), 12/1/2026 (en-US)."""
+        return _day_field(self.locale).write(day)
+
+    @property
+    def day_field_hint(self) -> str:
+        """What to type in a date field: dd/mm/aaaa (es-MX), mm/dd/yyyy (en-US)."""
+        return _day_field(self.locale).hint
+
+    def read_day_field(self, text: str) -> dt.date:
+        """A day typed as :meth:`day_field` writes it (any of ``/ . -`` or spaces between the
+        numbers, a two-digit year read as 20xx), or as ISO 8601 (2026-12-01, which links and
+        bookmarks carry); ValueError otherwise."""
+        return _day_field(self.locale).read(text)
+
     def time(self, moment: dt.datetime) -> str:
         return format_time(self.local(moment), "short", locale=self._babel)
 
@@ -242,6 +258,61 @@ def _percent_pattern(locale: str, digits: int) -> str:
     pattern = str(babel_locale(locale).percent_formats[None].pattern).split(";")[0]
     decimals = "." + "0" * digits if digits > 0 else ""
     return re.sub(r"0(?:\.[0#]*)?", "0" + decimals, pattern, count=1)
+
+
+@dataclass(frozen=True)
+class _DayField:
+    """The numeric short date of a locale (CLDR's short pattern), with the full year."""
+
+    order: str  # "dMy", "Mdy" or "yMd"
+    padded: frozenset[str]  # the fields written with two digits
+    separator: str
+    suffix: str
+    year_word: str  # "aaaa" in Spanish ("año"), "yyyy" elsewhere
+
+    def write(self, day: dt.date) -> str:
+        values = {"d": day.day, "M": day.month, "y": day.year}
+        parts = [f"{values[f]:02d}" if f in self.padded else str(values[f]) for f in self.order]
+        return self.separator.join(parts) + self.suffix
+
+    @property
+    def hint(self) -> str:
+        words = {"d": "dd", "M": "mm", "y": self.year_word}
+        return self.separator.join(words[f] for f in self.order) + self.suffix
+
+    def read(self, text: str) -> dt.date:
+        value = text.strip()
+        numbers = _DAY_NUMBERS.fullmatch(value.rstrip(". "))
+        try:
+            if _ISO_DAY.fullmatch(value):
+                return dt.date.fromisoformat(value)
+            if numbers is not None:
+                fields = dict(zip(self.order, map(int, numbers.groups()), strict=True))
+                if len(numbers.group(self.order.index("y") + 1)) <= 2:
+                    fields["y"] += 2000
+                return dt.date(fields["y"], fields["M"], fields["d"])
+        except ValueError:
+            pass
+        raise ValueError(f"not a date written as {self.hint}: {text!r}")
+
+
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DAY_NUMBERS = re.compile(r"([0-9]{1,4})[./\- ]+([0-9]{1,4})[./\- ]+([0-9]{1,4})")
+_PATTERN_FIELD = re.compile(r"d+|M+|L+|y+")
+
+
+@lru_cache(maxsize=64)
+def _day_field(locale: str) -> _DayField:
+    pattern = re.sub(r"'[^']*'", "", str(babel_locale(locale).date_formats["short"].pattern))
+    fields = list(_PATTERN_FIELD.finditer(pattern))
+    order = "".join(m.group()[0].replace("L", "M") for m in fields)
+    if sorted(order) != sorted("dMy"):
+        order, fields = "yMd", []  # a pattern without the three numbers: ISO's order
+    padded = frozenset(m.group()[0].replace("L", "M") for m in fields if len(m.group()) == 2)
+    separator = pattern[fields[0].end() : fields[1].start()] if fields else "-"
+    suffix = pattern[fields[2].end() :] if fields else ""
+    year_word = "aaaa" if babel_locale(locale).language == "es" else "yyyy"
+    return _DayField(order, padded - {"y"}, separator or "/", suffix, year_word)
 
 
 def _fixed(digits: int) -> str:

@@ -5,6 +5,7 @@ from fastapi import Request
 from core.i18n import DEFAULT_LOCALE, Formats, Language, formats_locale
 from models.tables import Brand
 from pages.i18n import Gettext, gettext_of
+from pages.periods import DayReader
 from pages.render import language_of
 
 
@@ -21,3 +22,7 @@ def formats_of(language: Language, brand: Brand | None) -> Formats:
 
 def formats_for(request: Request, brand: Brand | None) -> Formats:
     return formats_of(language_of(request), brand)
+
+
+def day_reader(request: Request, brand: Brand) -> DayReader:
+    return DayReader(formats_for(request, brand), gettext_for(request))

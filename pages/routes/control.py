@@ -1,6 +1,6 @@
 """Control: objectives with progress, status and chart; create, edit and delete them."""
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,7 +12,7 @@ from api.deps import SessionDep
 from api.report_schemas import ObjectiveCreate, ObjectiveUpdate
 from models.tables import Brand
 from models.types import utcnow
-from pages.context import formats_for
+from pages.context import day_reader, formats_for
 from pages.deps import CheckedFormDep, Viewer, ViewerDep, first
 from pages.render import language_of, render
 from pages.views.control import METRICS, metric_names, objective_view
@@ -20,6 +20,7 @@ from pages.views.forms import FormState, save, validate
 from services import objectives as service
 from services.brands import get_brand_or_404
 from services.control import build_control
+from services.errors import InvalidInputError
 
 router = APIRouter(include_in_schema=False)
 
@@ -49,6 +50,7 @@ def _page(
         "metrics": METRICS,
         "metric_names": metric_names(language),
         "as_of": fmt.datetime(now),
+        "fmt": fmt,
     }
     return render(request, "control.html", context, status_code=code)
 
@@ -61,22 +63,24 @@ def control_page(
     return _page(request, viewer, session, brand)
 
 
-def _local(text: str, zone: ZoneInfo) -> datetime | str:
-    """A form's local date as the start of that day in the brand's timezone."""
-    try:
-        return datetime.combine(date.fromisoformat(text), time(), tzinfo=zone)
-    except ValueError:
-        return text  # the schema names the problem next to the field
-
-
-def _data(fields: dict[str, list[str]], brand: Brand, *, partial: bool) -> dict[str, Any]:
-    zone = ZoneInfo(brand.timezone)
+def _data(
+    request: Request, fields: dict[str, list[str]], brand: Brand, state: FormState, *, partial: bool
+) -> dict[str, Any]:
+    """The form's fields for the schema; its dates, typed as the locale writes them, are the
+    start of that day in the brand's timezone (one that is no date is refused next to it)."""
+    zone, read_day = ZoneInfo(brand.timezone), day_reader(request, brand)
     data: dict[str, Any] = {}
     for name in FIELDS:
         value = first(fields, name)
         if partial and not value:
             continue
-        data[name] = _local(value, zone) if name in ("start", "deadline") and value else value
+        if name in ("start", "deadline") and value:
+            try:
+                data[name] = datetime.combine(read_day(value), time(), tzinfo=zone)
+            except InvalidInputError as exc:
+                state.errors[name] = str(exc)
+        else:
+            data[name] = value
     return data
 
 
@@ -90,8 +94,8 @@ def create_objective(
 ) -> Response:
     brand = get_brand_or_404(session, workspace_id=viewer.workspace_id, brand_id=brand_id)
     state = FormState(values={name: first(fields, name) for name in FIELDS})
-    body = validate(ObjectiveCreate, _data(fields, brand, partial=False), state)
-    if body is not None:
+    body = validate(ObjectiveCreate, _data(request, fields, brand, state, partial=False), state)
+    if body is not None and not state.failed:
         save(
             session,
             state,
@@ -120,8 +124,8 @@ def edit_objective(
     )
     brand = get_brand_or_404(session, workspace_id=viewer.workspace_id, brand_id=objective.brand_id)
     state = FormState(values={name: first(fields, name) for name in FIELDS})
-    body = validate(ObjectiveUpdate, _data(fields, brand, partial=True), state)
-    if body is not None:
+    body = validate(ObjectiveUpdate, _data(request, fields, brand, state, partial=True), state)
+    if body is not None and not state.failed:
         save(
             session,
             state,

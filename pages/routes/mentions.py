@@ -5,20 +5,22 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, StreamingResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 from pydantic import ValidationError
 
 from api.deps import SessionDep
 from api.routes.mentions import ExportQuery, export_mentions, mention_filter
 from api.schemas import MentionQuery
 from models.mention_public import to_public
-from pages.context import formats_for, gettext_for
+from models.tables import Brand
+from pages.context import day_reader, formats_for, gettext_for
 from pages.deps import ViewerDep
-from pages.periods import local_days, read_range
+from pages.periods import iso_days_url, local_days, read_range, shown_days
 from pages.render import language_of, render
 from pages.views.common import kind_labels, media_labels, mention_row, sentiment_labels
 from pages.views.mentions import active_filters, language_choices
 from services.brands import get_brand_or_404
+from services.errors import InvalidInputError
 from services.mentions import list_mentions
 
 router = APIRouter(include_in_schema=False)
@@ -32,18 +34,19 @@ PASSED = ("source_kind", "label", "language", "media_type", "domain", "author", 
 PAGE_SIZE = 50
 
 
-def _query(request: Request, brand_id: int, timezone: str) -> tuple[dict[str, Any], MentionQuery]:
+def _query(request: Request, brand: Brand) -> tuple[dict[str, Any], MentionQuery]:
     given = {name: request.query_params.get(name) or None for name in FILTERS}
     since, until = read_range(
         since=given["since"],
         until=given["until"],
         from_day=given["from"],
         to_day=given["to"],
-        timezone=timezone,
+        timezone=brand.timezone,
+        read_day=day_reader(request, brand),
     )
     query = MentionQuery.model_validate(
         {
-            "brand_id": brand_id,
+            "brand_id": brand.id,
             "since": since,
             "until": until,
             **{name: given[name] for name in PASSED},
@@ -55,10 +58,10 @@ def _query(request: Request, brand_id: int, timezone: str) -> tuple[dict[str, An
     return given, query
 
 
-@router.get("/brands/{brand_id}/mentions", response_class=HTMLResponse)
+@router.get("/brands/{brand_id}/mentions", response_class=HTMLResponse, response_model=None)
 def mentions_page(
     request: Request, brand_id: int, viewer: ViewerDep, session: SessionDep
-) -> HTMLResponse:
+) -> HTMLResponse | RedirectResponse:
     brand = get_brand_or_404(session, workspace_id=viewer.workspace_id, brand_id=brand_id)
     fmt, _, language = formats_for(request, brand), gettext_for(request), language_of(request)
     kinds, labels = kind_labels(language), sentiment_labels(language)
@@ -68,6 +71,7 @@ def mentions_page(
         "brand": brand,
         "section": "mentions",
         "given": given,
+        "day_fields": shown_days(request.url, fmt),
         "kinds": kinds,
         "labels": labels,
         "media_types": media_labels(language),
@@ -82,9 +86,14 @@ def mentions_page(
         "window": (None, None),
     }
     try:
-        _given, query = _query(request, brand_id, brand.timezone)
+        if iso := iso_days_url(request.url, day_reader(request, brand)):
+            return RedirectResponse(iso, status_code=303)
+        _given, query = _query(request, brand)
     except ValidationError as exc:
         context["error"] = "; ".join(str(e["msg"]) for e in exc.errors())
+        return render(request, "mentions.html", context, status_code=422)
+    except InvalidInputError as exc:
+        context["error"] = str(exc)
         return render(request, "mentions.html", context, status_code=422)
     f = mention_filter(query, workspace_id=viewer.workspace_id, timezone=brand.timezone)
     rows, cursor = list_mentions(session, f, q=query.q, limit=query.limit, cursor=query.cursor)
@@ -113,6 +122,6 @@ def export_page(
 ) -> StreamingResponse:
     """The same CSV as GET /v1/mentions/export?format=csv with the page's filter."""
     brand = get_brand_or_404(session, workspace_id=viewer.workspace_id, brand_id=brand_id)
-    _given, query = _query(request, brand_id, brand.timezone)
+    _given, query = _query(request, brand)
     params = ExportQuery(**query.model_dump(exclude={"limit", "cursor"}), format="csv")
     return export_mentions(params, session, viewer.workspace_id)

@@ -43,7 +43,7 @@ class ObjectiveView:
 
 
 def local_day(moment: datetime, fmt: Formats) -> str:
-    return fmt.local(moment).date().isoformat()
+    return fmt.day_field(fmt.local(moment).date())
 
 
 def objective_view(o: ObjectiveControl, fmt: Formats, language: Language) -> ObjectiveView:

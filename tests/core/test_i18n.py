@@ -1,6 +1,6 @@
 """Locales, formats, language negotiation and the catalogs, through Babel and the .po files."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 
@@ -154,3 +154,40 @@ def test_every_word_the_code_writes_has_its_spanish(domain: str) -> None:
     assert len(used) > 5
     ids = {m.id[0] if isinstance(m.id, tuple) else m.id for m in _catalog(domain) if m.id}
     assert sorted(used - ids) == []
+
+
+@pytest.mark.parametrize(
+    ("locale", "written", "hint"),
+    [
+        ("es-MX", "01/12/2026", "dd/mm/aaaa"),
+        ("es-ES", "1/12/2026", "dd/mm/aaaa"),
+        ("en-US", "12/1/2026", "mm/dd/yyyy"),
+        ("en-GB", "01/12/2026", "dd/mm/yyyy"),
+        ("de-DE", "01.12.2026", "dd.mm.yyyy"),
+    ],
+)
+def test_a_date_field_is_written_and_read_as_the_locale_writes_a_day(
+    locale: str, written: str, hint: str
+) -> None:
+    fmt = Formats(locale)
+    assert fmt.day_field(MOMENT.date()) == written
+    assert fmt.day_field_hint == hint
+    assert fmt.read_day_field(written) == MOMENT.date()
+    assert fmt.read_day_field("2026-12-01") == MOMENT.date()  # links and bookmarks
+    first = MOMENT.date().replace(month=1, day=1)
+    every_day = [first + timedelta(days=n) for n in range(366 * 2)]
+    assert [fmt.read_day_field(fmt.day_field(day)) for day in every_day] == every_day
+
+
+def test_a_typed_day_may_use_short_numbers_another_separator_or_a_two_digit_year() -> None:
+    mexico, us = Formats("es-MX"), Formats("en-US")
+    for typed in ("1/12/2026", "1-12-2026", " 01.12.26 ", "1 12 2026"):
+        assert mexico.read_day_field(typed) == MOMENT.date(), typed
+    assert us.read_day_field("12/1/26") == MOMENT.date()
+    assert us.read_day_field("1/12/2026") == MOMENT.date().replace(month=1, day=12)
+
+
+@pytest.mark.parametrize("typed", ["31/02/2026", "13/13/2026", "1/12", "hoy", "", "2026-13-01"])
+def test_a_typed_day_that_is_no_date_is_refused_naming_the_format(typed: str) -> None:
+    with pytest.raises(ValueError, match="dd/mm/aaaa"):
+        Formats("es-MX").read_day_field(typed)

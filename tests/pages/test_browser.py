@@ -252,8 +252,12 @@ def test_an_objective_created_through_its_form_appears_in_the_control_report(
     sign_in(page, account)
     page.goto(f"/brands/{world.brand_id}/control")
     today = datetime.now(ZoneInfo("UTC")).date()
-    fill_objective(page, name="", target="500")
+    fill_objective(page, name="", target="500", typed_start="31/02/2026")
     assert page.locator('#new-objective [data-error="name"]').count() == 1  # next to the field
+    assert page.locator('#new-objective [data-error="start"]').inner_text() == (
+        "“31/02/2026” is not a date: write it as dd/mm/yyyy, e.g. "
+        + Formats(formats_locale("en", LOCALE)).day_field(date.today())
+    )
 
     fill_objective(
         page, name="Sentimiento", metric="net_sentiment", target="500",
@@ -269,6 +273,9 @@ def test_an_objective_created_through_its_form_appears_in_the_control_report(
     control = api_get(base_url, account, f"/v1/brands/{world.brand_id}/control")
     [objective] = control["objectives"]
     assert objective["name"] == "Q4 volume" and objective["target"] == 40
+    zone = ZoneInfo("America/Monterrey")  # the brand's
+    start = datetime.fromisoformat(objective["start"]).astimezone(zone)
+    assert (start.date(), start.time().isoformat()) == (today - timedelta(days=7), "00:00:00")
     card = page.locator(f'[data-objective="{objective["id"]}"]')
     assert card.locator("[data-status]").get_attribute("data-status") == objective["status"]
     assert card.locator(".chart-wide svg path").count() >= 1
@@ -294,16 +301,21 @@ def fill_objective(
     metric: str | None = None,
     start: date | None = None,
     deadline: date | None = None,
+    typed_start: str | None = None,
 ) -> None:
-    """Fill the new-objective form with what is given, and send it."""
+    """Fill the new-objective form with what is given, days typed as the page's locale writes
+    them (English about an es-ES brand: 01/12/2026), and send it."""
     form = page.locator("#new-objective form")
     form.locator("input[name=name]").fill(name)
     if metric is not None:
         form.locator("select[name=metric]").select_option(metric)
     form.locator("input[name=target]").fill(target)
+    fmt = Formats(formats_locale("en", LOCALE))
     for field, day in (("start", start), ("deadline", deadline)):
         if day is not None:
-            form.locator(f"input[name={field}]").fill(day.isoformat())
+            form.locator(f"input[name={field}]").fill(fmt.day_field(day))
+    if typed_start is not None:
+        form.locator("input[name=start]").fill(typed_start)
     form.locator("button[type=submit]").click()
 
 
@@ -339,6 +351,16 @@ def test_spanish_labels_and_number_formats_after_switching(
             "dic",
         )
     )
+    spain, today = fmt_of("es"), datetime.now(ZoneInfo("America/Monterrey")).date()
+    first, last = today - timedelta(days=14), today - timedelta(days=2)
+    assert page.locator("input[name=from]").get_attribute("placeholder") == "dd/mm/aaaa"
+    page.locator("input[name=from]").fill(f"{first.day}-{first.month}-{first.year % 100}")
+    page.locator("input[name=to]").fill(spain.day_field(last))
+    page.locator("form.period button[type=submit]").click()
+    page.wait_for_url(lambda url: f"to={last.isoformat()}" in url)
+    assert parse_qs(urlsplit(page.url).query)["from"] == [first.isoformat()]
+    assert page.locator("input[name=from]").input_value() == spain.day_field(first)
+    assert page.locator("#range-shown").inner_text() == spain.date_range(first, last)
     page.goto("/alerts")  # remembered on the next page
     assert page.locator("h1").inner_text() == "Alertas"
 

@@ -1,13 +1,13 @@
 """The mention page's language and media-type filters, the overview's top domains and
-authors as links to their mentions, the peaks' explanation, and the chosen range written as
-the brand's locale writes it (no browser: the pages as a client fetches them)."""
+authors as links to their mentions, the peaks' explanation, and the chosen range written and
+typed as the brand's locale writes days (no browser: the pages as a client fetches them)."""
 
 import csv
 import html
 import io
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from fastapi.testclient import TestClient
 
+from core.i18n import Formats
 from models.types import utcnow
 from tests.pages.conftest import Account, sign_in
 from tests.support.data import ingest, item
@@ -279,3 +280,57 @@ def test_the_chosen_range_is_written_as_the_brands_locale_writes_it(
     preset = client.get(f"/brands/{world.brand_id}?days=7", headers={"Accept-Language": SPANISH})
     shown = re.search(r'id="range-shown">([^<]*)</span>', preset.text)
     assert shown and re.search(r"\b(ene|feb|mar|abr|may|jun|jul|ago|sept|oct|nov|dic)\b", shown[1])
+
+
+def _local_day(days_ago: int) -> date:
+    return (utcnow().astimezone(ZONE) - timedelta(days=days_ago)).date()
+
+
+def test_a_range_typed_as_the_locale_writes_days_is_read_and_kept_in_iso(
+    client: TestClient, world: World
+) -> None:
+    first, last = _local_day(20), _local_day(5)
+    spain = Formats("es-ES", "America/Monterrey")  # the brand's locale, read in Spanish
+    typed = {"from": f"{first.day}/{first.month}/{first.year}", "to": spain.day_field(last)}
+    for path in (f"/brands/{world.brand_id}", f"/brands/{world.brand_id}/mentions"):
+        sent = client.get(
+            path, params=typed, headers={"Accept-Language": SPANISH}, follow_redirects=False
+        )
+        assert sent.status_code == 303, path
+        moved = dict(parse_qsl(urlsplit(sent.headers["location"]).query))
+        assert moved == {"from": first.isoformat(), "to": last.isoformat()}, path
+        page = client.get(sent.headers["location"], headers={"Accept-Language": SPANISH}).text
+        assert f'name="from" value="{spain.day_field(first)}" placeholder="dd/mm/aaaa"' in page
+        assert f'name="to" value="{spain.day_field(last)}"' in page
+        shown = html.unescape(re.search(r'id="range-shown">([^<]*)</span>', page)[1])  # type: ignore[index]
+        assert shown == spain.date_range(first, last), path
+
+
+def test_a_month_first_locale_reads_the_month_first(client: TestClient, account: Account) -> None:
+    brand = client.post(
+        "/v1/brands",
+        json={"name": "Acme", "query": "acme", "timezone": "America/Chicago", "locale": "en-US"},
+        headers=account.headers,
+    ).json()
+    sign_in(client, account)
+    day = _local_day(10)
+    typed = f"{day.month}/{day.day}/{day.year}"
+    sent = client.get(f"/brands/{brand['id']}", params={"from": typed}, follow_redirects=False)
+    assert dict(parse_qsl(urlsplit(sent.headers["location"]).query)) == {"from": day.isoformat()}
+    page = client.get(sent.headers["location"]).text
+    assert f'name="from" value="{typed}" placeholder="mm/dd/yyyy"' in page
+
+
+def test_a_typed_day_that_is_no_date_is_refused_in_the_readers_language(
+    client: TestClient, world: World
+) -> None:
+    spanish = {"Accept-Language": SPANISH}
+    overview = client.get(f"/brands/{world.brand_id}?from=31/02/2026", headers=spanish)
+    assert overview.status_code == 422
+    assert "«31/02/2026» no es una fecha: escríbala como dd/mm/aaaa" in overview.text
+    listed = client.get(f"/brands/{world.brand_id}/mentions?to=hoy&q=oxxo", headers=spanish)
+    assert listed.status_code == 422
+    assert "«hoy» no es una fecha: escríbala como dd/mm/aaaa" in listed.text
+    assert 'name="to" value="hoy"' in listed.text and 'name="q" value="oxxo"' in listed.text
+    english = client.get(f"/brands/{world.brand_id}/mentions?to=yesterday")
+    assert "“yesterday” is not a date: write it as dd/mm/yyyy" in english.text
