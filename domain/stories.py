@@ -17,7 +17,7 @@ prints what this finds on the fixtures, and what it costs.
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import filterfalse, islice
+from itertools import filterfalse
 
 from domain.terms import STOP_WORDS, BrandTerms
 
@@ -83,7 +83,7 @@ def content_words(
     """The words that tell one story from another, in order (see the module docstring).
     ``own``: ``brand_forms(brand)``, when the caller has it already."""
     own = brand_forms(brand) if own is None else own
-    forms = filter(None, map(_FORMS.__getitem__, islice(tokens, HEAD_WORDS)))
+    forms = filter(None, map(_FORMS.__getitem__, tokens[:HEAD_WORDS]))  # a slice: no islice
     if brand.prefixes:
         return [form for form in forms if form not in own and not form.startswith(brand.prefixes)]
     return list(filterfalse(own.__contains__, forms))
@@ -97,8 +97,9 @@ def story_print(
     found = frozenset(head)
     if len(found) < _MIN_WORDS:
         return StoryPrint(None, (), found)
-    longest = sorted(sorted(set(head[:KEY_WORDS])), key=len, reverse=True)[:PROBES]
-    return StoryPrint(longest[0], tuple(longest), found)
+    first = sorted(set(head[:KEY_WORDS]))
+    first.sort(key=len, reverse=True)  # stable: alphabetical among words of one length
+    return StoryPrint(first[0], tuple(first[:PROBES]), found)
 
 
 def similarity(a: frozenset[str], b: frozenset[str]) -> float:
@@ -138,6 +139,9 @@ class Assignment:
     copy_of: int | None = None
 
 
+_OWN_STORY = Assignment()  # most mentions; frozen, so one serves them all
+
+
 def assign(
     prints: Sequence[StoryPrint], known: Mapping[str, Sequence[KnownStory]]
 ) -> list[Assignment]:
@@ -169,7 +173,7 @@ def _assignment(
         for earlier in batch.get(probe, ()):
             if same_story(this, prints[earlier]):
                 return found[earlier] if _settled(found[earlier]) else Assignment(copy_of=earlier)
-    return Assignment()
+    return _OWN_STORY
 
 
 def _settled(assignment: Assignment) -> bool:

@@ -34,6 +34,12 @@ _IDIOM_WORDS = frozenset(
     word for phrase in [*SPECIAL_CASES, *BOOSTER_DICT] if " " in phrase for word in phrase.split()
 )
 _PUNCTUATION = string.punctuation
+# Every word a rule looks for among the three before a sentiment word: negations, boosters,
+# "no", "least" and the words of the "never so/this" and "without doubt" rules. With none of
+# them there (and no "n't" in the text), those rules change nothing (``FastVader._valence``).
+_CONTEXT_WORDS = frozenset(
+    {*NEGATE, *BOOSTER_DICT, "no", "least", "never", "so", "this", "without", "doubt"}
+)
 
 
 def _negated(word: str) -> bool:
@@ -150,9 +156,11 @@ class FastVader(SentimentIntensityAnalyzer):  # type: ignore[misc]
             if len(words[i]) <= 2:
                 words[i] = tokens[i]
         # One lower() for all words: they hold no space (split) and none is empty.
-        lower = " ".join(words).lower().split(" ") if words else []
+        lowered = " ".join(words).lower()
+        lower = lowered.split(" ") if words else []
         sentiments: list[Any] = [0] * len(lower)
         if not self._scoring_words.isdisjoint(lower):
+            plain = "n't" not in lowered  # no word is negated by its "n't"
             capitals = sum(map(str.isupper, words))
             is_cap_diff = 0 < len(words) - capitals < len(words)  # allcap_differential
             last = len(words) - 1
@@ -160,7 +168,7 @@ class FastVader(SentimentIntensityAnalyzer):  # type: ignore[misc]
                 item_lower = lower[i]
                 if i < last and item_lower == "kind" and lower[i + 1] == "of":
                     continue
-                sentiments[i] = self._valence(words, lower, i, is_cap_diff)
+                sentiments[i] = self._valence(words, lower, i, is_cap_diff, plain)
         if "but" in lower:
             _but_check(lower, sentiments)
         return self._score_valence(sentiments, text)
@@ -199,13 +207,29 @@ class FastVader(SentimentIntensityAnalyzer):  # type: ignore[misc]
             "compound": round(compound, 4),
         }
 
-    def _valence(self, words: list[str], lower: list[str], i: int, is_cap_diff: bool) -> float:
-        """``sentiment_valence`` for a word of the lexicon."""
+    def _valence(
+        self, words: list[str], lower: list[str], i: int, is_cap_diff: bool, plain: bool
+    ) -> float:
+        """``sentiment_valence`` for a word of the lexicon. ``plain``: no word of the text
+        holds "n't"; then, when none of the three words before it is one of
+        ``_CONTEXT_WORDS`` (most words), only the capitals and the idioms can change it."""
         lexicon: dict[str, float] = self.lexicon
         item_lower = lower[i]
         valence = lexicon[item_lower]
         if item_lower == "no" and i != len(words) - 1 and lower[i + 1] in lexicon:
             valence = 0.0
+        if plain and _CONTEXT_WORDS.isdisjoint(lower[i - 3 if i > 3 else 0 : i]):
+            if words[i].isupper() and is_cap_diff:
+                valence = valence + C_INCR if valence > 0 else valence - C_INCR
+            if not valence and any(lower[i - n] not in lexicon for n in range(1, min(i, 3) + 1)):
+                valence = 0.0  # what adding the (zero) boosts does to a zero: -0.0 -> 0.0
+            if (
+                i > 2
+                and lower[i - 3] not in lexicon
+                and not _IDIOM_WORDS.isdisjoint(lower[i - 3 : i + 3])
+            ):
+                valence = _special_idioms_check(valence, lower, i)
+            return valence
         if (
             (i > 0 and lower[i - 1] == "no")
             or (i > 1 and lower[i - 2] == "no")

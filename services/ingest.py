@@ -4,7 +4,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from operator import attrgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import Session
 
@@ -34,6 +34,8 @@ from services.relevance import models_for, prior_of
 from services.stories import plan_stories
 from sources.base import SourceItem
 from sources.items import clamp_count, safe_url, storable_text, valid_text
+
+_T = TypeVar("_T")
 
 
 def load_models() -> None:
@@ -249,20 +251,23 @@ def store_polls(
         news: list[_New] = []
         for candidate in candidates.values():
             keys = candidate.dedup_keys
-            existing = next((stored[k] for k in keys if k in stored), None)
+            existing = _first_in(stored, keys) if stored else None
             if existing is not None:
                 _note_seen_in(seen_in, existing, poll.source_id, poll.source_kind)
                 continue
-            earlier = next((pending[k] for k in keys if k in pending), None)
+            earlier = _first_in(pending, keys)
             if earlier is not None:
                 _note_seen_in_new(earlier, source_id=poll.source_id, source_kind=poll.source_kind)
                 continue
-            language = languages.get((position, candidate.url_key), candidate.item.language)
-            if not _speaks(poll.brand, language):
-                continue
+            language = candidate.item.language
+            if poll.brand.languages:  # then detected up front (most brands keep every one)
+                language = languages.get((position, candidate.url_key), language)
+                if not _speaks(poll.brand, language):
+                    continue
             new = _New(candidate, poll, language, also_seen_in=[])
             news.append(new)
-            pending.update((key, new) for key in keys)
+            for key in keys:
+                pending[key] = new
         new_of.append(news)
     add_seen_in(session, seen_in)
     every_new = [new for news in new_of for new in news]
@@ -343,6 +348,14 @@ def _apply(new: _New, found: StoryPrint, assignment: Assignment, news: list[_New
     new.story_print = found
     new.story_id = assignment.story_id
     new.copy_of = None if assignment.copy_of is None else news[assignment.copy_of]
+
+
+def _first_in(found: Mapping[tuple[int, str], _T], keys: list[tuple[int, str]]) -> _T | None:
+    """The value of the first of ``keys`` in ``found`` (a loop: no generator per item)."""
+    for key in keys:
+        if key in found:
+            return found[key]
+    return None
 
 
 def _hour(moment: datetime) -> int:

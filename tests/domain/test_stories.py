@@ -62,3 +62,9 @@ def test_a_spike_is_carried_by_one_story_from_half_its_mentions() -> None:
     assert explain_spike(10, 4).kind == "broad"
     assert explain_spike(1, 1).kind == "broad"  # one mention is not a story carrying anything
     assert explain_spike(0, 0).share == 0.0
+
+
+def test_the_key_and_probes_are_the_longest_first_words_alphabetical_first_on_ties() -> None:
+    found = story_of("Oxxo: sigma zeta beta omega\nalfa gama delta")
+    assert found.key == "delta"  # type: ignore[attr-defined]
+    assert found.probes == ("delta", "omega")  # type: ignore[attr-defined]

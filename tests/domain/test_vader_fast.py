@@ -6,6 +6,7 @@ import pytest
 from vaderSentiment.vaderSentiment import BOOSTER_DICT, NEGATE, SPECIAL_CASES
 
 from domain.sentiment import fast_vader, vader_analyzer
+from domain.vader_fast import _CONTEXT_WORDS
 from tests.support.cassettes import SHARED
 
 
@@ -84,3 +85,27 @@ def test_same_scores_on_every_ground_truth_text() -> None:
             parts = line.split("\t", 2)
             if len(parts) == 3:
                 assert_same(parts[2])
+
+
+# Words none of the positional rules look for before a sentiment word (the fast path of
+# ``FastVader._valence``), with the idioms' words and capitals; then with "no", and with
+# words that hold "n't" but are not in VADER's list of negations (they negate all the same).
+PLAIN_WORDS = sorted(
+    word
+    for case in [*SPECIAL_CASES, *BOOSTER_DICT]
+    if " " in case
+    for word in case.split()
+    if word not in _CONTEXT_WORDS
+) + words_of("good bad GOOD BAD Great awful love hate the a of it is ok meh lol !! ?")
+
+
+def test_same_scores_when_no_rule_word_comes_before_a_sentiment_word() -> None:
+    chooser = random.Random(20261202)
+    for vocabulary in (
+        PLAIN_WORDS,
+        [*PLAIN_WORDS, "no"],
+        [*PLAIN_WORDS, "couldn't've", "y'all'dn't"],
+    ):
+        for _ in range(4000):
+            words = chooser.choices(vocabulary, k=chooser.randint(1, 12))
+            assert_same(" ".join(words))
