@@ -7,11 +7,12 @@ Engagement is the source's score plus its comments (0 where the source gives nei
 """
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, false, func, over, tuple_
+from sqlalchemy import BigInteger, false, func, literal, over, tuple_, union_all
 from sqlalchemy import select as core_select
 from sqlmodel import Field, Session, SQLModel, col, select
 
@@ -152,6 +153,35 @@ def top_mentions(
     ids = _period(select(col(Mention.id)), brand_id, since, until).order_by(*order).limit(limit)
     statement = select(Mention).where(col(Mention.id).in_(ids.scalar_subquery())).order_by(*order)
     return list(session.exec(statement).all())
+
+
+def top_mentions_each(
+    session: Session,
+    *,
+    brand_id: int,
+    windows: Sequence[tuple[datetime, datetime]],
+    limit: int,
+) -> list[list[Mention]]:
+    """``top_mentions`` of each window (as [since, until)), in one statement: the ids of each
+    window ranked apart (a UNION ALL of their rankings), the rows read with them."""
+    if not windows:
+        return []
+    order = (engagement().desc(), col(Mention.published_at).desc(), col(Mention.id).desc())
+    parts = []
+    for index, (since, until) in enumerate(windows):
+        ids = _period(select(col(Mention.id)), brand_id, since, until).order_by(*order)
+        ranked = ids.limit(limit).subquery(f"top_{index}")
+        parts.append(core_select(literal(index).label("part"), ranked.c.id))
+    every = union_all(*parts).subquery("top_windows")
+    statement = (
+        select(Mention, every.c.part)
+        .join(every, every.c.id == col(Mention.id))
+        .order_by(every.c.part, *order)
+    )
+    found: list[list[Mention]] = [[] for _ in windows]
+    for mention, part in session.exec(statement):
+        found[part].append(mention)
+    return found
 
 
 def text_sample(

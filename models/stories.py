@@ -109,7 +109,58 @@ def period_stories(
     """The period's stories with the most mentions (ties: the earliest first), each with the
     title and URL of its first copy (which may be older than the period); stories of one
     mention fill the list when fewer have copies. Hidden mentions count in no story."""
-    copy = Mention.__table__.alias("copy")  # type: ignore[attr-defined]
+    found = session.execute(_ranked(brand_id, since, until, limit)).all()
+    rows = [(r.story, r.mentions, r.domains, r.first_in_period, r.avg_sentiment) for r in found]
+    if len(rows) < limit:
+        rows += _single_stories(session, brand_id, since, until, limit - len(rows))
+    copies_total, elsewhere = (int(found[0].copies), int(found[0].elsewhere)) if found else (0, 0)
+    return PeriodStories(_with_first_copies(session, rows), copies_total, elsewhere)
+
+
+def top_stories_each(
+    session: Session,
+    *,
+    brand_id: int,
+    windows: Sequence[tuple[datetime, datetime]],
+    limit: int,
+) -> list[list[StoryPublic]]:
+    """``top_stories`` of each window (as [since, until)), from one statement that ranks
+    each window apart (a UNION ALL) and one lookup of all their first copies."""
+    parts = []
+    for index, (since, until) in enumerate(windows):
+        ranked = _ranked(brand_id, since, until, limit, name=f"copies_{index}").subquery()
+        columns = ("story", "mentions", "domains", "first_in_period", "avg_sentiment")
+        parts.append(
+            core_select(
+                literal(index).label("part"),
+                *[ranked.c[name] for name in columns],
+                ranked.c.first_published,
+            )
+        )
+    if not parts:
+        return []
+    every = union_all(*parts).subquery("ranked_windows")
+    statement = core_select(every).order_by(
+        every.c.part, every.c.mentions.desc(), every.c.first_published, every.c.story
+    )
+    rows: list[list[tuple[int, int, int, int, float]]] = [[] for _ in windows]
+    for part, *row in session.execute(statement):
+        story, mentions, domains, first_in_period, avg_sentiment, _first_published = row
+        rows[part].append((story, mentions, domains, first_in_period, avg_sentiment))
+    for index, (since, until) in enumerate(windows):
+        missing = limit - len(rows[index])
+        if missing > 0:
+            rows[index] += _single_stories(session, brand_id, since, until, missing)
+    stories = iter(_with_first_copies(session, [row for found in rows for row in found]))
+    return [[next(stories) for _ in found] for found in rows]
+
+
+def _ranked(
+    brand_id: int, since: datetime, until: datetime, limit: int, name: str = "copies"
+) -> Any:
+    """The period's stories with copies, ranked (mentions, the earliest first), at most
+    ``limit``, each row also carrying the period's totals of copies and ``elsewhere``."""
+    copy = Mention.__table__.alias(f"{name}_copy")  # type: ignore[attr-defined]
     copies = (
         core_select(
             copy.c.story_id.label("story"),
@@ -120,7 +171,7 @@ def period_stories(
             literal(0).label("is_first"),
         )
         .where(*_copies(copy, brand_id, since, until))
-        .cte("copies")
+        .cte(name)
     )
     firsts: Any = core_select(
         col(Mention.id).label("story"),
@@ -144,25 +195,20 @@ def period_stories(
         .group_by(members.c.story)
         .subquery()
     )
-    ranked = (
+    return (
         core_select(
             grouped.c.story,
             grouped.c.mentions,
             grouped.c.domains,
             grouped.c.first_in_period,
             grouped.c.avg_sentiment,
+            grouped.c.first_published,
             func.sum(grouped.c.mentions - grouped.c.has_first).over().label("copies"),
             func.sum(1 - grouped.c.has_first).over().label("elsewhere"),
         )
         .order_by(grouped.c.mentions.desc(), grouped.c.first_published, grouped.c.story)
         .limit(limit)
     )
-    found = session.execute(ranked).all()
-    rows = [(r.story, r.mentions, r.domains, r.first_in_period, r.avg_sentiment) for r in found]
-    if len(rows) < limit:
-        rows += _single_stories(session, brand_id, since, until, limit - len(rows))
-    copies_total, elsewhere = (int(found[0].copies), int(found[0].elsewhere)) if found else (0, 0)
-    return PeriodStories(_with_first_copies(session, rows), copies_total, elsewhere)
 
 
 def top_stories(
