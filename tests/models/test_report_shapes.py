@@ -1,6 +1,7 @@
 """The overview's combined statements read what the statements they replace read: the brand
 by kind with its competitors' totals, the peaks' top mentions and top stories in one
-statement each, and the trend with the share of voice from one grouped query."""
+statement each, the trend with the share of voice from one grouped query, and domains and
+authors ranked by PostgreSQL as Python ranks them."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -184,3 +185,24 @@ def test_the_series_from_one_query_equal_the_trend_and_the_voice_trend(
         world["rival"]: [b.mentions for b in rivals],
     }
     assert sum(voices.counts[world["rival"]]) > 0
+
+
+def test_audience_ranks_ties_by_name_in_code_point_order(world: dict[str, int]) -> None:
+    """As Python compares strings (and SQLite, and the report before PostgreSQL ranked the
+    groups): "Zoe" before "ana" and "Émile", whatever the database's collation."""
+    acme, source = world["acme"], world["acme_rss"]
+    names = ["ana", "Zoe", "Émile", "bea", "bea"]
+    items = [
+        item(f"acme tie {n}", f"https://tie.example/{n}", NOW - timedelta(minutes=5 + n),
+             author=name, score=4)
+        for n, name in enumerate(names)
+    ]  # fmt: skip
+    assert ingest(acme, source, items).new == 5
+    with Session(get_engine()) as session:
+        period = {"brand_id": acme, "since": NOW - timedelta(hours=1), "until": NOW}
+        domains, stats = details.audience(session, **period, limit=4)  # type: ignore[arg-type]
+        counted = details.author_stats(session, **period, limit=10)  # type: ignore[arg-type]
+    assert stats.top == [("bea", 2, 8), ("Zoe", 1, 4), ("ana", 1, 4), ("Émile", 1, 4)]
+    assert (stats.distinct_authors, stats.authored, stats.repeat_authored) == (4, 5, 2)
+    assert sorted(stats.top) == sorted(counted.top)
+    assert domains == [("tie.example", 5)]
