@@ -1,5 +1,7 @@
 """The FastAPI application: routers, and one error shape: {"detail": ...}."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request, status
@@ -27,6 +29,7 @@ from api.routes import (
     sources,
     trends,
 )
+from core.collector import settle_collector
 from core.logging import configure_logging, get_logger
 from services.errors import (
     ConflictError,
@@ -94,9 +97,16 @@ def _allowed_methods(request: Request) -> str:
     return ", ".join(allowed)
 
 
+@asynccontextmanager
+async def _lifespan(_: FastAPI) -> AsyncIterator[None]:
+    settle_collector()  # the app and everything it imported are loaded by now
+    yield
+
+
 def create_app() -> FastAPI:
     configure_logging()
     app = FastAPI(
+        lifespan=_lifespan,
         title="Escucha",
         version="0.1.0",
         description=DESCRIPTION,

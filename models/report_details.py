@@ -7,15 +7,18 @@ Engagement is the source's score plus its comments (0 where the source gives nei
 """
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import BigInteger, false, func, over, tuple_
+from sqlalchemy import BigInteger, Integer, bindparam, false, func, literal, over, text, union_all
 from sqlalchemy import select as core_select
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from models.tables import Brand, Mention, Source
+from models.types import UTCDateTime
 
 
 class PollDaily(SQLModel, table=True):
@@ -38,7 +41,7 @@ def engagement() -> Any:
     )
 
 
-def _period(statement: Any, brand_id: int, since: datetime, until: datetime) -> Any:
+def _period(statement: Any, brand_id: Any, since: Any, until: Any) -> Any:
     """The brand's visible mentions of the period (hidden ones leave every report)."""
     return statement.where(
         col(Mention.brand_id) == brand_id,
@@ -110,37 +113,53 @@ def audience(
     session: Session, *, brand_id: int, since: datetime, until: datetime, limit: int
 ) -> tuple[list[tuple[str, int]], AuthorStats]:
     """``top_domains`` and ``author_stats`` together. PostgreSQL groups the period's
-    mentions both ways in one scan (GROUPING SETS), and the few thousand groups are ranked
-    here as the two queries rank them; SQLite, which has no grouping sets, runs the two."""
+    mentions both ways in one scan (GROUPING SETS) and ranks the few thousand groups as the
+    two queries rank them (names in code point order, as Python and SQLite compare them),
+    sending back only the top rows and the author counts; SQLite, which has no grouping
+    sets, runs the two."""
     if session.get_bind().dialect.name != "postgresql":
         return (
             top_domains(session, brand_id=brand_id, since=since, until=until, limit=limit),
             author_stats(session, brand_id=brand_id, since=since, until=until, limit=limit),
         )
-    domain, author = col(Mention.domain), col(Mention.author)
-    statement = _period(
-        core_select(func.grouping(domain), domain, author, func.count(), func.sum(engagement())),
-        brand_id,
-        since,
-        until,
-    ).group_by(func.grouping_sets(tuple_(domain), tuple_(author)))
+    parameters = {"brand_id": brand_id, "since": since, "until": until, "limit": limit}
     domains: list[tuple[str, int]] = []
-    authors: list[tuple[str, int, int]] = []
-    for by_author, domain_name, author_name, mentions, engaged in session.execute(statement):
-        if not by_author:
-            if domain_name:
-                domains.append((str(domain_name), int(mentions)))
-        elif author_name is not None:
-            authors.append((str(author_name), int(mentions), int(engaged or 0)))
-    domains.sort(key=lambda d: (-d[1], d[0]))
-    ranked = sorted(authors, key=lambda a: (-a[2], -a[1], a[0]))
-    stats = AuthorStats(
-        top=ranked[:limit],
-        distinct_authors=len(authors),
-        authored=sum(n for _, n, _ in authors),
-        repeat_authored=sum(n for _, n, _ in authors if n > 1),
-    )
-    return domains[:limit], stats
+    top: list[tuple[str, int, int]] = []
+    counts = (0, 0, 0)
+    for by_author, name, mentions, engaged, *author_counts in session.execute(
+        _AUDIENCE, parameters
+    ):
+        if by_author:
+            top.append((str(name), int(mentions), int(engaged)))
+        else:
+            domains.append((str(name), int(mentions)))
+        counts = tuple(int(n or 0) for n in author_counts)  # type: ignore[assignment]
+    distinct_authors, authored, repeat_authored = counts
+    return domains, AuthorStats(top, distinct_authors, authored, repeat_authored)
+
+
+# Domains rank by mentions, authors by engagement then mentions, ties by name.
+_AUDIENCE = text("""
+SELECT by_author, name, n, e, authors, authored, repeat_authored FROM (
+  SELECT by_author, name, n, e,
+    row_number() OVER (PARTITION BY by_author
+      ORDER BY CASE WHEN by_author = 1 THEN e ELSE n END DESC, n DESC, name COLLATE "C") AS rank,
+    count(*) FILTER (WHERE by_author = 1) OVER () AS authors,
+    sum(n) FILTER (WHERE by_author = 1) OVER () AS authored,
+    sum(n) FILTER (WHERE by_author = 1 AND n > 1) OVER () AS repeat_authored
+  FROM (
+    SELECT grouping(domain) AS by_author, coalesce(author, domain) AS name, count(*) AS n,
+      sum(coalesce(engagement_score, 0) + coalesce(engagement_comments, 0)) AS e
+    FROM mention
+    WHERE brand_id = :brand_id AND published_at >= :since AND published_at < :until
+      AND hidden = false
+    GROUP BY GROUPING SETS ((domain), (author))
+    HAVING CASE WHEN grouping(domain) = 1 THEN author IS NOT NULL ELSE domain <> '' END
+  ) AS grouped
+) AS ranked
+WHERE rank <= :limit
+ORDER BY by_author, rank
+""")
 
 
 def top_mentions(
@@ -152,6 +171,47 @@ def top_mentions(
     ids = _period(select(col(Mention.id)), brand_id, since, until).order_by(*order).limit(limit)
     statement = select(Mention).where(col(Mention.id).in_(ids.scalar_subquery())).order_by(*order)
     return list(session.exec(statement).all())
+
+
+def top_mentions_each(
+    session: Session,
+    *,
+    brand_id: int,
+    windows: Sequence[tuple[datetime, datetime]],
+    limit: int,
+) -> list[list[Mention]]:
+    """``top_mentions`` of each window (as [since, until)), in one statement: the ids of each
+    window ranked apart (a UNION ALL of their rankings), the rows read with them."""
+    if not windows:
+        return []
+    parameters: dict[str, Any] = {"brand_id": brand_id}
+    for index, (since, until) in enumerate(windows):
+        parameters.update({f"since_{index}": since, f"until_{index}": until})
+    found: list[list[Mention]] = [[] for _ in windows]
+    for mention, part in session.exec(_top_each_statement(len(windows), limit), params=parameters):
+        found[part].append(mention)
+    return found
+
+
+@lru_cache(maxsize=64)
+def _top_each_statement(windows: int, limit: int) -> Any:
+    """Built once per shape; parameters brand_id, since_<i>, until_<i> (the i-th window)."""
+    order = (engagement().desc(), col(Mention.published_at).desc(), col(Mention.id).desc())
+    moment = UTCDateTime()
+    brand_id = bindparam("brand_id", type_=Integer)
+    parts = []
+    for index in range(windows):
+        since = bindparam(f"since_{index}", type_=moment)
+        until = bindparam(f"until_{index}", type_=moment)
+        ids = _period(select(col(Mention.id)), brand_id, since, until).order_by(*order)
+        ranked = ids.limit(limit).subquery(f"top_{index}")
+        parts.append(core_select(literal(index).label("part"), ranked.c.id))
+    every = union_all(*parts).subquery("top_windows")
+    return (
+        select(Mention, every.c.part)
+        .join(every, every.c.id == col(Mention.id))
+        .order_by(every.c.part, *order)
+    )
 
 
 def text_sample(
@@ -227,7 +287,5 @@ def poll_days(
         col(PollDaily.day) >= first_day,
         col(PollDaily.day) <= last_day,
     )
-    return [
-        (int(r[0]), int(r[1]), int(r[2]), int(r[3]))
-        for r in session.connection().execute(statement)
-    ]
+    rows = session.connection().execute(statement).all()  # one fetch, not one a row
+    return [(int(r[0]), int(r[1]), int(r[2]), int(r[3])) for r in rows]

@@ -114,6 +114,9 @@ class Window:
     cuts: tuple[datetime, ...] = ()  # instants inside the window that must be exact
     rollup: bool = True  # False: read `mention` only (tests and benchmarks compare both)
     by_kind: bool = False  # the caller groups by source kind
+    # With by_kind: only the first brand by kind, the others' totals under ALL_KINDS (their
+    # rollup rows of all kinds, a fraction of the rows per kind).
+    others_all_kinds: bool = False
 
 
 def floor_div(value: Any, divisor: int) -> Any:
@@ -172,12 +175,17 @@ class Shape:
     rollup: bool  # a part read from the rollup
     skipped: bool  # hours inside it read from `mention` instead
     raw_ranges: int  # ranges read from `mention`
-    kinds: str  # "one" (a filter), "each" (grouped by kind) or "all"
+    kinds: str  # "one" (a filter), "each" (grouped by kind), "first" (the first brand by
+    # kind, the others under ALL_KINDS) or "all"
     as_of: bool
 
 
 def _shape(session: Session, window: Window, plan: ReadPlan) -> Shape:
-    kinds = "one" if window.source_kind is not None else "each" if window.by_kind else "all"
+    kinds = (
+        "one" if window.source_kind is not None
+        else ("first" if window.others_all_kinds else "each") if window.by_kind
+        else "all"
+    )  # fmt: skip
     return Shape(
         session.get_bind().dialect.name,
         plan.hours is not None,
@@ -190,6 +198,8 @@ def _shape(session: Session, window: Window, plan: ReadPlan) -> Shape:
 
 def _parameters(window: Window, plan: ReadPlan) -> dict[str, Any]:
     values: dict[str, Any] = {"brand_ids": list(window.brand_ids), "kind": window.source_kind}
+    if window.by_kind and window.others_all_kinds:
+        values.update(first=window.brand_ids[0], others=list(window.brand_ids[1:]))
     if plan.hours is not None:
         values.update(h0=plan.hours[0], h1=plan.hours[1], skipped=list(plan.skipped_hours))
     for index, (low, high) in enumerate(plan.raw):
@@ -221,9 +231,12 @@ def _mention_facts(shape: Shape) -> Any:
         )
         for i in range(shape.raw_ranges)
     ]
+    kind: Any = m.c.source_kind
+    if shape.kinds == "first":
+        kind = case((m.c.brand_id == bindparam("first"), kind), else_=literal(ALL_KINDS))
     statement = select(
         m.c.brand_id,
-        m.c.source_kind,
+        kind.label("source_kind"),
         _epoch_of(shape.dialect, m.c.published_at).label("epoch"),
         literal(1).label("mentions"),
         flag(label == "positive").label("positive"),
@@ -247,32 +260,41 @@ def _mention_facts(shape: Shape) -> Any:
     return statement
 
 
-def _rollup_facts(shape: Shape) -> Any:
+def _rollup_facts(shape: Shape) -> list[Any]:
     h: Any = MentionHourly.__table__  # type: ignore[attr-defined]
-    statement = select(
-        h.c.brand_id,
-        h.c.source_kind,
-        (h.c.slot_hour * HOUR).label("epoch"),
-        *[h.c[name] for name in MEASURES],
-    ).where(
-        h.c.brand_id.in_(bindparam("brand_ids", expanding=True)),
-        h.c.slot_hour >= bindparam("h0", type_=BigInteger),
-        h.c.slot_hour < bindparam("h1", type_=BigInteger),
-    )
-    if shape.skipped:
-        statement = statement.where(h.c.slot_hour.not_in(bindparam("skipped", expanding=True)))
+
+    def hours(brands: Any) -> Any:
+        statement = select(
+            h.c.brand_id,
+            h.c.source_kind,
+            (h.c.slot_hour * HOUR).label("epoch"),
+            *[h.c[name] for name in MEASURES],
+        ).where(
+            brands,
+            h.c.slot_hour >= bindparam("h0", type_=BigInteger),
+            h.c.slot_hour < bindparam("h1", type_=BigInteger),
+        )
+        if shape.skipped:
+            statement = statement.where(h.c.slot_hour.not_in(bindparam("skipped", expanding=True)))
+        return statement
+
+    every = hours(h.c.brand_id.in_(bindparam("brand_ids", expanding=True)))
     if shape.kinds == "one":
-        return statement.where(h.c.source_kind == bindparam("kind"))
+        return [every.where(h.c.source_kind == bindparam("kind"))]
     if shape.kinds == "each":
-        return statement.where(h.c.source_kind != ALL_KINDS)
-    return statement.where(h.c.source_kind == ALL_KINDS)
+        return [every.where(h.c.source_kind != ALL_KINDS)]
+    if shape.kinds == "first":
+        first = hours(h.c.brand_id == bindparam("first")).where(h.c.source_kind != ALL_KINDS)
+        others = hours(h.c.brand_id.in_(bindparam("others", expanding=True)))
+        return [first, others.where(h.c.source_kind == ALL_KINDS)]
+    return [every.where(h.c.source_kind == ALL_KINDS)]
 
 
 @lru_cache(maxsize=512)
 def _facts(shape: Shape) -> Subquery:
     parts: list[Any] = []
     if shape.rollup:
-        parts.append(_rollup_facts(shape))
+        parts.extend(_rollup_facts(shape))
     if shape.raw_ranges:
         parts.append(_mention_facts(shape))
     combined: Any = parts[0] if len(parts) == 1 else union_all(*parts)
@@ -425,11 +447,13 @@ def _kind_statement(shape: Shape) -> Any:
 
 
 def kind_totals(
-    session: Session, window: Window, *, recent_since: datetime
+    session: Session, window: Window, *, recent_since: datetime, others_all_kinds: bool = False
 ) -> list[tuple[int, str, Totals, int]]:
     """(brand_id, source_kind, totals, mentions since `recent_since`) per brand and kind;
-    `recent_since` must be one of the window's cuts (or fall on a whole hour)."""
-    found = facts(session, replace(window, by_kind=True))
+    `recent_since` must be one of the window's cuts (or fall on a whole hour). With
+    `others_all_kinds`, every brand after the first has one row, under ALL_KINDS: its
+    totals over every kind (its share of voice needs no more)."""
+    found = facts(session, replace(window, by_kind=True, others_all_kinds=others_all_kinds))
     if found is None:
         return []
     shape, parameters = found

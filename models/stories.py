@@ -8,15 +8,17 @@ they are still found as candidates, so a copy of a hidden first mention joins it
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import orjson
-from sqlalchemy import false, func, literal, text, union_all
+from sqlalchemy import Integer, bindparam, false, func, literal, text, union_all
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col
 
 from models.report_types import StoryPublic
 from models.tables import Mention
+from models.types import UTCDateTime
 
 CANDIDATES_PER_WORD = 8  # the newest mentions of each key compared: a story is news
 _HEAD_CHARS = 600  # of the text: as much as domain.stories.HEAD_WORDS words may take
@@ -109,7 +111,81 @@ def period_stories(
     """The period's stories with the most mentions (ties: the earliest first), each with the
     title and URL of its first copy (which may be older than the period); stories of one
     mention fill the list when fewer have copies. Hidden mentions count in no story."""
-    copy = Mention.__table__.alias("copy")  # type: ignore[attr-defined]
+    parameters = {"brand_id": brand_id, "since_0": since, "until_0": until}
+    found = session.execute(_period_statement(limit), parameters).all()
+    rows = [(r.story, r.mentions, r.domains, r.first_in_period, r.avg_sentiment) for r in found]
+    if len(rows) < limit:
+        rows += _single_stories(session, brand_id, since, until, limit - len(rows))
+    copies_total, elsewhere = (int(found[0].copies), int(found[0].elsewhere)) if found else (0, 0)
+    return PeriodStories(_with_first_copies(session, rows), copies_total, elsewhere)
+
+
+def top_stories_each(
+    session: Session,
+    *,
+    brand_id: int,
+    windows: Sequence[tuple[datetime, datetime]],
+    limit: int,
+) -> list[list[StoryPublic]]:
+    """``top_stories`` of each window (as [since, until)), from one statement that ranks
+    each window apart (a UNION ALL) and one lookup of all their first copies."""
+    if not windows:
+        return []
+    parameters: dict[str, Any] = {"brand_id": brand_id}
+    for index, (since, until) in enumerate(windows):
+        parameters.update({f"since_{index}": since, f"until_{index}": until})
+    statement = _each_statement(len(windows), limit)
+    rows: list[list[tuple[int, int, int, int, float]]] = [[] for _ in windows]
+    for part, *row in session.execute(statement, parameters):
+        story, mentions, domains, first_in_period, avg_sentiment, _first_published = row
+        rows[part].append((story, mentions, domains, first_in_period, avg_sentiment))
+    for index, (since, until) in enumerate(windows):
+        missing = limit - len(rows[index])
+        if missing > 0:
+            rows[index] += _single_stories(session, brand_id, since, until, missing)
+    stories = iter(_with_first_copies(session, [row for found in rows for row in found]))
+    return [[next(stories) for _ in found] for found in rows]
+
+
+# The ranking statements are built once per shape (SQLAlchemy's construction and cache key
+# cost more Python than the database spends on a day's stories) and run with parameters
+# brand_id, since_<i> and until_<i> (the i-th window).
+
+
+@lru_cache(maxsize=64)
+def _period_statement(limit: int) -> Any:
+    return _ranked(0, limit)
+
+
+@lru_cache(maxsize=64)
+def _each_statement(windows: int, limit: int) -> Any:
+    parts = []
+    columns = ("story", "mentions", "domains", "first_in_period", "avg_sentiment")
+    for index in range(windows):
+        ranked = _ranked(index, limit).subquery(f"ranked_{index}")
+        parts.append(
+            core_select(
+                literal(index).label("part"),
+                *[ranked.c[name] for name in columns],
+                ranked.c.first_published,
+            )
+        )
+    every = union_all(*parts).subquery("ranked_windows")
+    return core_select(every).order_by(
+        every.c.part, every.c.mentions.desc(), every.c.first_published, every.c.story
+    )
+
+
+def _ranked(index: int, limit: int) -> Any:
+    """The stories with copies of window ``index``, ranked (mentions, the earliest first),
+    at most ``limit``, each row also carrying the window's totals of copies and
+    ``elsewhere``."""
+    moment = UTCDateTime()
+    brand_id = bindparam("brand_id", type_=Integer)
+    since = bindparam(f"since_{index}", type_=moment)
+    until = bindparam(f"until_{index}", type_=moment)
+    name = f"copies_{index}"
+    copy = Mention.__table__.alias(f"{name}_copy")  # type: ignore[attr-defined]
     copies = (
         core_select(
             copy.c.story_id.label("story"),
@@ -120,7 +196,7 @@ def period_stories(
             literal(0).label("is_first"),
         )
         .where(*_copies(copy, brand_id, since, until))
-        .cte("copies")
+        .cte(name)
     )
     firsts: Any = core_select(
         col(Mention.id).label("story"),
@@ -144,25 +220,20 @@ def period_stories(
         .group_by(members.c.story)
         .subquery()
     )
-    ranked = (
+    return (
         core_select(
             grouped.c.story,
             grouped.c.mentions,
             grouped.c.domains,
             grouped.c.first_in_period,
             grouped.c.avg_sentiment,
+            grouped.c.first_published,
             func.sum(grouped.c.mentions - grouped.c.has_first).over().label("copies"),
             func.sum(1 - grouped.c.has_first).over().label("elsewhere"),
         )
         .order_by(grouped.c.mentions.desc(), grouped.c.first_published, grouped.c.story)
         .limit(limit)
     )
-    found = session.execute(ranked).all()
-    rows = [(r.story, r.mentions, r.domains, r.first_in_period, r.avg_sentiment) for r in found]
-    if len(rows) < limit:
-        rows += _single_stories(session, brand_id, since, until, limit - len(rows))
-    copies_total, elsewhere = (int(found[0].copies), int(found[0].elsewhere)) if found else (0, 0)
-    return PeriodStories(_with_first_copies(session, rows), copies_total, elsewhere)
 
 
 def top_stories(
@@ -220,7 +291,7 @@ def _with_first_copies(
     return stories
 
 
-def _copies(table: Any, brand_id: int, since: datetime, until: datetime) -> list[Any]:
+def _copies(table: Any, brand_id: Any, since: Any, until: Any) -> list[Any]:
     return [
         table.c.brand_id == brand_id,
         table.c.story_id.is_not(None),
@@ -230,7 +301,7 @@ def _copies(table: Any, brand_id: int, since: datetime, until: datetime) -> list
     ]
 
 
-def _period(brand_id: int, since: datetime, until: datetime) -> list[Any]:
+def _period(brand_id: Any, since: Any, until: Any) -> list[Any]:
     return [
         col(Mention.brand_id) == brand_id,
         col(Mention.published_at) >= since,

@@ -43,7 +43,7 @@ from models.tables import Brand
 from services.errors import InvalidInputError
 from services.parallel_reads import ParallelReads
 from services.source_health import HealthSummary, health_by_source, summarize
-from services.stories import period_stories, story_explanation
+from services.stories import period_stories, story_explanations
 
 DEFAULT_SPAN = timedelta(days=30)
 MAX_SPAN = timedelta(days=3660)
@@ -153,7 +153,11 @@ def _build(
     brands = _voice_brands(session, brand)
     ids = tuple(voiced for voiced, _ in brands)
     recent = max(since, until - timedelta(hours=24))
-    rows = kind_totals(session, Window(ids, since, until, cuts=(recent,)), recent_since=recent)
+    # The brand by source kind; its competitors only need their totals (share of voice).
+    rows = kind_totals(
+        session, Window(ids, since, until, cuts=(recent,)), recent_since=recent,
+        others_all_kinds=True,
+    )  # fmt: skip
     own = [
         (kind, totals, last_24h) for voiced, kind, totals, last_24h in rows if voiced == brand_id
     ]
@@ -302,22 +306,24 @@ def _peaks(session: Session, brand: Brand, since: datetime, until: datetime) -> 
          for start, end in bounds if (brand.id, bucketing.key_of(start)) in counts),
         key=lambda item: (-item[0], item[1]),
     )  # fmt: skip
-    peaks = []
+    busiest = ranked[:PEAKS]
+    # Each peak's mentions and story, all the peaks at once: two statements, not two a peak.
+    windows = [(max(start, since), min(end, until)) for _, start, end in busiest]
+    tops = details.top_mentions_each(
+        session, brand_id=brand.id, windows=windows, limit=PEAK_MENTIONS
+    )
+    counted = [(low, high, peak[0]) for (low, high), peak in zip(windows, busiest, strict=True)]
+    explanations = story_explanations(session, brand_id=brand.id, windows=counted)
     zone = ZoneInfo(brand.timezone)
-    for mentions, start, end in ranked[:PEAKS]:
-        low, high = max(start, since), min(end, until)
-        top = details.top_mentions(
-            session, brand_id=brand.id, since=low, until=high, limit=PEAK_MENTIONS
+    return [
+        PeakPublic(
+            start=start.astimezone(zone),
+            end=end.astimezone(zone),
+            mentions=mentions,
+            top_mentions=[to_public(m) for m in top],
+            explanation=explanation,
         )
-        peaks.append(
-            PeakPublic(
-                start=start.astimezone(zone),
-                end=end.astimezone(zone),
-                mentions=mentions,
-                top_mentions=[to_public(m) for m in top],
-                explanation=story_explanation(
-                    session, brand_id=brand.id, since=low, until=high, mentions=mentions
-                ),
-            )
+        for (mentions, start, end), top, explanation in zip(
+            busiest, tops, explanations, strict=True
         )
-    return peaks
+    ]

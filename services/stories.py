@@ -36,6 +36,7 @@ from models.stories import (
     period_stories,
     story_candidates,
     top_stories,
+    top_stories_each,
 )
 
 STORY_WINDOW = timedelta(days=14)  # a copy published later than this starts a new story
@@ -52,6 +53,7 @@ __all__ = [
     "plan_stories",
     "reconcile_stories",
     "story_explanation",
+    "story_explanations",
     "top_stories",
 ]
 
@@ -160,9 +162,24 @@ def story_explanation(
     """Whether one story carries the brand's mentions of [since, until) or they are broad
     conversation; ``mentions``: their count, when the caller has it."""
     largest = top_stories(session, brand_id=brand_id, since=since, until=until, limit=1)
-    story = largest[0] if largest else None
     if mentions is None:
         mentions = count_mentions(session, brand_id=brand_id, since=since, until=until)
+    return _explanation(mentions, largest[0] if largest else None)
+
+
+def story_explanations(
+    session: Session, *, brand_id: int, windows: Sequence[tuple[datetime, datetime, int]]
+) -> list[ExplanationPublic]:
+    """``story_explanation`` of each (since, until, mentions), their stories read at once."""
+    spans = [(since, until) for since, until, _ in windows]
+    largest = top_stories_each(session, brand_id=brand_id, windows=spans, limit=1)
+    return [
+        _explanation(mentions, top[0] if top else None)
+        for (_, _, mentions), top in zip(windows, largest, strict=True)
+    ]
+
+
+def _explanation(mentions: int, story: StoryPublic | None) -> ExplanationPublic:
     explained = explain_spike(mentions, story.mentions if story else 0)
     return ExplanationPublic(
         kind=explained.kind,  # type: ignore[arg-type]

@@ -67,12 +67,13 @@ def build_trend(
     totals = bucket_totals(session, window, bucketing)
     empty = Totals()
     return [
-        _from_totals(start, totals.get((brand.id, bucketing.key_of(start)), empty).only(label))
+        trend_bucket(start, totals.get((brand.id, bucketing.key_of(start)), empty).only(label))
         for start, _end in bounds
     ]
 
 
-def _from_totals(start: datetime, totals: Totals) -> TrendBucketData:
+def trend_bucket(start: datetime, totals: Totals) -> TrendBucketData:
+    """The bucket starting at `start` holding `totals`."""
     mentions = totals.mentions
     return TrendBucketData(
         start=start,

@@ -1,5 +1,6 @@
 """Share of voice over time: the mentions of the brand and of each competitor per local
-bucket, from the hourly rollup (one grouped query for all of them)."""
+bucket, from the hourly rollup (one grouped query for all of them). The overview reads its
+volume trend from the same statement (`build_series`): the brand's buckets are among them."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -8,9 +9,10 @@ from sqlmodel import Session
 
 from domain.buckets import Interval, bucket_bounds
 from models import report_details as details
-from models.reports import Bucketing, Window, bucket_totals
+from models.reports import Bucketing, Totals, Window, bucket_totals
 from models.tables import Brand
 from services.errors import InvalidInputError
+from services.trends import TrendBucketData, trend_bucket
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,14 @@ class VoiceTrend:
 def build_voice_trend(
     session: Session, brand: Brand, *, since: datetime, until: datetime, interval: Interval
 ) -> VoiceTrend:
+    return build_series(session, brand, since=since, until=until, interval=interval)[1]
+
+
+def build_series(
+    session: Session, brand: Brand, *, since: datetime, until: datetime, interval: Interval
+) -> tuple[list[TrendBucketData], VoiceTrend]:
+    """The brand's trend (as `services.trends.build_trend` without filters) and the share
+    of voice over time, from one grouped query over the brand and its competitors."""
     assert brand.id is not None
     ids = list(dict.fromkeys([brand.id, *brand.competitor_ids]))
     names = details.brand_names(session, workspace_id=brand.workspace_id, ids=ids)
@@ -34,15 +44,15 @@ def build_voice_trend(
     except ValueError as exc:
         raise InvalidInputError(str(exc)) from exc
     bucketing = Bucketing.for_window(interval, brand.timezone, since, until)
-    window = Window(
-        tuple(i for i, _ in brands), since, until, cuts=bucketing.cuts([s for s, _ in bounds[1:]])
-    )
+    read = tuple(dict.fromkeys([brand.id, *(i for i, _ in brands)]))
+    window = Window(read, since, until, cuts=bucketing.cuts([s for s, _ in bounds[1:]]))
     totals = bucket_totals(session, window, bucketing)
-    counts = {
-        brand_id: [
-            totals[(brand_id, key)].mentions if (brand_id, key) in totals else 0
-            for key in (bucketing.key_of(start) for start, _ in bounds)
-        ]
-        for brand_id, _ in brands
-    }
-    return VoiceTrend(interval, until, [start for start, _ in bounds], brands, counts)
+    keys = [bucketing.key_of(start) for start, _ in bounds]
+    empty = Totals()
+    counts = {b: [totals.get((b, key), empty).mentions for key in keys] for b, _ in brands}
+    trend = [
+        trend_bucket(start, totals.get((brand.id, key), empty))
+        for (start, _), key in zip(bounds, keys, strict=True)
+    ]
+    voices = VoiceTrend(interval, until, [start for start, _ in bounds], brands, counts)
+    return trend, voices

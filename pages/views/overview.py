@@ -1,8 +1,8 @@
 """The Situation overview of one brand: the report of the period, drawn.
 
 Every figure comes from services.situation.build_situation (the report the JSON API
-returns) or services.trends.build_trend (the API's trend series); this module only picks,
-formats and draws them."""
+returns) or services.voice_trend.build_series (the API's trend series and the share of
+voice over time, read in one statement); this module only picks, formats and draws them."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,8 +29,7 @@ from pages.views.common import (
 from services.charts.build import Link, share_of_voice_chart, volume_chart
 from services.parallel_reads import ParallelReads
 from services.situation import build_situation
-from services.trends import build_trend
-from services.voice_trend import build_voice_trend
+from services.voice_trend import build_series
 
 
 @dataclass(frozen=True)
@@ -151,16 +150,14 @@ def build_overview(
     assert brand.id is not None
     _ = gettext_of(language)
     since, until, interval = period.since, period.until, period.interval
-    # The two series are read beside the report (which runs its own reads side by side).
-    with ParallelReads(session, readers=2) as reads:
-        trend_read = reads.read(
-            lambda s: build_trend(s, brand, since=since, until=until, interval=interval)
-        )
-        voices_read = reads.read(
-            lambda s: build_voice_trend(s, brand, since=since, until=until, interval=interval)
+    # The two series (one statement) are read beside the report (which runs its own reads
+    # side by side).
+    with ParallelReads(session, readers=1) as reads:
+        series_read = reads.read(
+            lambda s: build_series(s, brand, since=since, until=until, interval=interval)
         )
         report = build_situation(session, brand, since=since, until=until, now=now)
-        trend, voices = trend_read.result(), voices_read.result()
+        trend, voices = series_read.result()
     link = _link(brand.id, period)
     volume = volume_chart(
         trend, interval=interval, until=period.until, language=language, formats=fmt, link=link
