@@ -67,13 +67,24 @@ def _applied(trained: TrainedModel | None) -> RelevanceModel | None:
     return RelevanceModel(0, trained.weights, trained.intercept, trained.threshold)
 
 
+def _train(
+    rows: list[dict[str, Any]], feats: list[frozenset[str]], marked: list[int], pool: int
+) -> TrainedModel | None:
+    """Train as the service does: on the marks, with the stored mentions nobody marked."""
+    unmarked = set(range(pool)) - set(marked)
+    return train(
+        [Example(feats[i], rows[i]["relevant"]) for i in marked],
+        [feats[i] for i in sorted(unmarked)],
+    )
+
+
 def run(name: str, *, pool: int, first: int, asked: int, batch: int) -> dict[str, Any]:
     query, rows = load(name)
     prior = prior_of(query)
     feats = [_features(prior, row) for row in rows]
     marked = list(range(first))
     started = time.perf_counter()
-    trained = train([Example(feats[i], rows[i]["relevant"]) for i in marked])
+    trained = _train(rows, feats, marked, pool)
     while len(marked) < first + asked:
         model = _applied(trained)
         candidates = [
@@ -88,7 +99,7 @@ def run(name: str, *, pool: int, first: int, asked: int, batch: int) -> dict[str
             threshold=model.threshold if model else None,
             limit=limit,
         )
-        trained = train([Example(feats[i], rows[i]["relevant"]) for i in marked])
+        trained = _train(rows, feats, marked, pool)
     seconds = time.perf_counter() - started
     model = _applied(trained)
     test = range(pool, min(len(rows), pool + 200))
