@@ -12,8 +12,10 @@ the 200 (what keeping everything would score as precision); `thr`: the model's t
 trainings with cross-validation) are those of the first of ``--batches``.
 
 The code is the service's: features (``services.relevance.features_of``), training
-(``domain.relevance_training.train``), the review queue (``domain.relevance.to_review``)
-and the decision (``RelevanceModel.score`` against the threshold).
+(``domain.relevance_training.train``, given the stored mentions nobody marked as
+``services.relevance.train_brand`` gives it the brand's), the review queue
+(``domain.relevance.to_review``) and the decision (``RelevanceModel.score`` against the
+threshold).
 
 Each stream is run twice, the 40 review marks asked 10 at a time and all 40 at once. The
 ``hand_*`` streams are written by hand, every text on its own (the others are put together
