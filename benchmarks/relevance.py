@@ -12,8 +12,10 @@ the 200 (what keeping everything would score as precision); `thr`: the model's t
 trainings with cross-validation) are those of the first of ``--batches``.
 
 The code is the service's: features (``services.relevance.features_of``), training
-(``domain.relevance_training.train``), the review queue (``domain.relevance.to_review``)
-and the decision (``RelevanceModel.score`` against the threshold).
+(``domain.relevance_training.train``, given the stored mentions nobody marked as
+``services.relevance.train_brand`` gives it the brand's), the review queue
+(``domain.relevance.to_review``) and the decision (``RelevanceModel.score`` against the
+threshold).
 
 Each stream is run twice, the 40 review marks asked 10 at a time and all 40 at once. The
 ``hand_*`` streams are written by hand, every text on its own (the others are put together
@@ -67,13 +69,24 @@ def _applied(trained: TrainedModel | None) -> RelevanceModel | None:
     return RelevanceModel(0, trained.weights, trained.intercept, trained.threshold)
 
 
+def _train(
+    rows: list[dict[str, Any]], feats: list[frozenset[str]], marked: list[int], pool: int
+) -> TrainedModel | None:
+    """Train as the service does: on the marks, with the stored mentions nobody marked."""
+    unmarked = set(range(pool)) - set(marked)
+    return train(
+        [Example(feats[i], rows[i]["relevant"]) for i in marked],
+        [feats[i] for i in sorted(unmarked)],
+    )
+
+
 def run(name: str, *, pool: int, first: int, asked: int, batch: int) -> dict[str, Any]:
     query, rows = load(name)
     prior = prior_of(query)
     feats = [_features(prior, row) for row in rows]
     marked = list(range(first))
     started = time.perf_counter()
-    trained = train([Example(feats[i], rows[i]["relevant"]) for i in marked])
+    trained = _train(rows, feats, marked, pool)
     while len(marked) < first + asked:
         model = _applied(trained)
         candidates = [
@@ -88,7 +101,7 @@ def run(name: str, *, pool: int, first: int, asked: int, batch: int) -> dict[str
             threshold=model.threshold if model else None,
             limit=limit,
         )
-        trained = train([Example(feats[i], rows[i]["relevant"]) for i in marked])
+        trained = _train(rows, feats, marked, pool)
     seconds = time.perf_counter() - started
     model = _applied(trained)
     test = range(pool, min(len(rows), pool + 200))

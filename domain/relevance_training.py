@@ -1,6 +1,13 @@
 """Training a brand's relevance model from its marks: scikit-learn's logistic regression
 over the features of ``domain.relevance_features``, cross-validated on the marks.
 
+The brand's stored mentions that nobody marked (``unlabeled``) tell which features are so
+common that they say nothing of a sense: the brand's own word, the language, a source that
+carries every sense. Present in more than ``UBIQUITOUS`` of the brand's mentions, they get
+no weight (they still count in the vector's length, as ``RelevanceModel.score`` counts
+them), so a mention of a sense the marks never showed has nothing to lift it over the
+threshold (benchmarks/README.md: relevance).
+
 No I/O, but numerical: scikit-learn (and numpy, scipy) are imported only when a model is
 trained, so the API and the polling path never load them. What comes out is plain Python
 (``TrainedModel``), applied by ``domain.relevance.RelevanceModel``.
@@ -21,6 +28,7 @@ TOP = 10
 # nothing the marks taught the model leans off-topic: this many empty examples, marked
 # irrelevant, pull the intercept down (benchmarks/README.md: relevance).
 UNSEEN_IS_OFF_TOPIC = 4
+UBIQUITOUS = 0.5  # share of the brand's mentions above which a feature gets no weight
 
 
 @dataclass(frozen=True)
@@ -45,14 +53,18 @@ def can_train(examples: Sequence[Example]) -> bool:
     return min(relevant, len(examples) - relevant) >= MIN_PER_CLASS
 
 
-def train(examples: Sequence[Example]) -> TrainedModel | None:
-    """None while there are fewer than ``MIN_PER_CLASS`` marks of either kind."""
+def train(
+    examples: Sequence[Example], unlabeled: Sequence[frozenset[str]] = ()
+) -> TrainedModel | None:
+    """None while there are fewer than ``MIN_PER_CLASS`` marks of either kind. ``unlabeled``:
+    the features of the brand's stored mentions that have no mark."""
     if not can_train(examples):
         return None
     from sklearn.feature_extraction import DictVectorizer  # lazily: ~60 MB of libraries
 
+    ignored = ubiquitous([e.features for e in examples] + list(unlabeled))
+    vectors = [_vector(e.features, ignored) for e in examples] + [{}] * UNSEEN_IS_OFF_TOPIC
     vectorizer = DictVectorizer()
-    vectors = [_vector(e.features) for e in examples] + [{}] * UNSEEN_IS_OFF_TOPIC
     matrix = _int32_indices(vectorizer.fit_transform(vectors))
     labels = [int(e.relevant) for e in examples] + [0] * UNSEEN_IS_OFF_TOPIC
     marks = len(examples)
@@ -77,6 +89,16 @@ def train(examples: Sequence[Example]) -> TrainedModel | None:
     )
 
 
+def ubiquitous(mentions: Sequence[frozenset[str]]) -> frozenset[str]:
+    """The features present in more than ``UBIQUITOUS`` of these mentions."""
+    counts: dict[str, int] = {}
+    for found in mentions:
+        for feature in found:
+            counts[feature] = counts.get(feature, 0) + 1
+    most = UBIQUITOUS * len(mentions)
+    return frozenset(feature for feature, count in counts.items() if count > most)
+
+
 def _int32_indices(matrix: Any) -> Any:
     """liblinear takes sparse matrices with 32-bit indices only (DictVectorizer makes 64)."""
     import numpy
@@ -87,9 +109,11 @@ def _int32_indices(matrix: Any) -> Any:
     return matrix
 
 
-def _vector(features: frozenset[str]) -> dict[str, float]:
+def _vector(features: frozenset[str], ignored: frozenset[str]) -> dict[str, float]:
+    """Unit length over all the features (as ``RelevanceModel.score`` counts them), the
+    ``ignored`` ones left out."""
     value = 1.0 / math.sqrt(len(features)) if features else 0.0
-    return dict.fromkeys(features, value)
+    return dict.fromkeys(features - ignored, value)
 
 
 def _model() -> Any:

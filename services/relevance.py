@@ -28,6 +28,7 @@ from models.tables import Brand, Mention, RelevanceModelRow
 from services.errors import NotFoundError
 
 REVIEW_POOL = 2000  # the newest unmarked mentions the review queue picks from
+TRAINING_POOL = 2000  # the newest unmarked mentions training learns the brand's words from
 STRAGGLERS = timedelta(minutes=5)  # mentions stored by polls that read the previous model
 
 
@@ -123,7 +124,8 @@ def train_brand(
     prior = prior_of(brand.query)
     marks = repo.marked(session, brand_id)
     examples = [Example(_features(prior, m), m.relevant) for m in marks]
-    trained = train(examples)
+    unmarked = repo.recent_unmarked(session, brand_id, limit=TRAINING_POOL)
+    trained = train(examples, [_features(prior, m) for m in unmarked])
     row.version += 1
     row.trained_at = now
     row.trained_marks = len(marks)

@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from core.db import session_scope
+from models import relevance as relevance_repo
 from models.alert_stats import label_counts
 from models.tables import Brand
 from models.types import utcnow
@@ -280,3 +281,34 @@ def test_feedback_and_relevance_answer_404_and_422_as_the_rest_of_the_api(
     report = client.get(f"/v1/brands/{brand_id}/relevance", headers=tenant.headers).json()
     assert report["marks"] == 0 and report["has_model"] is False and report["marks_needed"] == 6
     assert json.loads(json.dumps(report))["suggested_query"] is None
+
+
+def test_training_reads_the_unmarked_mentions_for_what_every_mention_has(
+    client: TestClient, tenant: Tenant, corona: tuple[int, int]
+) -> None:
+    """A feature in most of the brand's mentions, marked or not, says nothing of a sense and
+    gets no weight: here the domain of half the marks and of every unmarked mention."""
+    brand_id, source_id = corona
+    store(brand_id, source_id, BEER, "beer.example")
+    store(brand_id, source_id, VIRUS, "virus.example")
+    more = [
+        item(f"Corona {word} en la ciudad", f"https://beer.example/more/{n}", NOW, language="es")
+        for n, word in enumerate(["hoy", "ayer", "mañana", "siempre", "nunca", "tarde"] * 2)
+    ]
+    ingest(brand_id, source_id, more)
+    listed = mentions(client, tenant, brand_id)
+    beer, virus = by_host(listed, "beer.example"), by_host(listed, "virus.example")
+    for i in [m["id"] for m in listed if m["url"].startswith("https://beer.example/")][:4]:
+        mark(client, tenant, i, relevant=True)
+    for i in virus[:4]:
+        mark(client, tenant, i, relevant=False)
+    with session_scope() as session:
+        marked_at = utcnow()
+        assert train_brand(
+            session, brand_id=brand_id, marked_at=marked_at, now=marked_at, max_delay=30
+        )
+        row = relevance_repo.model_row(session, brand_id)
+        assert row is not None and row.weights is not None
+        # 4 of the 8 marks have it (no more than half), 20 of the 28 mentions do.
+        assert "d:beer.example" not in row.weights and "d:virus.example" in row.weights
+    assert len(beer) == 20

@@ -12,7 +12,14 @@ from domain.relevance import (
     with_exclusions,
 )
 from domain.relevance_features import BrandPrior, features
-from domain.relevance_training import MIN_PER_CLASS, THRESHOLD_RANGE, Example, can_train, train
+from domain.relevance_training import (
+    MIN_PER_CLASS,
+    THRESHOLD_RANGE,
+    Example,
+    can_train,
+    train,
+    ubiquitous,
+)
 from domain.textnorm import words
 from models.tables import RelevanceModelRow
 from services.relevance import prior_of, should_train
@@ -147,6 +154,21 @@ def test_training_needs_marks_of_both_kinds_and_learns_the_senses() -> None:
     assert "cerveza" in dict(trained.top_for) and "virus" in dict(trained.top_against)
 
 
+def test_features_most_of_the_brands_mentions_have_get_no_weight() -> None:
+    mentions = [frozenset({"q:corona", "lang:es", f"w:x{n}"}) for n in range(9)]
+    mentions.append(frozenset({"w:x1"}))
+    assert ubiquitous(mentions) == {"q:corona", "lang:es"}
+    assert ubiquitous([]) == frozenset()
+    prior = prior_of("corona")
+    beer = [f"Corona cerveza bien fría en la playa {n}" for n in range(4)]
+    virus = [f"Corona virus contagios y vacuna {n}" for n in range(4)]
+    examples = [Example(features(t, prior=prior, language="es"), True) for t in beer]
+    examples += [Example(features(t, prior=prior, language="es"), False) for t in virus]
+    trained = train(examples)
+    assert trained is not None
+    assert "q:corona" not in trained.weights and "lang:es" not in trained.weights
+
+
 def test_the_fast_weighted_sum_equals_the_features_weights_on_every_stream_text() -> None:
     """What ingest computes (``score_mention``) is what training saw (``features``)."""
     import json
@@ -160,7 +182,8 @@ def test_the_fast_weighted_sum_equals_the_features_weights_on_every_stream_text(
             Example(features(f"{r['title']}\n{r['text']}", prior=prior), r["relevant"])
             for r in rows[:80]
         ]
-        trained = train(examples)
+        unlabeled = [features(f"{r['title']}\n{r['text']}", prior=prior) for r in rows[80:200]]
+        trained = train(examples, unlabeled)
         assert trained is not None
         model = RelevanceModel(1, trained.weights, trained.intercept, trained.threshold)
         for n, r in enumerate(rows):

@@ -1,6 +1,7 @@
 """The relevance streams that benchmarks/relevance.py measures the model on are well formed:
 a header with the brand and its query, then 400 labelled mentions that the query matches
-(ingest stores nothing else); the hand-written ones have every text written once."""
+(ingest stores nothing else); the hand-written ones have every text written once; and on
+the dev split the model still reaches what benchmarks/README.md reports."""
 
 import json
 from pathlib import Path
@@ -53,3 +54,20 @@ def test_a_hand_written_stream_never_repeats_a_text(path: Path) -> None:
     # each sense is labelled one way only
     labels = {(row["sense"], row["relevant"]) for row in rows}
     assert len(labels) == len({sense for sense, _ in labels})
+
+
+@pytest.mark.parametrize(
+    ("stream", "precision", "recall"),
+    [("hand_puma_es", 0.75, 0.85), ("hand_puma_en", 0.6, 0.75)],
+)
+def test_the_model_reaches_what_it_reached_on_the_dev_streams(
+    stream: str, precision: float, recall: float
+) -> None:
+    """The benchmark's protocol on the dev split (20 marks in arrival order, 40 from the
+    review queue 10 at a time, then the next 200 arrivals): the figures of
+    benchmarks/README.md, a little under (0.79 / 0.89 and 0.62 / 0.79). The held-out
+    streams are only ever measured by the benchmark, never bound here."""
+    from benchmarks.relevance import run
+
+    found = run(stream, pool=200, first=20, asked=40, batch=10)
+    assert found["precision"] >= precision and found["recall"] >= recall, found
