@@ -12,7 +12,7 @@ Timed per store (a fresh SQLite file; PostgreSQL when `--postgres` names a datab
 default the `bench` database on 127.0.0.1, skipped if unreachable):
 
 - new: every feed parsed and stored the first time, one unit of work per `--batch` feeds as
-  a `sources.poll_batch` task does (ESCUCHA_POLL_BATCH_SIZE, default 50);
+  a `sources.poll_batch` task does (ESCUCHA_POLL_BATCH_SIZE, default 100);
 - again: the same feeds once more: parsed, matched, every item found already stored (dedup).
 
 With `--relevance` every round's brand has a trained relevance model (issue 17), which

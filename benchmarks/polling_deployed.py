@@ -220,6 +220,27 @@ def steady(
     }
 
 
+def timeline(engine: Engine, brand_ids: list[int], due_at: datetime) -> dict[str, float | int]:
+    """Where a round's time went, from the attempts it recorded: the first poll's start and
+    the last one's record after the due time, and its batches (a batch's polls share one
+    `finished_at`): how many, and the median of each one's first start to its record."""
+    with engine.connect() as connection:
+        batches = connection.execute(
+            text(
+                "SELECT min(a.started_at), a.finished_at FROM poll_attempt a "
+                "JOIN source s ON s.id = a.source_id WHERE s.brand_id = ANY(:b) "
+                "AND a.started_at >= :t GROUP BY a.finished_at"
+            ),
+            {"b": brand_ids, "t": due_at},
+        ).all()
+    return {
+        "first_start": min(b[0] for b in batches).timestamp() - due_at.timestamp(),
+        "last_record": max(b[1] for b in batches).timestamp() - due_at.timestamp(),
+        "batches": len(batches),
+        "batch_seconds": statistics.median((b[1] - b[0]).total_seconds() for b in batches),
+    }
+
+
 def one_round(
     engine: Engine, brand_ids: list[int], feeds: int, roots: list[int]
 ) -> dict[str, float | int]:
@@ -268,6 +289,7 @@ def one_round(
         "connections": connections,
         "failed": int(failed),
         "mentions": int(mentions),
+        **timeline(engine, brand_ids, due_at),
     }
 
 
@@ -344,7 +366,10 @@ def print_run(run: int, full: dict, not_modified: dict, theirs: object) -> None:
             f"({mine['cpu']:.1f} s CPU, {mine['mentions']} mentions, {mine['failed']} failed; "
             f"peak over "
             f"{mine['processes']} worker processes: RSS {mine['rss_mb']:.0f} MB, "
-            f"PSS {mine['pss_mb']:.0f} MB; {mine['connections']} database connections)"
+            f"PSS {mine['pss_mb']:.0f} MB; {mine['connections']} database connections; "
+            f"first poll started {mine['first_start']:.3f} s after due, last recorded at "
+            f"{mine['last_record']:.3f} s, {mine['batches']} batches of "
+            f"{mine['batch_seconds']:.3f} s median)"
         )
         if isinstance(theirs, list):
             other = theirs[n]

@@ -18,7 +18,7 @@ import httpx
 from sqlalchemy.exc import OperationalError
 from sqlmodel import col, select
 
-from core.db import session_scope
+from core.db import commit_asynchronously, session_scope
 from core.logging import get_logger
 from core.resources import fetch_pool, http_client
 from core.settings import Settings, get_settings
@@ -130,6 +130,7 @@ def _claim(
     reports: dict[int, PollReport] = {}
     lease = _lease_seconds(settings)
     with session_scope() as session:
+        commit_asynchronously(session)  # a lease lost in a crash frees its source: harmless
         leased = {
             source.id: source
             for source in take_leases(
@@ -276,6 +277,10 @@ def _record_successes(successes: list[_Fetched], settings: Settings) -> dict[int
             locked = existing_source_ids(session, [one.claim.source_id for one in successes])
             stored = [one for one in successes if one.claim.source_id in locked]
         outcomes = [_outcome(one) for one in stored]
+        if not any(outcome.items for outcome in outcomes):
+            # Only the sources' state (304s, empty feeds): lost in a database crash, the
+            # lease runs out and the source is polled again. Items keep a durable commit.
+            commit_asynchronously(session)
         polls = [
             PolledItems(one.claim.source_id, one.claim.kind, one.claim.brand, outcome.items)
             for one, outcome in zip(stored, outcomes, strict=True)
@@ -360,6 +365,7 @@ def _record_others(
         for one, result in others
     ]
     with session_scope() as session:
+        commit_asynchronously(session)  # no items: a failure lost in a crash is tried again
         recorded = record_polls(session, records)
     return {
         one.claim.source_id: _report(one.claim.source_id, result, recorded)

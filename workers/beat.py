@@ -26,7 +26,8 @@ class Scheduler(PersistentScheduler):
     def tick(self, *args: Any, **kwargs: Any) -> float:
         delay = float(super().tick(*args, **kwargs))
         if time.monotonic() >= self._next_claim:
-            self._next_claim = time.monotonic() + self._claim()
+            wait = self._claim()  # first: the wait counts from the claim's end, not its start
+            self._next_claim = time.monotonic() + wait
         return min(delay, max(self._next_claim - time.monotonic(), 0.0))
 
     def _claim(self) -> float:

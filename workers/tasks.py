@@ -6,7 +6,7 @@ from typing import Any
 
 from celery import Task
 
-from core.db import session_scope
+from core.db import commit_asynchronously, session_scope
 from core.settings import get_settings
 from models.sources import claim_due_source_ids, next_due_at
 from models.types import utcnow
@@ -87,6 +87,7 @@ def claim_and_queue() -> Queued:
     for _ in range(MAX_CLAIMS_PER_TICK):
         now = utcnow()
         with session_scope() as session:
+            commit_asynchronously(session)  # a claim lost in a crash is claimed again
             due = claim_due_source_ids(session, now=now, limit=ENQUEUE_BATCH)
             upcoming = next_due_at(session, now=now) if len(due) < ENQUEUE_BATCH else None
         with celery_app.producer_or_acquire() as producer:

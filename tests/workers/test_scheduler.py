@@ -1,7 +1,9 @@
 """The scheduler's claim: what is due goes out at once, in batches; then it sleeps until
 the next source is due (at most a tick)."""
 
+import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -52,3 +54,22 @@ def test_beat_wakes_when_the_next_source_is_due_and_at_least_every_tick(
         assert wait == tick
     else:
         assert 0 < wait <= expected
+
+
+def test_beat_never_wakes_before_the_source_it_waits_for_is_due(db: str, tmp_path: Path) -> None:
+    """The wait is counted from the end of the claim that computed it: counted from its
+    start, beat woke a claim's length early, found nothing due, and slept again."""
+    brand_with_sources([f"https://n.example/{n}" for n in range(300)])  # a claim that takes time
+    _, [waited_for] = brand_with_sources(["https://n.example/later"])
+    schedule(waited_for, timedelta(seconds=0.5))
+    with session_scope() as session:
+        source = session.get(Source, waited_for)
+        assert source is not None and source.next_poll_at is not None
+        due = source.next_poll_at
+    scheduler = Scheduler(app=celery_app, schedule_filename=str(tmp_path / "beat"))
+    scheduler.schedule.clear()  # no beat_schedule entries: only the claims
+
+    time.sleep(scheduler.tick())  # claims the 300, then sleeps until `waited_for` is due
+
+    assert utcnow() >= due
+    assert claim_and_queue().queued == 1
