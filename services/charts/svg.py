@@ -50,13 +50,15 @@ def _at(values: tuple[str, ...] | tuple[str | None, ...], i: int) -> str | None:
     return values[i] if i < len(values) else None
 
 
-def nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
-    """Round tick values covering [low, high]: steps of 1, 2 or 5 times a power of ten."""
+def nice_ticks(low: float, high: float, count: int = 4, *, whole: bool = False) -> list[float]:
+    """Round tick values covering [low, high]: steps of 1, 2 or 5 times a power of ten;
+    `whole` (an axis of counts): whole steps only, so no two ticks read the same number."""
     if high <= low:
         high = low + 1
     raw = (high - low) / count
     power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    steps = [m * power for m in (1, 2, 2.5, 5, 10)]
+    step = next(s for s in steps if s >= raw and (not whole or float(s).is_integer()))
     first = math.floor(low / step) * step
     ticks = []
     value = first
@@ -74,7 +76,7 @@ class _Frame:
         self.left, self.right = left, width - 8.0
         self.top, self.bottom = top, height - X_AXIS - 4.0
         low, high = _value_range(chart)
-        self.ticks = nice_ticks(low, high)
+        self.ticks = nice_ticks(low, high, whole=chart.value_format == "integer")
         self.low, self.high = self.ticks[0], self.ticks[-1]
         self.band = (self.right - self.left) / max(chart.positions, 1)
 
@@ -129,7 +131,8 @@ def _legend(chart: Chart, width: int) -> tuple[str, float]:
 
 def _axis_width(chart: Chart) -> float:
     """Room for the widest value label on the y axis."""
-    labels = [_value(chart, tick) for tick in nice_ticks(*_value_range(chart))]
+    ticks = nice_ticks(*_value_range(chart), whole=chart.value_format == "integer")
+    labels = [_value(chart, tick) for tick in ticks]
     return max(len(label) for label in labels) * CHAR + 10
 
 

@@ -49,6 +49,9 @@ def test_granularity_is_hourly_up_to_3_days_daily_up_to_120_weekly_beyond() -> N
 def test_nice_ticks_cover_the_values_in_round_steps() -> None:
     assert nice_ticks(0, 74) == [0, 20, 40, 60, 80]
     assert nice_ticks(0, 1) == [0, 0.25, 0.5, 0.75, 1.0]
+    assert nice_ticks(0, 1, whole=True) == [0, 1]  # an empty period's counts: not 0 0 1 1 1
+    assert nice_ticks(0, 10, whole=True) == [0, 5, 10]
+    assert nice_ticks(0, 74, whole=True) == [0, 20, 40, 60, 80]
     assert nice_ticks(-30, 45)[0] <= -30 and nice_ticks(-30, 45)[-1] >= 45
 
 
