@@ -13,12 +13,12 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, bindparam, false, func, literal, over, text, union_all
+from sqlalchemy import BigInteger, false, func, literal, over, text, union_all
 from sqlalchemy import select as core_select
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from models.tables import Brand, Mention, Source
-from models.types import UTCDateTime
+from models.windows import window_binds, window_parameters
 
 
 class PollDaily(SQLModel, table=True):
@@ -184,9 +184,7 @@ def top_mentions_each(
     window ranked apart (a UNION ALL of their rankings), the rows read with them."""
     if not windows:
         return []
-    parameters: dict[str, Any] = {"brand_id": brand_id}
-    for index, (since, until) in enumerate(windows):
-        parameters.update({f"since_{index}": since, f"until_{index}": until})
+    parameters = window_parameters(brand_id, windows)
     found: list[list[Mention]] = [[] for _ in windows]
     for mention, part in session.exec(_top_each_statement(len(windows), limit), params=parameters):
         found[part].append(mention)
@@ -195,14 +193,11 @@ def top_mentions_each(
 
 @lru_cache(maxsize=64)
 def _top_each_statement(windows: int, limit: int) -> Any:
-    """Built once per shape; parameters brand_id, since_<i>, until_<i> (the i-th window)."""
+    """Built once per shape (``models.windows``)."""
     order = (engagement().desc(), col(Mention.published_at).desc(), col(Mention.id).desc())
-    moment = UTCDateTime()
-    brand_id = bindparam("brand_id", type_=Integer)
     parts = []
     for index in range(windows):
-        since = bindparam(f"since_{index}", type_=moment)
-        until = bindparam(f"until_{index}", type_=moment)
+        brand_id, since, until = window_binds(index)
         ids = _period(select(col(Mention.id)), brand_id, since, until).order_by(*order)
         ranked = ids.limit(limit).subquery(f"top_{index}")
         parts.append(core_select(literal(index).label("part"), ranked.c.id))

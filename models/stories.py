@@ -12,13 +12,13 @@ from functools import lru_cache
 from typing import Any
 
 import orjson
-from sqlalchemy import Integer, bindparam, false, func, literal, text, union_all
+from sqlalchemy import false, func, literal, text, union_all
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col
 
 from models.report_types import StoryPublic
 from models.tables import Mention
-from models.types import UTCDateTime
+from models.windows import window_binds, window_parameters
 
 CANDIDATES_PER_WORD = 8  # the newest mentions of each key compared: a story is news
 _HEAD_CHARS = 600  # of the text: as much as domain.stories.HEAD_WORDS words may take
@@ -111,7 +111,7 @@ def period_stories(
     """The period's stories with the most mentions (ties: the earliest first), each with the
     title and URL of its first copy (which may be older than the period); stories of one
     mention fill the list when fewer have copies. Hidden mentions count in no story."""
-    parameters = {"brand_id": brand_id, "since_0": since, "until_0": until}
+    parameters = window_parameters(brand_id, [(since, until)])
     found = session.execute(_period_statement(limit), parameters).all()
     rows = [(r.story, r.mentions, r.domains, r.first_in_period, r.avg_sentiment) for r in found]
     if len(rows) < limit:
@@ -131,9 +131,7 @@ def top_stories_each(
     each window apart (a UNION ALL) and one lookup of all their first copies."""
     if not windows:
         return []
-    parameters: dict[str, Any] = {"brand_id": brand_id}
-    for index, (since, until) in enumerate(windows):
-        parameters.update({f"since_{index}": since, f"until_{index}": until})
+    parameters = window_parameters(brand_id, windows)
     statement = _each_statement(len(windows), limit)
     rows: list[list[tuple[int, int, int, int, float]]] = [[] for _ in windows]
     for part, *row in session.execute(statement, parameters):
@@ -148,8 +146,8 @@ def top_stories_each(
 
 
 # The ranking statements are built once per shape (SQLAlchemy's construction and cache key
-# cost more Python than the database spends on a day's stories) and run with parameters
-# brand_id, since_<i> and until_<i> (the i-th window).
+# cost more Python than the database spends on a day's stories) and run with the
+# parameters of ``models.windows``.
 
 
 @lru_cache(maxsize=64)
@@ -180,10 +178,7 @@ def _ranked(index: int, limit: int) -> Any:
     """The stories with copies of window ``index``, ranked (mentions, the earliest first),
     at most ``limit``, each row also carrying the window's totals of copies and
     ``elsewhere``."""
-    moment = UTCDateTime()
-    brand_id = bindparam("brand_id", type_=Integer)
-    since = bindparam(f"since_{index}", type_=moment)
-    until = bindparam(f"until_{index}", type_=moment)
+    brand_id, since, until = window_binds(index)
     name = f"copies_{index}"
     copy = Mention.__table__.alias(f"{name}_copy")  # type: ignore[attr-defined]
     copies = (
