@@ -62,7 +62,7 @@ class DayReader:
         message = self.gettext(
             "“%(text)s” is not a date: write it as %(pattern)s, e.g. %(example)s"
         )
-        example = self.fmt.day_field(date.today())
+        example = self.fmt.day_field(datetime.now(ZoneInfo(self.fmt.timezone)).date())
         return message % {"text": text, "pattern": self.fmt.day_field_hint, "example": example}
 
 
@@ -93,7 +93,8 @@ def shown_days(url: URL, fmt: Formats) -> dict[str, str]:
     return shown
 
 
-def _local_day(text: str, zone: ZoneInfo, read_day: DayReader) -> datetime:
+def local_day_start(text: str, zone: ZoneInfo, read_day: DayReader) -> datetime:
+    """The start, in `zone`, of the day typed in a date field."""
     return datetime.combine(read_day(text), time(), tzinfo=zone)
 
 
@@ -112,9 +113,9 @@ def read_period(
     start = _moment(since, zone, name="since") if since else None
     end = _moment(until, zone, name="until") if until else None
     if from_day:
-        start = _local_day(from_day, zone, read_day)
+        start = local_day_start(from_day, zone, read_day)
     if to_day:
-        end = _local_day(to_day, zone, read_day) + timedelta(days=1)
+        end = local_day_start(to_day, zone, read_day) + timedelta(days=1)
     preset = None
     if days is not None and start is None and end is None:
         if days not in PRESETS:
@@ -156,7 +157,7 @@ def read_range(
     start = _moment(since, zone, name="since") if since else None
     end = _moment(until, zone, name="until") if until else None
     if from_day:
-        start = _local_day(from_day, zone, read_day)
+        start = local_day_start(from_day, zone, read_day)
     if to_day:
-        end = _local_day(to_day, zone, read_day) + timedelta(days=1)
+        end = local_day_start(to_day, zone, read_day) + timedelta(days=1)
     return start, end

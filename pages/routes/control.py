@@ -1,6 +1,5 @@
 """Control: objectives with progress, status and chart; create, edit and delete them."""
 
-from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,6 +13,7 @@ from models.tables import Brand
 from models.types import utcnow
 from pages.context import day_reader, formats_for
 from pages.deps import CheckedFormDep, Viewer, ViewerDep, first
+from pages.periods import local_day_start
 from pages.render import language_of, render
 from pages.views.control import METRICS, metric_names, objective_view
 from pages.views.forms import FormState, save, validate
@@ -76,7 +76,7 @@ def _data(
             continue
         if name in ("start", "deadline") and value:
             try:
-                data[name] = datetime.combine(read_day(value), time(), tzinfo=zone)
+                data[name] = local_day_start(value, zone, read_day)
             except InvalidInputError as exc:
                 state.errors[name] = str(exc)
         else:

@@ -256,7 +256,7 @@ def test_an_objective_created_through_its_form_appears_in_the_control_report(
     assert page.locator('#new-objective [data-error="name"]').count() == 1  # next to the field
     assert page.locator('#new-objective [data-error="start"]').inner_text() == (
         "“31/02/2026” is not a date: write it as dd/mm/yyyy, e.g. "
-        + Formats(formats_locale("en", LOCALE)).day_field(date.today())
+        + fmt_of("en").day_field(datetime.now(ZoneInfo("America/Monterrey")).date())
     )
 
     fill_objective(
