@@ -1,7 +1,7 @@
 """Sentiment of a mention: VADER for English and unknown languages, our own scorer for Spanish.
 
 Routing: ``language`` "es" (or "es-MX", "es_ES", ...) goes to ``domain.sentiment_es`` (model
-"escucha-es-v4"); anything else, None included, to VADER ("vader"): vaderSentiment's lexicon
+"escucha-es-v5"); anything else, None included, to VADER ("vader"): vaderSentiment's lexicon
 and rules, run by ``domain.vader_fast`` (same scores, about 2.7 times faster).
 
 How a text is scored (product spec, "Sentiment"):

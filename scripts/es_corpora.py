@@ -8,9 +8,12 @@
   and ``es_own_dev.tsv``);
 - ``own_tweets``: the project's own labelled tweets (``es_tweets_dev.tsv``, 720, CC0): chatter,
   check-ins, replies, news and slang as tweets are written;
-- ``own_test`` and ``own_tweets_test``: the project's own held-out texts (``es_own_test.tsv``)
-  and tweets (``es_tweets_test.tsv``): the benchmark and the tests report them, the build
-  script never reads them.
+- ``hard_tweets``: more of our own labelled tweets (``es_tweets_hard_dev.tsv``, 600, CC0),
+  written to be as messy and allusive as real ones (handles, abbreviations, slang, sarcasm,
+  retweeted news, stance without textbook sentiment words; 40% from Spain);
+- ``own_test``, ``own_tweets_test`` and ``hard_tweets_test``: the project's own held-out texts
+  (``es_own_test.tsv``) and tweets (``es_tweets_test.tsv``, ``es_tweets_hard_test.tsv``): the
+  benchmark and the tests report them, the build script never reads them.
 """
 
 import json
@@ -62,6 +65,14 @@ def own_dev() -> Labelled:
 
 def own_tweets() -> Labelled:
     return read_table(FIXTURES / "es_tweets_dev.tsv")
+
+
+def hard_tweets() -> Labelled:
+    return read_table(FIXTURES / "es_tweets_hard_dev.tsv")
+
+
+def hard_tweets_test() -> Labelled:
+    return read_table(FIXTURES / "es_tweets_hard_test.tsv")
 
 
 def own_test() -> Labelled:

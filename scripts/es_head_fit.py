@@ -93,6 +93,7 @@ class Design:
         ("brand", 1.0),
         ("own", 1.0),
         ("own tweets", 1.0),
+        ("hard tweets", 1.0),
     )
     rule_mask: tuple[int, ...] | None = None  # indices of the rule features kept (None: all)
 

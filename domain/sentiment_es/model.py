@@ -1,5 +1,6 @@
 """Escucha's Spanish sentiment model: the rule engine's features and emo_Es's tokens, weighed
-by a 3-class head (``head``); model name ``escucha-es-v4`` (``escucha-es-v3`` was fitted without
+by a 3-class head (``head``); model name ``escucha-es-v5`` (``escucha-es-v4`` was fitted without our
+600 hard tweets; ``escucha-es-v3`` was fitted without
 our own tweets and without the news-style and tweet-shape features; ``escucha-es-v2`` had
 neither the style features nor the neutral prior chosen on texts it was not fitted on)."""
 
@@ -17,7 +18,7 @@ from domain.sentiment_es.head import (
 from domain.sentiment_es.head import probabilities as head_probabilities
 from domain.sentiment_es.scorer import RuleScore, analyse
 
-SPANISH_MODEL = "escucha-es-v4"
+SPANISH_MODEL = "escucha-es-v5"
 
 
 @dataclass(frozen=True, slots=True)

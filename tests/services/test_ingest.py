@@ -235,7 +235,7 @@ def test_every_item_of_a_large_poll_gets_its_language_and_its_scorer(db: str) ->
     ]
     assert ingest(brand_id, source_id, items).new == 250
     stored = {m.url: (m.language, m.sentiment_model) for m in mentions_of(brand_id)}
-    scorer = {"es": "escucha-es-v4", "en": "vader", "pt": "vader"}
+    scorer = {"es": "escucha-es-v5", "en": "vader", "pt": "vader"}
     assert stored == {
         f"https://news.example.org/{n}": (pattern[n % 7], scorer[pattern[n % 7]])
         for n in range(250)
