@@ -11,7 +11,6 @@ parser rejects show its error; files with no entries show "-".
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -24,11 +23,12 @@ import fastfeedparser
 import feedparser
 from lxml import etree
 
+from scripts.es_corpora import shared_fixtures
 from sources.feeds import parse_feed
 from sources.rss import feed_items
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("ESCUCHA_SHARED_DIR") or ROOT.parent / "shared" / "fixtures")
+SHARED = shared_fixtures()
 FEED_FOLDERS = ("google_alerts", "google_news", "reddit", "rss_messy", "rss_news")
 
 Parser = Callable[[bytes], int]

@@ -1,21 +1,19 @@
 """Our scoring keeps VADER's published correlations on the VADER study's human-rated sets.
 
-The sets live in the shared fixtures (``../shared/fixtures/vader_groundtruth``, or
-``$ESCUCHA_SHARED_DIR/fixtures/...``); CI always has them, a fresh clone may not.
+The sets live in the shared fixtures (``../shared/fixtures/vader_groundtruth``, or under
+``$ESCUCHA_SHARED_DIR``, the shared folder or its fixtures); CI always has them, a fresh clone
+may not.
 """
 
-import os
 import statistics
 from pathlib import Path
 
 import pytest
 
 from domain.sentiment import score_text, vader_analyzer
+from scripts.es_corpora import shared_fixtures
 
-SHARED_DIR = Path(
-    os.environ.get("ESCUCHA_SHARED_DIR") or Path(__file__).resolve().parents[2].parent / "shared"
-)
-GROUNDTRUTH_DIR = SHARED_DIR / "fixtures" / "vader_groundtruth"
+GROUNDTRUTH_DIR = shared_fixtures() / "vader_groundtruth"
 
 # vaderSentiment 3.3.2's own Pearson r on the raw text of each set (fixtures README).
 PUBLISHED_R = {

@@ -5,11 +5,9 @@ items with sane plain text, or fail with a clear SourceError: never another exce
 CI always has the folder; elsewhere the module skips when it is absent.
 """
 
-import os
 import re
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import httpx
 import pytest
@@ -17,6 +15,7 @@ import pytest
 from core.settings import Settings
 from domain.canonical import canonical_url, is_google_news_article
 from domain.text import html_to_text
+from scripts.es_corpora import shared_fixtures
 from sources.base import PollOutcome, SourceAdapter, SourceError, SourceItem
 from sources.feeds import parse_feed
 from sources.google_alerts import GoogleAlertsAdapter
@@ -25,10 +24,7 @@ from sources.registry import source_config
 from sources.rss import RssAdapter
 from tests.support.feed_server import FeedServer
 
-SHARED = Path(
-    os.environ.get("ESCUCHA_SHARED_DIR")
-    or Path(__file__).resolve().parents[2].parent / "shared" / "fixtures"
-)
+SHARED = shared_fixtures()
 FEED_FOLDERS = ("google_alerts", "google_news", "reddit", "rss_messy", "rss_news")
 FILES = sorted(
     path.relative_to(SHARED).as_posix()

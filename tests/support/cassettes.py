@@ -15,7 +15,6 @@ recorded them in; `recordings` unwraps them all into (method, path, query, statu
 """
 
 import json
-import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,6 +25,7 @@ from urllib.parse import parse_qsl, urlsplit
 from uuid import uuid4
 
 from core.db import session_scope
+from scripts.es_corpora import shared_fixtures
 from services.brands import create_brand
 from services.sources import create_source
 from services.workspaces import create_workspace_with_key
@@ -37,17 +37,7 @@ _ISO = re.compile(r"@@iso:(-?\d+)@@")
 _RFC822 = re.compile(r"@@rfc822:(-?\d+)@@")
 
 
-def _shared_fixtures() -> Path:
-    """../shared/fixtures, or ESCUCHA_SHARED_DIR's: the folder holding fixtures/ (or that
-    fixtures folder itself, as tests/sources/test_shared_fixtures.py reads it)."""
-    override = os.environ.get("ESCUCHA_SHARED_DIR")
-    if not override:
-        return Path(__file__).resolve().parents[3] / "shared" / "fixtures"
-    folder = Path(override)
-    return folder / "fixtures" if (folder / "fixtures").is_dir() else folder
-
-
-SHARED = _shared_fixtures()
+SHARED = shared_fixtures()
 
 try:
     import yaml
