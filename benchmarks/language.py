@@ -17,7 +17,8 @@ from collections import Counter
 from pathlib import Path
 
 from domain.language import detect_languages
-from scripts.es_corpora import REPO, brand_mentions, evomsa_tweets, shared_fixtures
+from scripts.es_corpora import REPO, brand_mentions, evomsa_tweets
+from scripts.shared_fixtures import shared_fixtures
 
 OTHER_LANGUAGES = REPO / "tests" / "fixtures" / "language" / "other_languages.tsv"
 

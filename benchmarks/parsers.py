@@ -23,7 +23,7 @@ import fastfeedparser
 import feedparser
 from lxml import etree
 
-from scripts.es_corpora import shared_fixtures
+from scripts.shared_fixtures import shared_fixtures
 from sources.feeds import parse_feed
 from sources.rss import feed_items
 

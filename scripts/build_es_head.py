@@ -76,7 +76,7 @@ NEWS = tuple(range(30, 34))  # numbers, dates, reported, headline
 SHAPE = tuple(range(34, 38))  # check_in, reply, content_words, few_words
 
 
-def _weights(own_tweets: float, hard: float = 1.0) -> tuple[tuple[str, float], ...]:
+def _weights(own_tweets: float, hard: float) -> tuple[tuple[str, float], ...]:
     return (
         ("tweets", 1.0),
         ("brand", 1.0),

@@ -17,8 +17,9 @@
 """
 
 import json
-import os
 from pathlib import Path
+
+from scripts.shared_fixtures import shared_fixtures
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures" / "sentiment"
@@ -26,15 +27,6 @@ TWEET_CLASSES = {"P": "positive", "N": "negative", "NONE": "neutral", "NEU": "ne
 LABELS = ("negative", "neutral", "positive")
 
 Labelled = list[tuple[str, str]]  # text, label
-
-
-def shared_fixtures() -> Path:
-    """../shared/fixtures, or ``$ESCUCHA_SHARED_DIR``'s (the folder or its ``fixtures``)."""
-    override = os.environ.get("ESCUCHA_SHARED_DIR")
-    if not override:
-        return REPO.parent / "shared" / "fixtures"
-    folder = Path(override)
-    return folder / "fixtures" if (folder / "fixtures").is_dir() else folder
 
 
 BRAND_MENTIONS = shared_fixtures() / "sentiment_es_brand" / "mentions.tsv"

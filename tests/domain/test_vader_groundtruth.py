@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from domain.sentiment import score_text, vader_analyzer
-from scripts.es_corpora import shared_fixtures
+from scripts.shared_fixtures import shared_fixtures
 
 GROUNDTRUTH_DIR = shared_fixtures() / "vader_groundtruth"
 

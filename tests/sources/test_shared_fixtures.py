@@ -15,7 +15,7 @@ import pytest
 from core.settings import Settings
 from domain.canonical import canonical_url, is_google_news_article
 from domain.text import html_to_text
-from scripts.es_corpora import shared_fixtures
+from scripts.shared_fixtures import shared_fixtures
 from sources.base import PollOutcome, SourceAdapter, SourceError, SourceItem
 from sources.feeds import parse_feed
 from sources.google_alerts import GoogleAlertsAdapter

@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl, urlsplit
 from uuid import uuid4
 
 from core.db import session_scope
-from scripts.es_corpora import shared_fixtures
+from scripts.shared_fixtures import shared_fixtures
 from services.brands import create_brand
 from services.sources import create_source
 from services.workspaces import create_workspace_with_key
