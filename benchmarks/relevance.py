@@ -167,8 +167,9 @@ def cost(rounds: int = 7) -> None:
                 spent["vader"] += time.perf_counter() - began
                 began = time.perf_counter()
                 for row, text in zip(rows[start : start + 50], chunk, strict=True):
-                    model.score_mention(split[text], prior=prior, domain=domain_of(row["url"]),
-                                        author=row["author"], language=row["language"])  # fmt: skip
+                    model.score_mention(split[text], text=text, prior=prior,
+                                        domain=domain_of(row["url"]), author=row["author"],
+                                        language=row["language"])  # fmt: skip
                 spent["relevance"] += time.perf_counter() - began
             shares.append(spent["relevance"] / spent["vader"])
     print(

@@ -34,6 +34,7 @@ class RelevanceModel:
         self,
         tokens: Sequence[str],
         *,
+        text: str,
         prior: BrandPrior,
         domain: str = "",
         author: str | None = None,
@@ -43,7 +44,13 @@ class RelevanceModel:
         """``score(features(text, ...))`` from the text's words (``words(text)``), without
         building the feature strings."""
         total, count = self._tables.weighted_sum(
-            tokens, prior=prior, domain=domain, author=author, owned=owned, language=language
+            tokens,
+            text=text,
+            prior=prior,
+            domain=domain,
+            author=author,
+            owned=owned,
+            language=language,
         )
         return self._probability(total, count)
 

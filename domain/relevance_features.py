@@ -11,15 +11,30 @@ carry the prior knowledge a brand gives us for free, so that few marks suffice:
 - ``q:`` which of the query's positive terms matched (a brand whose query has
   "cerveza corona" OR corona learns how much each alternative is worth);
 - ``d:`` the mention's domain, ``@:`` its author, ``owned`` for the brand's own domains and
-  handles (media type ``owned``), and ``lang:`` its language.
+  handles (media type ``owned``), and ``lang:`` its language;
+- ``case:`` how the brand's term is written in the raw text, which folding throws away
+  (``spelling``): lowercase ("un puma", "the delta variant"), all caps, capitalised at a
+  sentence's start, a #hashtag, an @handle, followed by another capitalised word ("Delta
+  Dental", "Sol de América"). Generic across brands, so the marks learn their weights
+  quickly. Capitalised mid-sentence gives none (a learned weight for it lifted the proper
+  names of senses the marks never showed);
+- ``x:commerce`` (and ``x:commerce2`` for two or more) for words of trade
+  (``domain.commerce_words``): evidence that carries to words the marks never showed.
+
+The ``case:`` and ``x:`` features were measured on 2026-12-03 (benchmarks/README.md:
+relevance): on the held-out hand-written streams the worst of precision and recall went
+from 0.71 to 0.74 (10 marks at a time) and from 0.55 to 0.72 (40 at once); the target
+(0.90 / 0.90) is still not met.
 """
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from domain.commerce_words import COMMERCE_WORDS
 from domain.terms import STOP_WORDS
-from domain.textnorm import words
+from domain.textnorm import unaccented, words
 
 CONTEXT = 4
 STEM = 5
@@ -34,13 +49,20 @@ class BrandPrior:
     prefixes: tuple[str, ...] = ()  # prefix terms ("cervez*"), without the star
     words: frozenset[str] = frozenset()  # every word of ``terms``
     ignored: frozenset[str] = frozenset()  # those and the stop words: no evidence of a sense
+    written: re.Pattern[str] | None = None  # the terms in lowercased text (``spelling``)
 
     @classmethod
     def of(cls, positive_terms: Sequence[str]) -> "BrandPrior":
         terms = [tuple(t.split()) for t in positive_terms if not t.endswith("*") and t.split()]
         prefixes = [t[:-1] for t in positive_terms if t.endswith("*") and len(t) > 1]
         brand_words = frozenset(word for term in terms for word in term)
-        return cls(tuple(terms), tuple(prefixes), brand_words, brand_words | STOP_WORDS)
+        written = [r"[\W_]+".join(map(re.escape, term)) for term in terms]
+        written += [re.escape(prefix) + r"[^\W_]*" for prefix in prefixes]
+        # Searched in lowercased text, case-sensitive and without a look-behind: several
+        # times faster (re skips ahead to the terms' first letters); ``spelling`` checks
+        # what comes before.
+        pattern = re.compile("(?:" + "|".join(written) + r")(?![^\W_])") if written else None
+        return cls(tuple(terms), tuple(prefixes), brand_words, brand_words | STOP_WORDS, pattern)
 
 
 def features(
@@ -70,7 +92,77 @@ def features(
         found.add("owned")
     if language:
         found.add("lang:" + language)
+    found.update(spelling(text, prior))
+    found.update(commerce(distinct))
     return frozenset(found)
+
+
+_SENTENCE_END = frozenset(".!?…:\n|")
+# After the brand's term, on the same line: a capitalised word, perhaps after "de" or "of"
+# ("Delta Dental", "Sol de América", "Pumas UNAM", but also "Puma Suede"): a longer name.
+_NAME_AFTER = re.compile(r"[ \t]+(?:(?:de|del|of|the)[ \t]+)?([^\W\d_])")
+
+
+def spelling(text: str, prior: BrandPrior) -> set[str]:
+    """How the brand's term is written where it occurs in the raw ``text`` (``words`` folds
+    case away): ``case:lower`` ("un puma en el cerro", "the delta variant"), ``case:upper``
+    ("PUMA"), ``case:start`` capitalised at the start of a sentence or line, ``case:tag``
+    a #hashtag, ``case:handle`` in an @handle; and ``case:name_follows`` when a capitalised
+    word follows (``_NAME_AFTER``). Capitalised mid-sentence ("unas Puma") gives
+    none: the senses a brand's marks never showed are mostly other proper names (El Puma,
+    Puma Energy, Super Puma), which a learned ``case:cap`` lifted over the threshold
+    (benchmarks/README.md: relevance, 2026-12-03)."""
+    if prior.written is None:
+        return set()
+    plain, lowered = text, text.lower()
+    found_at = list(prior.written.finditer(lowered)) if len(lowered) == len(text) else []
+    if not found_at and not text.isascii():  # "PUMÁ", or a letter that lowercases to two
+        plain = unaccented(text)
+        lowered = plain.lower()
+        found_at = list(prior.written.finditer(lowered))
+    found: set[str] = set()
+    for match in found_at:
+        start, end = match.span()
+        before = plain[start - 1 : start]
+        if before.isalnum():
+            continue  # inside a longer word
+        written = plain[start:end]
+        if before == "#":
+            found.add("case:tag")
+        elif before == "@":
+            found.add("case:handle")
+        elif written.islower():
+            found.add("case:lower")
+        elif written.isupper() and len(written) > 1:
+            found.add("case:upper")
+        elif _starts_sentence(plain, start):
+            found.add("case:start")
+        after = _NAME_AFTER.match(plain, end)
+        if after and after.group(1).isupper():
+            found.add("case:name_follows")
+    return found
+
+
+def _starts_sentence(text: str, position: int) -> bool:
+    """Nothing but spaces, quotes, emoji and the like between the text's start or the end
+    of a sentence (or line) and ``position``."""
+    if text[position - 2 : position - 1].isalnum() and text[position - 1] == " ":
+        return False  # the common case: a word and a space before
+    for char in reversed(text[max(0, position - 12) : position]):
+        if char in _SENTENCE_END:
+            return True
+        if char.isalnum() or char in ",;":
+            return False
+    return True
+
+
+def commerce(distinct: set[str]) -> list[str]:
+    """``x:commerce`` when the mention has a word of trade (``COMMERCE_WORDS``), and
+    ``x:commerce2`` as well when it has two or more different ones."""
+    if COMMERCE_WORDS.isdisjoint(distinct):
+        return []
+    count = len(distinct & COMMERCE_WORDS)
+    return ["x:commerce", "x:commerce2"][: min(count, 2)]
 
 
 def context(tokens: Sequence[str], positions: list[int], ignored: frozenset[str]) -> set[str]:
@@ -133,6 +225,7 @@ class WeightTables:
         self,
         tokens: Sequence[str],
         *,
+        text: str,
         prior: BrandPrior,
         domain: str = "",
         author: str | None = None,
@@ -141,8 +234,9 @@ class WeightTables:
     ) -> tuple[float, int]:
         """(sum of the weights of the mention's features, how many features it has), from
         the mention's words (``domain.textnorm.words`` of its title and text: ingest has
-        them from matching the brand's query). No feature string is built but the few of
-        ``others``: sets of words, stems and context are looked up in their own tables."""
+        them from matching the brand's query) and that ``text`` itself (how the brand's term
+        is written: ``spelling``). No feature string is built but the few of ``others``:
+        sets of words, stems and context are looked up in their own tables."""
         distinct = set(tokens) - prior.ignored
         stems = {token[:STEM] for token in distinct if len(token) > STEM}
         positions, matched = matches(tokens, prior)
@@ -156,6 +250,8 @@ class WeightTables:
             others.add("owned")
         if language:
             others.add("lang:" + language)
+        others.update(spelling(text, prior))
+        others.update(commerce(distinct))
         total = _weights_of(self.words, distinct) + _weights_of(self.stems, stems)
         total += _weights_of(self.near, near)
         total += _weights_of(self.other, others)

@@ -51,6 +51,14 @@ def fold(text: str) -> str:
     return text.replace("’", "'").replace("‘", "'").replace("ʼ", "'")
 
 
+def unaccented(text: str) -> str:
+    """Diacritics stripped, case kept: "Pumá" -> "Puma" (what the brand's name looked like
+    where it was written, for ``domain.relevance_features``)."""
+    if text.isascii():
+        return text
+    return _strip_marks(unicodedata.normalize("NFKD", text))
+
+
 def words(text: str) -> list[str]:
     """The folded words of `text`, in order, as queries see them.
 

@@ -179,6 +179,7 @@ def _row(new: _New, *, now: datetime, relevance: RelevanceModel | None) -> dict[
         score = round(
             relevance.score_mention(
                 new.candidate.tokens,
+                text=full_text,
                 prior=prior_of(brand.query.source),
                 domain=domain,
                 author=item.author,

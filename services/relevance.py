@@ -181,8 +181,10 @@ def rescore(
 
 
 def _score(model: RelevanceModel, prior: BrandPrior, m: repo.Scored) -> float:
+    text = f"{m.title}\n{m.text}"
     return model.score_mention(
-        words(f"{m.title}\n{m.text}"),
+        words(text),
+        text=text,
         prior=prior,
         domain=m.domain,
         author=m.author,

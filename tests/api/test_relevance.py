@@ -230,7 +230,9 @@ def test_the_model_hides_unmarked_and_new_off_topic_mentions(
     store(
         brand_id, source_id, ["Corona virus: otra vacuna de refuerzo y más fiebre"], "new-v.example"
     )
-    store(brand_id, source_id, ["La cerveza Corona patrocina el torneo de surf"], "new-b.example")
+    # (Words a beer mark had: with 8 marks, "La cerveza Corona patrocina el torneo de surf"
+    # scored 0.52 against a threshold of 0.50 before the spelling features and 0.499 after.)
+    store(brand_id, source_id, ["Cerveza Corona bien fría para el torneo de surf"], "new-b.example")
     assert by_host(mentions(client, tenant, brand_id, "true"), "new-v.example")
     assert by_host(mentions(client, tenant, brand_id), "new-b.example")
 

@@ -12,7 +12,7 @@ from domain.query import (
     parse_query,
     prepare_text,
 )
-from domain.textnorm import fold, words
+from domain.textnorm import fold, unaccented, words
 
 
 def matches(query: str, text: str) -> bool:
@@ -517,6 +517,14 @@ def test_fold_is_idempotent_on_varied_text() -> None:
     folded = fold(sample)
     assert fold(folded) == folded
     assert folded == folded.casefold()
+
+
+def test_unaccented_keeps_case_and_folds_to_what_fold_gives() -> None:
+    assert unaccented("Compré unas PUMÁ en Bogotá") == "Compre unas PUMA en Bogota"
+    assert unaccented("cafe\u0301 Ñandú") == "cafe Nandu"
+    assert unaccented("plain ASCII") == "plain ASCII"
+    sample = "Ǆemal ΐ ǰ Ñandú x\U0001d167y Café"
+    assert fold(unaccented(sample)) == fold(sample)
 
 
 # --- properties over random texts ---------------------------------------------------------------

@@ -54,6 +54,50 @@ def test_context_is_taken_around_every_match_and_accents_and_case_do_not_matter(
     assert "q:cerveza" not in found  # an excluded term is no query term
 
 
+PUMA = BrandPrior.of(["puma"])
+DELTA = BrandPrior.of(["delta"])
+
+
+def spelled(text: str, prior: BrandPrior = PUMA) -> set[str]:
+    return {f for f in features(text, prior=prior) if f.startswith("case:")}
+
+
+def test_how_the_brand_is_written_in_spanish() -> None:
+    assert spelled("Vi un puma en el cerro") == {"case:lower"}
+    assert spelled("Me compré unas Puma nuevas") == set()  # a proper name: no feature
+    assert spelled("Puma lanza su colección. La PUMA de siempre") == {"case:start", "case:upper"}
+    assert spelled("🔥🔥 Puma rebaja todo") == {"case:start"}  # emoji before: still a start
+    assert spelled("¡Puma arrasa!") == {"case:start"}
+    assert spelled("los #puma de @puma") == {"case:tag", "case:handle"}
+    assert spelled("ganó el Puma Energy de la ciudad") == {"case:name_follows"}
+    assert spelled("la victoria de Sol de América", BrandPrior.of(["sol"])) == {"case:name_follows"}
+    assert spelled("en la Puerta del Sol", BrandPrior.of(["sol"])) == set()
+    assert spelled("tomando el sol en la playa", BrandPrior.of(["sol"])) == {"case:lower"}
+    assert spelled("PUMÁ en oferta") == {"case:upper"}  # accents do not hide it
+    assert spelled("Los pumas ganaron") == set()  # "pumas" is not the query's "puma"
+
+
+def test_how_the_brand_is_written_in_english() -> None:
+    assert spelled("cases of the delta variant rise", DELTA) == {"case:lower"}
+    assert spelled("I flew Delta to Atlanta", DELTA) == set()
+    assert spelled("Delta cancels 300 flights", DELTA) == {"case:start"}
+    assert spelled('Storms today.\n"Delta" says flights are late', DELTA) == {"case:start"}
+    assert spelled("my plan with Delta Dental", DELTA) == {"case:name_follows"}
+    assert spelled("thanks @Delta, worst airline #delta", DELTA) == {"case:handle", "case:tag"}
+    assert spelled("DELTA IS THE BEST", DELTA) == {"case:upper", "case:name_follows"}
+    assert spelled("no brand word here", DELTA) == set()
+
+
+def test_words_of_trade_count_once_or_twice() -> None:
+    def trade(text: str) -> set[str]:
+        return {f for f in features(text, prior=PUMA) if f.startswith("x:")}
+
+    assert trade("compré unas Puma en la tienda, buen precio") == {"x:commerce", "x:commerce2"}
+    assert trade("Puma launches a new running shoe") == {"x:commerce"}
+    assert trade("un puma en el cerro") == set()
+    assert trade("tienda tienda tienda puma") == {"x:commerce"}  # different words count
+
+
 def test_the_model_scores_by_its_weights_and_hides_under_the_threshold_unless_marked() -> None:
     model = RelevanceModel(1, {"w:cerveza": 3.0, "w:virus": -3.0}, intercept=0.0, threshold=0.5)
     beer, virus = model.score({"w:cerveza", "w:playa"}), model.score({"w:virus", "w:playa"})
@@ -197,6 +241,7 @@ def test_the_fast_weighted_sum_equals_the_features_weights_on_every_stream_text(
             )
             found = model.score_mention(
                 words(text),
+                text=text,
                 prior=prior,
                 domain=domain,
                 author=author,
@@ -204,3 +249,22 @@ def test_the_fast_weighted_sum_equals_the_features_weights_on_every_stream_text(
                 language=language,
             )
             assert abs(found - expected) < 1e-9
+
+
+def test_the_fast_weighted_sum_counts_how_the_brand_is_written_and_words_of_trade() -> None:
+    weights = {"case:lower": -1.0, "case:upper": 0.5, "case:start": 0.25, "case:tag": 0.2}
+    weights |= {"case:handle": 0.3, "case:name_follows": -0.7, "x:commerce": 0.9}
+    weights |= {"x:commerce2": 0.4, "w:tienda": 0.1}
+    model = RelevanceModel(1, weights, intercept=-0.2, threshold=0.5)
+    texts = [
+        "Vi un puma en el cerro",
+        "PUMA lanza su colección\n#puma @puma en la tienda, buen precio",
+        "ganó el Puma Energy",
+        "İstanbul: Puma abre tienda",  # a capital that lowercases to two characters
+        "PUMÁ",
+        "",
+    ]
+    for text in texts:
+        expected = model.score(features(text, prior=PUMA))
+        found = model.score_mention(words(text), text=text, prior=PUMA)
+        assert abs(found - expected) < 1e-12, text
