@@ -22,9 +22,9 @@ carry the prior knowledge a brand gives us for free, so that few marks suffice:
   (``domain.commerce_words``): evidence that carries to words the marks never showed.
 
 The ``case:`` and ``x:`` features were measured on 2026-12-03 (benchmarks/README.md:
-relevance): on the held-out hand-written streams the worst of precision and recall went
-from 0.71 to 0.74 (10 marks at a time) and from 0.55 to 0.72 (40 at once); the target
-(0.90 / 0.90) is still not met.
+relevance): on the six held-out hand-written streams the worst of precision and recall
+went from 0.64 to 0.66 (10 marks at a time) and from 0.54 to 0.68 (40 at once); the
+target (0.90 / 0.90) is still not met.
 """
 
 import re
