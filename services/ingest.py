@@ -1,6 +1,8 @@
 """Turn what a source returned into stored mentions: match, canonicalise, score, dedup."""
 
-from collections.abc import Iterable, Mapping, Sequence
+import gc
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from operator import attrgetter
@@ -235,6 +237,13 @@ class PolledItems:
 def store_polls(
     session: Session, polls: Sequence[PolledItems], *, now: datetime
 ) -> list[IngestResult]:
+    with collector_paused():
+        return _store_polls(session, polls, now=now)
+
+
+def _store_polls(
+    session: Session, polls: Sequence[PolledItems], *, now: datetime
+) -> list[IngestResult]:
     """Match, then dedup against the stored mentions and within the batch, then score only
     what is new: a feed polled again mostly repeats itself, and its old entries cost no
     language detection or sentiment. One lookup per brand; rows are inserted as they are
@@ -311,6 +320,20 @@ def store_polls(
                          story_starts=starts)
         )  # fmt: skip
     return results
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cycle collector off while a unit of work is stored: every object the unit makes
+    is freed by reference counting, yet the collector would walk the young ones every 700
+    allocations (2.4% of the instructions of storing a mention)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _insert(

@@ -1,5 +1,6 @@
 """Storing items: one mention per brand and story, whichever sources carried it."""
 
+import gc
 import threading
 import time
 from datetime import UTC, datetime
@@ -10,7 +11,7 @@ from sqlmodel import col, select
 
 from core.db import session_scope
 from models.tables import Brand, Mention, Source
-from services.ingest import PolledItems, store_polls
+from services.ingest import PolledItems, collector_paused, store_polls
 from sources.base import SourceItem
 from tests.support.data import brand_context, ingest, item
 from tests.support.feeds import google_redirect
@@ -260,3 +261,33 @@ def test_one_story_stored_by_two_workers_at_once_is_one_mention(db: str) -> None
     [mention] = mentions_of(brand_id)
     assert mention.source_id == news
     assert mention.also_seen_in == [{"source_id": feed, "source_kind": "rss"}]
+
+
+def test_the_cycle_collector_is_back_on_after_storing_even_when_storing_fails() -> None:
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collector_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("a dead database")
+    assert gc.isenabled()
+    gc.disable()  # a caller that keeps it off (a benchmark) finds it off afterwards
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_a_mention_without_author_scores_or_story_stores_nulls_not_text() -> None:
+    brand_id, (source_id,) = brand_with_sources(["https://news.example.org/feed.xml"])
+    with session_scope() as session:
+        context = brand_context(session, brand_id)
+        now = datetime.now(UTC)
+        found = item("Lumbre abre tienda", "https://news.example.org/a", now, author=None)
+        store_polls(session, [PolledItems(source_id, "rss", context, [found])], now=now)
+    with session_scope() as session:
+        mention = session.exec(select(Mention).where(Mention.brand_id == brand_id)).one()
+        assert mention.author is None
+        assert mention.engagement_score is None and mention.relevance_score is None
+        assert mention.relevance_verdict is None and mention.relevance_marked_at is None
+        assert mention.title == "Lumbre abre tienda"
