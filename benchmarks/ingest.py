@@ -34,6 +34,7 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, text
 
@@ -145,6 +146,45 @@ def give_relevance_model(brand_id: int, texts: list[str]) -> None:
         )  # fmt: skip
 
 
+def new_brand(sources: int) -> tuple[int, list[int], Any]:
+    """A new brand with ``sources`` RSS sources: (brand id, source ids, its BrandContext)."""
+    from core.db import session_scope
+    from tests.support.data import brand_context
+    from tests.support.scenario import brand_with_sources
+
+    urls = [f"https://news.example.org/{n}.xml" for n in range(sources)]
+    brand_id, source_ids = brand_with_sources(urls, kind="rss")
+    with session_scope() as session:
+        context = brand_context(session, brand_id)
+    return brand_id, source_ids, context
+
+
+def store_unit(unit: list[bytes], source_ids: list[int], context: Any) -> None:
+    """One unit of work as polling stores it once fetched: each feed parsed, the items of all
+    stored in one transaction, then the stories it started reconciled."""
+    from core.db import session_scope
+    from models.types import utcnow
+    from services.ingest import PolledItems, store_polls
+    from services.stories import reconcile_stories
+    from sources.feeds import parse_feed
+    from sources.rss import feed_items
+
+    polls = []
+    for source_id, document in zip(source_ids, unit, strict=True):
+        feed = parse_feed(document, content_type="application/rss+xml")
+        now = datetime.now(UTC)
+        found = feed_items(feed, base_url="https://news.example.org/", now=now)
+        polls.append(PolledItems(source_id, "rss", context, found))
+    stored_at = utcnow()
+    with session_scope() as session:
+        results = store_polls(session, polls, now=stored_at)
+    starts = [start for result in results for start in result.story_starts]
+    if starts:  # as polling does once the unit of work is committed
+        with session_scope() as session:
+            terms = {context.brand_id: context.story_terms}
+            reconcile_stories(session, {context.brand_id: starts}, terms, stored_at=stored_at)
+
+
 def paired_round(
     documents: list[bytes], texts: list[str], batch: int, *, relevance: bool = False
 ) -> dict[str, float]:
@@ -154,23 +194,12 @@ def paired_round(
     two sides alternate every few tens of milliseconds, so a change in the machine's speed
     (here, between two passes of a second: up to 1.7x) weighs on both alike. Returns the
     seconds of each side: "vader" (over the items once), "new" and "again"."""
-    from core.db import session_scope
     from domain.sentiment import vader_analyzer
-    from models.types import utcnow
-    from services.ingest import PolledItems, store_polls
-    from services.stories import reconcile_stories
-    from sources.feeds import parse_feed
-    from sources.rss import feed_items
-    from tests.support.data import brand_context
-    from tests.support.scenario import brand_with_sources
 
     analyzer = vader_analyzer()
-    urls = [f"https://news.example.org/{n}.xml" for n in range(batch)]
-    brand_id, source_ids = brand_with_sources(urls, kind="rss")
+    brand_id, source_ids, context = new_brand(batch)
     if relevance:
         give_relevance_model(brand_id, texts)
-    with session_scope() as session:
-        context = brand_context(session, brand_id)
     spent = {"vader": 0.0, "new": 0.0, "again": 0.0}
     for side in ("new", "again"):
         for start in range(0, len(documents), batch):
@@ -180,21 +209,7 @@ def paired_round(
                 analyzer.polarity_scores(item)
             spent["vader"] += time.perf_counter() - began
             began = time.perf_counter()
-            polls = []
-            unit = documents[start : start + batch]
-            for source_id, document in zip(source_ids, unit, strict=True):
-                feed = parse_feed(document, content_type="application/rss+xml")
-                now = datetime.now(UTC)
-                found = feed_items(feed, base_url="https://news.example.org/", now=now)
-                polls.append(PolledItems(source_id, "rss", context, found))
-            stored_at = utcnow()
-            with session_scope() as session:
-                results = store_polls(session, polls, now=stored_at)
-            starts = [start for result in results for start in result.story_starts]
-            if starts:  # as polling does once the unit of work is committed
-                with session_scope() as session:
-                    terms = {brand_id: context.story_terms}
-                    reconcile_stories(session, {brand_id: starts}, terms, stored_at=stored_at)
+            store_unit(documents[start : start + batch], source_ids, context)
             spent[side] += time.perf_counter() - began
     spent["vader"] /= 2  # VADER ran over the items once per side
     return spent
