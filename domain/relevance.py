@@ -153,22 +153,40 @@ def _worth(
     return uncertainty + novelty / math.sqrt(len(informative))
 
 
+# A suggested exclusion may appear in at most this share of the unmarked mentions the model
+# keeps (they are about the brand, as far as it can tell): "nueva" in "nueva vacuna" and
+# "nueva cerveza" must not drop both. Not zero: the model keeps a few off-topic ones.
+KEPT_SHARE = 0.01
+
+
 def suggested_exclusions(
     weights: Mapping[str, float],
     *,
     relevant_words: Collection[str],
     irrelevant_counts: Mapping[str, int],
     brand_words: Collection[str],
+    kept_counts: Mapping[str, int] | None = None,
+    kept: int = 0,
     limit: int = 5,
 ) -> list[str]:
-    """Words that only ever came in mentions the user marked irrelevant (at least twice),
-    most damning first by the model's weight: safe to exclude in the query itself."""
+    """Words that only ever came in mentions the user marked irrelevant (at least twice)
+    and in (almost) none of the ``kept`` unmarked mentions the model shows (``kept_counts``:
+    in how many of those each word is): safe to exclude in the query itself. Most damning
+    first: by the model's weight, then by how many marks had them. A word the model gives
+    no weight still qualifies: in more than half of the brand's mentions (the virus, in a
+    pandemic) it gets none (``domain.relevance_training.UBIQUITOUS``), and is then the
+    exclusion that matters most."""
+    kept_counts = kept_counts or {}
+    most_kept = int(KEPT_SHARE * kept)
     found = [
-        (weights.get("w:" + word, 0.0), word)
+        (weights.get("w:" + word, 0.0), -count, word)
         for word, count in irrelevant_counts.items()
-        if count >= 2 and word not in relevant_words and word not in brand_words
+        if count >= 2
+        and word not in relevant_words
+        and word not in brand_words
+        and kept_counts.get(word, 0) <= most_kept
     ]
-    return [word for weight, word in sorted(found) if weight < 0][:limit]
+    return [word for weight, _count, word in sorted(found) if weight <= 0][:limit]
 
 
 def with_exclusions(query: str, exclusions: Sequence[str]) -> str:

@@ -230,7 +230,7 @@ def relevance_report(session: Session, *, brand: Brand) -> RelevancePublic:
     marks = repo.marked(session, brand.id)
     relevant = sum(m.relevant for m in marks)
     model = _model_of(row) if row is not None else None
-    exclusions = _exclusions(brand, marks, model)
+    exclusions = _exclusions(session, brand, marks, model)
     return RelevancePublic(
         brand_id=brand.id,
         marks=len(marks),
@@ -256,18 +256,22 @@ def _weighted(pairs: list[list[Any]]) -> list[WeightedPhrase]:
     return [WeightedPhrase(phrase=str(p), weight=float(w)) for p, w in pairs]
 
 
-def _exclusions(brand: Brand, marks: list[repo.Marked], model: RelevanceModel | None) -> list[str]:
+def _exclusions(
+    session: Session, brand: Brand, marks: list[repo.Marked], model: RelevanceModel | None
+) -> list[str]:
     if model is None:
         return []
+    assert brand.id is not None
     prior = prior_of(brand.query)
     relevant_words: set[str] = set()
     irrelevant: Counter[str] = Counter()
     for m in marks:
-        content = {w for w in words(f"{m.title}\n{m.text}") if len(w) > 2 and w not in STOP_WORDS}
         if m.relevant:
-            relevant_words |= content
+            relevant_words |= _content_words(m.title, m.text)
         else:
-            irrelevant.update(content)
+            irrelevant.update(_content_words(m.title, m.text))
+    kept = [m for m in repo.recent_unmarked(session, brand.id, limit=TRAINING_POOL) if not m.hidden]
+    kept_counts = Counter(word for m in kept for word in _content_words(m.title, m.text))
     excluded = set(parse_query(brand.query).excluded_terms())
     return [
         word
@@ -276,6 +280,12 @@ def _exclusions(brand: Brand, marks: list[repo.Marked], model: RelevanceModel | 
             relevant_words=relevant_words,
             irrelevant_counts=irrelevant,
             brand_words=prior.words,
+            kept_counts=kept_counts,
+            kept=len(kept),
         )
         if word not in excluded
     ]
+
+
+def _content_words(title: str, text: str) -> set[str]:
+    return {w for w in words(f"{title}\n{text}") if len(w) > 2 and w not in STOP_WORDS}

@@ -143,10 +143,38 @@ def test_exclusions_are_words_only_ever_in_irrelevant_marks() -> None:
         brand_words={"corona"},
     )
     assert found == ["virus", "vacuna"]
+    unweighted = suggested_exclusions(
+        {"w:vacuna": -1.0},  # "virus", in most of the brand's mentions, got no weight
+        relevant_words=set(),
+        irrelevant_counts={"virus": 5, "vacuna": 2, "fiebre": 3, "hoy": 1},
+        brand_words=set(),
+    )
+    assert unweighted == ["vacuna", "virus", "fiebre"]
     assert with_exclusions('corona OR "cerveza corona"', found) == (
         'corona OR "cerveza corona" -virus -vacuna'
     )
     assert with_exclusions("corona", []) == "corona"
+
+
+def test_an_exclusion_would_not_drop_the_mentions_the_model_keeps() -> None:
+    weights = {"w:virus": -2.0, "w:nueva": -1.5, "w:ola": -1.0}
+    irrelevant = {"virus": 6, "nueva": 3, "ola": 2}  # "nueva vacuna", "nueva ola"
+    # Of 300 unmarked mentions the model shows, 40 say "nueva cerveza", 3 "virus" (off-topic
+    # ones it kept: 1%), none "ola".
+    found = suggested_exclusions(
+        weights,
+        relevant_words=set(),
+        irrelevant_counts=irrelevant,
+        brand_words={"corona"},
+        kept_counts={"nueva": 40, "virus": 3},
+        kept=300,
+    )
+    assert found == ["virus", "ola"]
+    # Kept by none of few shown mentions: nothing to protect beyond the marks.
+    assert suggested_exclusions(
+        weights, relevant_words=set(), irrelevant_counts=irrelevant, brand_words=set(), kept=20,
+        kept_counts={"nueva": 1},
+    ) == ["virus", "ola"]  # fmt: skip
 
 
 def row(
