@@ -321,7 +321,7 @@ def test_no_exclusion_is_suggested_that_would_drop_mentions_the_model_keeps(
 ) -> None:
     brand_id, source_id = corona
     store(brand_id, source_id, BEER, "beer.example")
-    more_virus = ["Nueva ola de contagios de corona virus", "La nueva vacuna contra el corona virus"]
+    more_virus = ["Nueva ola de contagios de corona virus", "La nueva vacuna contra el corona"]
     # More about the virus than the beer: "virus" is in most mentions, and the model gives
     # it no weight (too common to tell senses apart); it is still the exclusion to suggest.
     store(brand_id, source_id, VIRUS + more_virus, "virus.example")
