@@ -326,7 +326,7 @@ def _store_polls(
 def collector_paused() -> Iterator[None]:
     """The cycle collector off while a unit of work is stored: every object the unit makes
     is freed by reference counting, yet the collector would walk the young ones every 700
-    allocations (2.4% of the instructions of storing a mention)."""
+    allocations (2% of the instructions of storing a mention)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
