@@ -19,9 +19,13 @@ Cursor = dict[str, Any]
 Fields = TypeVar("Fields", bound="KindConfig", covariant=True)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SourceItem:
-    """One item as a source reported it, text already plain (tags stripped, entities decoded)."""
+    """One item as a source reported it, text already plain (tags stripped, entities decoded).
+
+    Treated as immutable (changed copies are made with ``dataclasses.replace``) but not
+    frozen: a frozen dataclass of these 11 fields takes three times the instructions to
+    build (20,000 against 6,300), and every item of every poll is built once."""
 
     title: str
     text: str

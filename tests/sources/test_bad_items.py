@@ -12,13 +12,14 @@ import pytest
 from pydantic import SecretStr
 
 from core.settings import Settings
+from domain.text import drop_controls
 from sources.base import SourceConfig, SourceError
 from sources.bluesky import BlueskyAdapter
 from sources.feed_dates import parse_feed_date
 from sources.feeds import parse_feed
 from sources.hackernews import HackerNewsAdapter
 from sources.http import FetchLimits
-from sources.items import clamp_count, read_each, safe_url, valid_text
+from sources.items import clamp_count, read_each, safe_url, storable_text, valid_text
 from sources.json_fetch import (
     count,
     flatten_deep_json,
@@ -137,6 +138,17 @@ def test_lone_surrogates_become_replacement_characters_and_pairs_join() -> None:
     assert valid_text(json.loads('"\\ud83d\\ude00"')) == "😀"
     plain = "ordinary text"
     assert valid_text(plain) is plain
+
+
+@pytest.mark.parametrize("code", range(0x80))
+def test_storable_text_refuses_what_drop_controls_drops(code: int) -> None:
+    text = f"caf\u00e9 {chr(code)} 😀"
+    assert storable_text(text) == (drop_controls(text) == text)
+
+
+def test_storable_text_refuses_lone_surrogates() -> None:
+    assert not storable_text(json.loads('"a\\ud83d b"'))
+    assert storable_text(json.loads('"\\ud83d\\ude00 a\\tb\\r\\nc"'))
 
 
 def test_read_each_skips_and_counts_what_fails() -> None:

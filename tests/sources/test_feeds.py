@@ -1,9 +1,11 @@
 import codecs
+import random
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from sources import feed_dates
 from sources.base import SourceError
 from sources.feed_dates import parse_feed_date
 from sources.feeds import MalformedFeedError, NotAFeedError, parse_feed
@@ -215,3 +217,24 @@ def test_items_outside_channel_and_guid_as_permalink() -> None:
 )
 def test_feed_dates(value: str, expected: datetime | None) -> None:
     assert parse_feed_date(value) == expected
+
+
+def test_usual_rfc822_shape_reads_as_the_general_pattern() -> None:
+    """The shortcut for the usual date shape matches only dates the general pattern matches,
+    and reads the same fields from them."""
+    rng = random.Random(3)
+    days = ["Sun, ", "mon, ", "Xyz, ", "", "Sun,", "Lun, "]
+    months = ["Nov", "Dec", "nov", "Ene", "Xyz", "Sept"]
+    zones = [" GMT", " +0000", " -0530", " EST", " UT", " gmt", " +000", ""]
+    taken = 0
+    for _ in range(20_000):
+        clock = f"{rng.randint(0, 25):02d}:{rng.randint(0, 61):02d}:{rng.randint(0, 61):02d}"
+        day = str(rng.randint(0, 40)).zfill(rng.choice([1, 2]))
+        year = rng.choice(["1969", "2026", "9999", "26"])
+        text = f"{rng.choice(days)}{day} {rng.choice(months)} {year} {clock}{rng.choice(zones)}"
+        usual = feed_dates._RFC822_USUAL.fullmatch(text)
+        if usual is not None:
+            taken += 1
+            general = feed_dates._RFC822.match(text)
+            assert general is not None and general.groups() == usual.groups(), text
+    assert taken > 1000
