@@ -34,11 +34,14 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import create_engine, text
 
 from core.settings import Settings
+
+if TYPE_CHECKING:
+    from services.ingest import BrandContext
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("ESCUCHA_SHARED_DIR") or ROOT.parent / "shared") / "fixtures"
@@ -146,7 +149,7 @@ def give_relevance_model(brand_id: int, texts: list[str]) -> None:
         )  # fmt: skip
 
 
-def new_brand(sources: int) -> tuple[int, list[int], Any]:
+def new_brand(sources: int) -> tuple[int, list[int], "BrandContext"]:
     """A new brand with ``sources`` RSS sources: (brand id, source ids, its BrandContext)."""
     from core.db import session_scope
     from tests.support.data import brand_context
@@ -159,7 +162,7 @@ def new_brand(sources: int) -> tuple[int, list[int], Any]:
     return brand_id, source_ids, context
 
 
-def store_unit(unit: list[bytes], source_ids: list[int], context: Any) -> None:
+def store_unit(unit: list[bytes], source_ids: list[int], context: "BrandContext") -> None:
     """One unit of work as polling stores it once fetched: each feed parsed, the items of all
     stored in one transaction, then the stories it started reconciled."""
     from core.db import session_scope
@@ -169,8 +172,8 @@ def store_unit(unit: list[bytes], source_ids: list[int], context: Any) -> None:
     from sources.feeds import parse_feed
     from sources.rss import feed_items
 
-    polls = []
-    for source_id, document in zip(source_ids, unit, strict=True):
+    polls = []  # a last unit may be shorter than the brand's sources (--feeds 150 in 100s)
+    for source_id, document in zip(source_ids[: len(unit)], unit, strict=True):
         feed = parse_feed(document, content_type="application/rss+xml")
         now = datetime.now(UTC)
         found = feed_items(feed, base_url="https://news.example.org/", now=now)

@@ -270,7 +270,7 @@ def _exclusions(
             relevant_words |= _content_words(m.title, m.text)
         else:
             irrelevant.update(_content_words(m.title, m.text))
-    kept = [m for m in repo.recent_unmarked(session, brand.id, limit=TRAINING_POOL) if not m.hidden]
+    kept = repo.recent_unmarked(session, brand.id, limit=TRAINING_POOL, shown_only=True)
     kept_counts = Counter(word for m in kept for word in _content_words(m.title, m.text))
     excluded = set(parse_query(brand.query).excluded_terms())
     return [

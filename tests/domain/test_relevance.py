@@ -170,7 +170,7 @@ def test_an_exclusion_would_not_drop_the_mentions_the_model_keeps() -> None:
         kept=300,
     )
     assert found == ["virus", "ola"]
-    # Kept by none of few shown mentions: nothing to protect beyond the marks.
+    # Of only 20 shown mentions, one is enough to keep a word from the suggestions.
     assert suggested_exclusions(
         weights, relevant_words=set(), irrelevant_counts=irrelevant, brand_words=set(), kept=20,
         kept_counts={"nueva": 1},
