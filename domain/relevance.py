@@ -2,8 +2,18 @@
 
 The model is linear over the features of ``domain.relevance_features`` (binary, the vector
 scaled to unit length): ``score = sigmoid(intercept + sum(weights[f]) / sqrt(n))``. It is
-trained elsewhere (``services.relevance_training``, scikit-learn) and applied here in
+trained elsewhere (``domain.relevance_training``, scikit-learn) and applied here in
 plain Python, so that storing a mention needs no numerical library in the worker.
+
+One rule on top: a mention whose own words (``WORD_KINDS``: its words, stems and the words
+next to the brand's) weigh less than ``MIN_WORD_EVIDENCE`` for the brand is scored at most
+just under the threshold (``RelevanceModel.unsure``). How the brand's name is written, the
+source, the language and words of trade are the same for every company of that name, so
+alone they no longer show a mention: the senses the marks never showed (Puma Energy, El
+Puma, the Lancia Delta, Shell's rowing shells) were lifted over the threshold by them. Such
+a mention stays hidden until a mark teaches the model its words, and the review queue asks
+about it early (it sits where the model is least sure). Measured on the hand-written
+streams (benchmarks/README.md: relevance, 2026-12-04).
 """
 
 import math
@@ -13,9 +23,13 @@ from functools import cached_property
 from itertools import repeat
 from typing import Literal
 
-from domain.relevance_features import BrandPrior, WeightTables
+from domain.relevance_features import WORD_KINDS, BrandPrior, WeightTables
 
 Verdict = Literal["relevant", "irrelevant"]
+# The least weighted sum of a mention's own words (over the vector's length, as the score
+# reads it) for the model to show it; chosen on the dev streams, the middle of the range
+# 0-0.1 where the figures were flat (benchmarks/README.md: relevance, 2026-12-04).
+MIN_WORD_EVIDENCE = 0.05
 
 
 @dataclass(frozen=True)
@@ -27,8 +41,10 @@ class RelevanceModel:
 
     def score(self, features: Collection[str]) -> float:
         """The probability that a mention with these features is about the brand."""
-        total = sum(map(self.weights.get, features, repeat(0.0)))
-        return self._probability(total, len(features))
+        weights = self.weights
+        total = sum(map(weights.get, features, repeat(0.0)))
+        own_words = sum([weights.get(f, 0.0) for f in features if f[:2] in WORD_KINDS])
+        return self._probability(total, own_words, len(features))
 
     def score_mention(
         self,
@@ -43,7 +59,7 @@ class RelevanceModel:
     ) -> float:
         """``score(features(text, ...))`` from the text's words (``words(text)``), without
         building the feature strings."""
-        total, count = self._tables.weighted_sum(
+        total, own_words, count = self._tables.weighted_sum(
             tokens,
             text=text,
             prior=prior,
@@ -52,12 +68,20 @@ class RelevanceModel:
             owned=owned,
             language=language,
         )
-        return self._probability(total, count)
+        return self._probability(total, own_words, count)
 
-    def _probability(self, total: float, count: int) -> float:
-        if not count:
-            return _sigmoid(self.intercept)
-        return _sigmoid(self.intercept + total / math.sqrt(count))
+    @property
+    def unsure(self) -> float:
+        """The score of a mention whose own words say too little (``MIN_WORD_EVIDENCE``):
+        just under the threshold."""
+        return max(0.0, self.threshold - 0.001)
+
+    def _probability(self, total: float, own_words: float, count: int) -> float:
+        length = math.sqrt(count) if count else 1.0
+        probability = _sigmoid(self.intercept + total / length)
+        if own_words / length < MIN_WORD_EVIDENCE:
+            return min(probability, self.unsure)
+        return probability
 
     @cached_property
     def _tables(self) -> WeightTables:

@@ -38,6 +38,10 @@ from domain.textnorm import unaccented, words
 
 CONTEXT = 4
 STEM = 5
+# The kinds of feature that are the mention's own words: its words, their stems and the
+# words next to the brand's. What the model needs some evidence from to show a mention
+# (``domain.relevance.MIN_WORD_EVIDENCE``).
+WORD_KINDS = ("w:", "s:", "c:")
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,11 +235,12 @@ class WeightTables:
         author: str | None = None,
         owned: bool = False,
         language: str | None = None,
-    ) -> tuple[float, int]:
-        """(sum of the weights of the mention's features, how many features it has), from
-        the mention's words (``domain.textnorm.words`` of its title and text: ingest has
-        them from matching the brand's query) and that ``text`` itself (how the brand's term
-        is written: ``spelling``). No feature string is built but the few of ``others``:
+    ) -> tuple[float, float, int]:
+        """(sum of the weights of the mention's features, the part of it from its own words
+        (``WORD_KINDS``), how many features it has), from the mention's words
+        (``domain.textnorm.words`` of its title and text: ingest has them from matching the
+        brand's query) and that ``text`` itself (how the brand's term is written:
+        ``spelling``). No feature string is built but the few of ``others``:
         sets of words, stems and context are looked up in their own tables."""
         distinct = set(tokens) - prior.ignored
         stems = {token[:STEM] for token in distinct if len(token) > STEM}
@@ -252,11 +257,11 @@ class WeightTables:
             others.add("lang:" + language)
         others.update(spelling(text, prior))
         others.update(commerce(distinct))
-        total = _weights_of(self.words, distinct) + _weights_of(self.stems, stems)
-        total += _weights_of(self.near, near)
-        total += _weights_of(self.other, others)
+        own_words = _weights_of(self.words, distinct) + _weights_of(self.stems, stems)
+        own_words += _weights_of(self.near, near)
+        total = own_words + _weights_of(self.other, others)
         count = len(distinct) + len(stems) + len(near) + len(others)
-        return total, count
+        return total, own_words, count
 
 
 def _weights_of(table: dict[Any, float], present: set[Any]) -> float:

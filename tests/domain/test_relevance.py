@@ -101,14 +101,37 @@ def test_words_of_trade_count_once_or_twice() -> None:
 def test_the_model_scores_by_its_weights_and_hides_under_the_threshold_unless_marked() -> None:
     model = RelevanceModel(1, {"w:cerveza": 3.0, "w:virus": -3.0}, intercept=0.0, threshold=0.5)
     beer, virus = model.score({"w:cerveza", "w:playa"}), model.score({"w:virus", "w:playa"})
-    assert beer > 0.8 and virus < 0.2 and abs(model.score(set()) - 0.5) < 1e-9
+    assert beer > 0.8 and virus < 0.2
     assert abs(beer + virus - 1) < 1e-9  # symmetric weights, symmetric scores
+    assert model.score(set()) == model.unsure == 0.499  # no word of its own: just under
     assert is_hidden(verdict=None, score=virus, threshold=0.5)
     assert not is_hidden(verdict=None, score=beer, threshold=0.5)
     assert not is_hidden(verdict="relevant", score=virus, threshold=0.5)  # the mark wins
     assert is_hidden(verdict="irrelevant", score=beer, threshold=0.5)
     assert is_hidden(verdict="irrelevant", score=None, threshold=None)
     assert not is_hidden(verdict=None, score=None, threshold=None)  # no model, no hiding
+
+
+def test_a_mention_is_shown_only_when_its_own_words_speak_for_the_brand() -> None:
+    """How the name is written, the source and words of trade are shared by every company
+    called Puma: alone they leave a mention just under the threshold, hidden."""
+    weights = {"case:start": 2.0, "x:commerce": 1.0, "d:news.example": 0.5}
+    weights |= {"w:zapatillas": 1.5, "s:zapat": 0.5, "w:gasolina": -1.0}
+    model = RelevanceModel(1, weights, intercept=0.0, threshold=0.45)
+    mentions = {
+        "Puma Energy abre una tienda en Lima": False,  # generic evidence only
+        "Puma lanza zapatillas nuevas en su tienda": True,
+        "Puma baja la gasolina en su tienda": False,  # its own words speak against
+    }
+    for text, shown in mentions.items():
+        found = features(text, prior=PUMA, domain="news.example")
+        fast = model.score_mention(words(text), text=text, prior=PUMA, domain="news.example")
+        assert abs(model.score(found) - fast) < 1e-12, text
+        assert (fast >= model.threshold) == shown, (text, fast)
+        assert not is_hidden(verdict="relevant", score=fast, threshold=0.45)  # a mark wins
+    generic_only = {"case:start", "x:commerce", "d:news.example", "w:lima"}
+    assert model.score(generic_only) == model.unsure == 0.449
+    assert model.score(generic_only | {"w:zapatillas"}) > 0.8
 
 
 def test_the_review_queue_prefers_uncertain_and_unseen_and_covers_senses() -> None:

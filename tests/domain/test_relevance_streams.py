@@ -57,17 +57,24 @@ def test_a_hand_written_stream_never_repeats_a_text(path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("stream", "precision", "recall"),
-    [("hand_puma_es", 0.75, 0.85), ("hand_puma_en", 0.6, 0.75)],
+    ("stream", "worst_of_both"), [("hand_puma_es", 0.7), ("hand_puma_en", 0.75)]
 )
 def test_the_model_reaches_what_it_reached_on_the_dev_streams(
-    stream: str, precision: float, recall: float
+    stream: str, worst_of_both: float
 ) -> None:
     """The benchmark's protocol on the dev split (20 marks in arrival order, 40 from the
-    review queue 10 at a time, then the next 200 arrivals): the figures of
-    benchmarks/README.md, a little under (0.79 / 0.89 and 0.62 / 0.79). The held-out
-    streams are only ever measured by the benchmark, never bound here."""
+    review queue, then the next 200 arrivals), with 150, 160, ..., 200 mentions stored
+    before the marks and the review marks asked 10 at a time and all at once: one run moves
+    by 0.1-0.3 with the queue's picks, the mean of the twelve does not. The mean of the
+    worse of precision and recall is a little under benchmarks/README.md's (0.74 and 0.78;
+    before the rule on a mention's own words, 0.72 and 0.71). The held-out streams are only
+    ever measured by the benchmark, never bound here."""
     from benchmarks.relevance import run
 
-    found = run(stream, pool=200, first=20, asked=40, batch=10)
-    assert found["precision"] >= precision and found["recall"] >= recall, found
+    worst = [
+        min(found["precision"], found["recall"])
+        for pool in range(150, 201, 10)
+        for batch in (10, 40)
+        for found in [run(stream, pool=pool, first=20, asked=40, batch=batch)]
+    ]
+    assert sum(worst) / len(worst) >= worst_of_both, worst
