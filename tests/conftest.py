@@ -31,7 +31,7 @@ from sqlalchemy import create_engine, text  # noqa: E402
 from core.db import normalize_database_url, reset_engine  # noqa: E402
 from core.migrate import upgrade_to_head  # noqa: E402
 from core.settings import get_settings  # noqa: E402
-from tests.support.services import redis_reachable  # noqa: E402
+from tests.support.services import redis_reachable, wipe_redis  # noqa: E402
 
 
 def _database_reachable(url: str) -> str | None:
@@ -63,6 +63,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         _reset_postgres_schema(TEST_DATABASE_URL)
     if TEST_REDIS_URL and not redis_reachable(TEST_REDIS_URL) and REQUIRE_SERVICES:
         pytest.exit(f"test Redis {TEST_REDIS_URL} unreachable", 3)
+    if TEST_REDIS_URL and redis_reachable(TEST_REDIS_URL):
+        wipe_redis(TEST_REDIS_URL)  # what an earlier run left queued
     get_settings.cache_clear()
     upgrade_to_head(get_settings().resolved_database_url())
 

@@ -38,6 +38,7 @@ from services.sources import create_source
 from services.workspaces import create_workspace_with_key
 from tests.support.feeds import Entry, rss2
 from tests.support.processes import Process, clean_env, free_port, wait_for
+from tests.support.services import wipe_redis
 from workers.app import create_app
 
 pytestmark = pytest.mark.services
@@ -199,6 +200,7 @@ def cluster(
     if not (database_url and redis_url):
         pytest.skip("ESCUCHA_TEST_DATABASE_URL / ESCUCHA_TEST_REDIS_URL are not set (CI sets them)")
     data_dir = tmp_path_factory.mktemp("worker")
+    wipe_redis(redis_url)  # no task of an earlier module's worker runs in these
     worker = start_worker(worker_env(database_url, redis_url, data_dir), data_dir)
     app = create_app(Settings(broker_url=redis_url, data_dir=data_dir))
     yield worker, app

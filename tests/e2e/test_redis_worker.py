@@ -14,6 +14,7 @@ import pytest
 from tests.support.feed_server import FeedServer
 from tests.support.journey import run_journey
 from tests.support.processes import Process, clean_env, free_port, wait_healthy
+from tests.support.services import wipe_redis
 
 
 @pytest.fixture
@@ -53,6 +54,7 @@ def test_api_and_worker_on_postgres_and_redis(
     assert set(created) == {"workspace_id", "api_key"}
     port = free_port()
     api = Process(["api", "--port", str(port)], env=env, cwd=tmp_path)
+    wipe_redis(redis_url)  # no task an earlier worker left queued runs in this one
     worker = Process(["worker", "--concurrency", "2"], env=env, cwd=tmp_path)
     try:
         base = f"http://127.0.0.1:{port}"

@@ -20,6 +20,7 @@ from tests.support.feed_server import FeedServer
 from tests.support.feeds import Entry, rss2
 from tests.support.journey import poll_and_wait
 from tests.support.processes import Process, clean_env, free_port, wait_for, wait_healthy
+from tests.support.services import wipe_redis
 
 FEED = "/corona/feed.xml"
 NOW = utcnow()
@@ -78,6 +79,7 @@ def test_marks_train_the_brands_model_in_the_worker_which_hides_off_topic_mentio
     feeds.serve(FEED, rss2([*entries(BEER, "beer.example"), *entries(VIRUS, "virus.example")]))
     port = free_port()
     api_process = Process(["api", "--port", str(port)], env=env, cwd=tmp_path)
+    wipe_redis(redis_url)  # no task an earlier worker left queued runs in this one
     worker = Process(["worker", "--concurrency", "2"], env=env, cwd=tmp_path)
     try:
         base = f"http://127.0.0.1:{port}"
