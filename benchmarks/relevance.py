@@ -6,7 +6,10 @@ retrained between batches, as a few seconds after each mark it is), and the mode
 on those 60 marks scores the next 200 arrivals as ingest would. Printed per stream: the
 precision and recall of the mentions left visible among those 200, and the model's own
 cross-validated estimate; beside them, the issue's yardstick (TF-IDF and logistic
-regression on the first 60 arrivals' text) on the same 200. `share`: the relevant share of
+regression on the first 60 arrivals' text) on the same 200. Then the query exclusions the
+relevance report would suggest (``domain.relevance.suggested_exclusions``, read as the
+service reads them) and how many of the next 200 arrivals applying them would drop, and how
+many of those are about the brand (an exclusion drops them for good). `share`: the relevant share of
 the 200 (what keeping everything would score as precision); `thr`: the model's threshold;
 `cv P`, `cv R` and `s` (seconds spent training and choosing for the whole protocol, 5
 trainings with cross-validation) are those of the first of ``--batches``.
@@ -29,15 +32,16 @@ import argparse
 import json
 import statistics
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from domain.canonical import domain_of
-from domain.relevance import Candidate, RelevanceModel, to_review
+from domain.relevance import Candidate, RelevanceModel, suggested_exclusions, to_review
 from domain.relevance_features import BrandPrior
 from domain.relevance_training import Example, TrainedModel, train
 from domain.textnorm import words
-from services.relevance import features_of, prior_of
+from services.relevance import content_words, features_of, prior_of
 
 STREAMS = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "relevance"
 # Tuned on these (features, C, threshold range); the others were only ever measured.
@@ -108,8 +112,14 @@ def run(name: str, *, pool: int, first: int, asked: int, batch: int) -> dict[str
     visible = [i for i in test if model is None or model.score(feats[i]) >= model.threshold]
     relevant = [i for i in test if rows[i]["relevant"]]
     hits = sum(rows[i]["relevant"] for i in visible)
+    words_of = [content_words(row["title"], row["text"]) for row in rows]
+    excluded = exclusions(model, prior, rows, feats, words_of, marked, pool) if model else []
+    dropped = [i for i in test if not words_of[i].isdisjoint(excluded)]
     return {
         "stream": name,
+        "exclusions": excluded,
+        "dropped": len(dropped),
+        "dropped_relevant": sum(rows[i]["relevant"] for i in dropped),
         "developed_on": name in DEVELOPED_ON,
         "marks_relevant": sum(rows[i]["relevant"] for i in marked),
         "precision": hits / len(visible) if visible else 0.0,
@@ -120,6 +130,35 @@ def run(name: str, *, pool: int, first: int, asked: int, batch: int) -> dict[str
         "threshold": trained.threshold if trained else None,
         "train_seconds": seconds,
     }
+
+
+def exclusions(
+    model: RelevanceModel,
+    prior: BrandPrior,
+    rows: list[dict[str, Any]],
+    feats: list[frozenset[str]],
+    words_of: list[set[str]],
+    marked: list[int],
+    pool: int,
+) -> list[str]:
+    """The query exclusions the relevance report would suggest after these marks, read as
+    ``services.relevance`` reads them: the marks, and the stored mentions nobody marked,
+    those the model shows and those it hides."""
+    unmarked = [i for i in range(pool) if i not in set(marked)]
+    kept = [i for i in unmarked if model.score(feats[i]) >= model.threshold]
+    hidden = [i for i in unmarked if model.score(feats[i]) < model.threshold]
+    return suggested_exclusions(
+        model.weights,
+        relevant_words=set().union(*(words_of[i] for i in marked if rows[i]["relevant"])),
+        irrelevant_counts=Counter(
+            w for i in marked if not rows[i]["relevant"] for w in words_of[i]
+        ),
+        brand_words=prior.words,
+        kept_counts=Counter(w for i in kept for w in words_of[i]),
+        kept=len(kept),
+        hidden_counts=Counter(w for i in hidden for w in words_of[i]),
+        mentions=pool,
+    )
 
 
 def baseline(name: str, *, pool: int, marks: int) -> tuple[float, float]:
@@ -214,6 +253,12 @@ def main() -> None:
             f"{first['cv_recall'] or 0:5.2f} {first['train_seconds']:5.1f} "
             f"{base_p:7.2f} {base_r:7.2f}"
         )
+    print(f"\nsuggested query exclusions ({batches[0]} at a time) and what applying them drops of")
+    print("the next 200 arrivals: how many mentions, of which about the brand")
+    for name in names:
+        found = runs[name, batches[0]]
+        print(f"{name:<14} drops {found['dropped']:>3}, relevant {found['dropped_relevant']:>2}: "
+              f"{' '.join('-' + word for word in found['exclusions']) or '(none)'}")  # fmt: skip
     for kind, hand in (("template", False), ("hand-written", True)):
         for batch in batches:
             held_out = [

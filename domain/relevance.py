@@ -181,6 +181,13 @@ def _worth(
 # keeps (they are about the brand, as far as it can tell): "nueva" in "nueva vacuna" and
 # "nueva cerveza" must not drop both. Not zero: the model keeps a few off-topic ones.
 KEPT_SHARE = 0.01
+# An exclusion drops mentions at ingest for good (nothing is stored to review), so it must
+# name a sense, not a word that two irrelevant marks happened to share ("time", "today"):
+# the irrelevant marks and the unmarked mentions the model hides, together, hold it in at
+# least this share of the brand's mentions read, and in MIN_SUPPORT of them
+# (benchmarks/README.md: relevance, 2026-12-04).
+SUPPORT_SHARE = 0.04
+MIN_SUPPORT = 4
 
 
 def suggested_exclusions(
@@ -191,26 +198,33 @@ def suggested_exclusions(
     brand_words: Collection[str],
     kept_counts: Mapping[str, int] | None = None,
     kept: int = 0,
+    hidden_counts: Mapping[str, int] | None = None,
+    mentions: int = 0,
     limit: int = 5,
 ) -> list[str]:
-    """Words that only ever came in mentions the user marked irrelevant (at least twice)
-    and in (almost) none of the ``kept`` unmarked mentions the model shows (``kept_counts``:
-    in how many of those each word is): safe to exclude in the query itself. Most damning
-    first: by the model's weight, then by how many marks had them. A word the model gives
-    no weight still qualifies: in more than half of the brand's mentions (the virus, in a
-    pandemic) it gets none (``domain.relevance_training.UBIQUITOUS``), and is then the
-    exclusion that matters most."""
+    """Words that only ever came in mentions the user marked irrelevant (at least twice),
+    in (almost) none of the ``kept`` unmarked mentions the model shows (``kept_counts``: in
+    how many of those each word is), and, with the unmarked mentions it hides
+    (``hidden_counts``), in enough of the brand's ``mentions`` (``SUPPORT_SHARE``): safe to
+    exclude in the query itself. The widest first (in the most off-topic mentions), then by
+    the model's weight. A word the model gives no weight still qualifies: in more than half
+    of the brand's mentions (the virus, in a pandemic) it gets none
+    (``domain.relevance_training.UBIQUITOUS``), and is then the exclusion that matters most."""
     kept_counts = kept_counts or {}
+    hidden_counts = hidden_counts or {}
     most_kept = int(KEPT_SHARE * kept)
+    least_support = max(MIN_SUPPORT, math.ceil(SUPPORT_SHARE * mentions))
     found = [
-        (weights.get("w:" + word, 0.0), -count, word)
+        (-support, weight, word)
         for word, count in irrelevant_counts.items()
         if count >= 2
         and word not in relevant_words
         and word not in brand_words
         and kept_counts.get(word, 0) <= most_kept
+        and (support := count + hidden_counts.get(word, 0)) >= least_support
+        and (weight := weights.get("w:" + word, 0.0)) <= 0
     ]
-    return [word for weight, _count, word in sorted(found) if weight <= 0][:limit]
+    return [word for _support, _weight, word in sorted(found)][:limit]
 
 
 def with_exclusions(query: str, exclusions: Sequence[str]) -> str:

@@ -267,11 +267,13 @@ def _exclusions(
     irrelevant: Counter[str] = Counter()
     for m in marks:
         if m.relevant:
-            relevant_words |= _content_words(m.title, m.text)
+            relevant_words |= content_words(m.title, m.text)
         else:
-            irrelevant.update(_content_words(m.title, m.text))
-    kept = repo.recent_unmarked(session, brand.id, limit=TRAINING_POOL, shown_only=True)
-    kept_counts = Counter(word for m in kept for word in _content_words(m.title, m.text))
+            irrelevant.update(content_words(m.title, m.text))
+    kept = repo.recent_unmarked(session, brand.id, limit=TRAINING_POOL, hidden=False)
+    kept_counts = Counter(word for m in kept for word in content_words(m.title, m.text))
+    hidden = repo.recent_unmarked(session, brand.id, limit=TRAINING_POOL, hidden=True)
+    hidden_counts = Counter(word for m in hidden for word in content_words(m.title, m.text))
     excluded = set(parse_query(brand.query).excluded_terms())
     return [
         word
@@ -282,10 +284,12 @@ def _exclusions(
             brand_words=prior.words,
             kept_counts=kept_counts,
             kept=len(kept),
+            hidden_counts=hidden_counts,
+            mentions=len(marks) + len(kept) + len(hidden),
         )
         if word not in excluded
     ]
 
 
-def _content_words(title: str, text: str) -> set[str]:
+def content_words(title: str, text: str) -> set[str]:
     return {w for w in words(f"{title}\n{text}") if len(w) > 2 and w not in STOP_WORDS}

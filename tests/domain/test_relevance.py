@@ -164,24 +164,46 @@ def test_exclusions_are_words_only_ever_in_irrelevant_marks() -> None:
         relevant_words={"cerveza", "fiebre"},
         irrelevant_counts={"virus": 5, "vacuna": 2, "fiebre": 4, "hoy": 1, "corona": 9},
         brand_words={"corona"},
+        hidden_counts={"vacuna": 6, "hoy": 10},  # unmarked mentions the model hides
     )
-    assert found == ["virus", "vacuna"]
+    assert found == ["vacuna", "virus"]  # the widest first: in 8 off-topic mentions, then 5
     unweighted = suggested_exclusions(
         {"w:vacuna": -1.0},  # "virus", in most of the brand's mentions, got no weight
         relevant_words=set(),
-        irrelevant_counts={"virus": 5, "vacuna": 2, "fiebre": 3, "hoy": 1},
+        irrelevant_counts={"virus": 5, "vacuna": 4, "fiebre": 3, "hoy": 1},
         brand_words=set(),
     )
-    assert unweighted == ["vacuna", "virus", "fiebre"]
+    assert unweighted == ["virus", "vacuna"]  # "fiebre": in 3 mentions only
     assert with_exclusions('corona OR "cerveza corona"', found) == (
-        'corona OR "cerveza corona" -virus -vacuna'
+        'corona OR "cerveza corona" -vacuna -virus'
     )
     assert with_exclusions("corona", []) == "corona"
+
+
+def test_an_exclusion_names_a_sense_not_a_word_two_marks_happened_to_share() -> None:
+    """An exclusion drops mentions at ingest for good: "today" in two irrelevant marks and
+    one hidden mention is chance; "faucet" in 12 off-topic mentions of 200 is a sense."""
+    weights = {"w:faucet": -1.2, "w:today": -1.5}
+    irrelevant, hidden = {"faucet": 3, "today": 2}, {"faucet": 9, "today": 1}
+
+    def suggested(mentions: int) -> list[str]:
+        return suggested_exclusions(
+            weights,
+            relevant_words=set(),
+            irrelevant_counts=irrelevant,
+            brand_words=set(),
+            hidden_counts=hidden,
+            mentions=mentions,
+        )
+
+    assert suggested(200) == ["faucet"]
+    assert suggested(400) == []  # 12 of 400 is under 4%: too small a share to exclude
 
 
 def test_an_exclusion_would_not_drop_the_mentions_the_model_keeps() -> None:
     weights = {"w:virus": -2.0, "w:nueva": -1.5, "w:ola": -1.0}
     irrelevant = {"virus": 6, "nueva": 3, "ola": 2}  # "nueva vacuna", "nueva ola"
+    hidden = {"nueva": 9, "ola": 5}
     # Of 300 unmarked mentions the model shows, 40 say "nueva cerveza", 3 "virus" (off-topic
     # ones it kept: 1%), none "ola".
     found = suggested_exclusions(
@@ -191,13 +213,14 @@ def test_an_exclusion_would_not_drop_the_mentions_the_model_keeps() -> None:
         brand_words={"corona"},
         kept_counts={"nueva": 40, "virus": 3},
         kept=300,
+        hidden_counts=hidden,
     )
-    assert found == ["virus", "ola"]
+    assert found == ["ola", "virus"]
     # Of only 20 shown mentions, one is enough to keep a word from the suggestions.
     assert suggested_exclusions(
         weights, relevant_words=set(), irrelevant_counts=irrelevant, brand_words=set(), kept=20,
-        kept_counts={"nueva": 1},
-    ) == ["virus", "ola"]  # fmt: skip
+        kept_counts={"nueva": 1}, hidden_counts=hidden,
+    ) == ["ola", "virus"]  # fmt: skip
 
 
 def row(
