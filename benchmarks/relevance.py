@@ -144,7 +144,8 @@ def exclusions(
     """The query exclusions the relevance report would suggest after these marks, read as
     ``services.relevance`` reads them: the marks, and the stored mentions nobody marked,
     those the model shows and those it hides."""
-    unmarked = [i for i in range(pool) if i not in set(marked)]
+    marks = set(marked)
+    unmarked = [i for i in range(pool) if i not in marks]
     kept = [i for i in unmarked if model.score(feats[i]) >= model.threshold]
     hidden = [i for i in unmarked if model.score(feats[i]) < model.threshold]
     return suggested_exclusions(
