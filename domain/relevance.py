@@ -7,7 +7,8 @@ plain Python, so that storing a mention needs no numerical library in the worker
 
 One rule on top: a mention whose own words (``WORD_KINDS``: its words, stems and the words
 next to the brand's) weigh less than ``MIN_WORD_EVIDENCE`` for the brand is scored at most
-just under the threshold (``RelevanceModel.unsure``). How the brand's name is written, the
+just under the threshold (``RelevanceModel.unsure``), unless it comes from the brand's own
+domains or handles. How the brand's name is written, the
 source, the language and words of trade are the same for every company of that name, so
 alone they no longer show a mention: the senses the marks never showed (Puma Energy, El
 Puma, the Lancia Delta, Shell's rowing shells) were lifted over the threshold by them. Such
@@ -44,7 +45,7 @@ class RelevanceModel:
         weights = self.weights
         total = sum(map(weights.get, features, repeat(0.0)))
         own_words = sum([weights.get(f, 0.0) for f in features if f[:2] in WORD_KINDS])
-        return self._probability(total, own_words, len(features))
+        return self._probability(total, own_words, len(features), owned="owned" in features)
 
     def score_mention(
         self,
@@ -68,7 +69,7 @@ class RelevanceModel:
             owned=owned,
             language=language,
         )
-        return self._probability(total, own_words, count)
+        return self._probability(total, own_words, count, owned=owned)
 
     @property
     def unsure(self) -> float:
@@ -76,10 +77,12 @@ class RelevanceModel:
         just under the threshold."""
         return max(0.0, self.threshold - 0.001)
 
-    def _probability(self, total: float, own_words: float, count: int) -> float:
+    def _probability(self, total: float, own_words: float, count: int, *, owned: bool) -> float:
+        """``owned``: the brand's own domain or handle, which speaks for the brand by itself
+        (the rule on a mention's own words does not apply)."""
         length = math.sqrt(count) if count else 1.0
         probability = _sigmoid(self.intercept + total / length)
-        if own_words / length < MIN_WORD_EVIDENCE:
+        if not owned and own_words / length < MIN_WORD_EVIDENCE:
             return min(probability, self.unsure)
         return probability
 

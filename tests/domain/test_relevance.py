@@ -132,6 +132,10 @@ def test_a_mention_is_shown_only_when_its_own_words_speak_for_the_brand() -> Non
     generic_only = {"case:start", "x:commerce", "d:news.example", "w:lima"}
     assert model.score(generic_only) == model.unsure == 0.449
     assert model.score(generic_only | {"w:zapatillas"}) > 0.8
+    # The brand's own domains and handles speak for it: no words needed.
+    text = "Puma abre una tienda en Lima"
+    owned = model.score_mention(words(text), text=text, prior=PUMA, owned=True)
+    assert owned > 0.7 and owned == model.score(features(text, prior=PUMA, owned=True))
 
 
 def test_the_review_queue_prefers_uncertain_and_unseen_and_covers_senses() -> None:
