@@ -84,8 +84,8 @@ def train(
         threshold=threshold,
         precision=precision,
         recall=recall,
-        top_for=_top(weights, positive=True),
-        top_against=_top(weights, positive=False),
+        top_for=top_weighted(weights, positive=True),
+        top_against=top_weighted(weights, positive=False),
     )
 
 
@@ -157,14 +157,17 @@ def _precision_recall(
     return precision, recall
 
 
-def _top(weights: dict[str, float], *, positive: bool) -> list[tuple[str, float]]:
-    """The words and phrases that weigh most for (or against), each shown once."""
+def top_weighted(weights: dict[str, float], *, positive: bool) -> list[tuple[str, float]]:
+    """The words and phrases that weigh most for (or against), each shown once; not the
+    ones a reader could make nothing of (numbers, one or two letters: "3", "x", "vs")."""
     ranked = sorted(weights.items(), key=lambda kv: -kv[1] if positive else kv[1])
     found: dict[str, float] = {}
     for feature, weight in ranked:
         if (weight > 0) != positive or feature[:2] not in ("w:", "c:", "q:"):
             continue
         phrase = feature[2:].replace("_", " ")
+        if len(phrase) < 3 or phrase.isdigit():
+            continue
         found.setdefault(phrase, weight)
         if len(found) == TOP:
             break

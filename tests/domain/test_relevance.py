@@ -17,6 +17,7 @@ from domain.relevance_training import (
     THRESHOLD_RANGE,
     Example,
     can_train,
+    top_weighted,
     train,
     ubiquitous,
 )
@@ -274,6 +275,14 @@ def test_training_needs_marks_of_both_kinds_and_learns_the_senses() -> None:
     # Nothing the marks taught: it leans off-topic.
     assert model.score(features("Corona de Adviento con velas", prior=prior)) < model.threshold
     assert "cerveza" in dict(trained.top_for) and "virus" in dict(trained.top_against)
+
+
+def test_the_words_shown_for_and_against_are_words_a_reader_can_read() -> None:
+    """Numbers and one- or two-letter tokens take weights too ("3", "x", "vs"), but shown on
+    the relevance page they tell a marketer nothing."""
+    weights = {"w:3": 2.0, "w:x": 1.9, "w:zapatillas": 1.0, "c:vs": -2.0, "w:gasolina": -1.0}
+    assert top_weighted(weights, positive=True) == [("zapatillas", 1.0)]
+    assert top_weighted(weights, positive=False) == [("gasolina", -1.0)]
 
 
 def test_features_most_of_the_brands_mentions_have_get_no_weight() -> None:
