@@ -32,12 +32,11 @@ import argparse
 import json
 import statistics
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from domain.canonical import domain_of
-from domain.relevance import Candidate, RelevanceModel, suggested_exclusions, to_review
+from domain.relevance import Candidate, RelevanceModel, exclusions_from, to_review
 from domain.relevance_features import BrandPrior
 from domain.relevance_training import Example, TrainedModel, train
 from domain.textnorm import words
@@ -141,24 +140,18 @@ def exclusions(
     marked: list[int],
     pool: int,
 ) -> list[str]:
-    """The query exclusions the relevance report would suggest after these marks, read as
-    ``services.relevance`` reads them: the marks, and the stored mentions nobody marked,
+    """The query exclusions the relevance report would suggest after these marks, from
+    what ``services.relevance`` reads: the marks, and the stored mentions nobody marked,
     those the model shows and those it hides."""
     marks = set(marked)
     unmarked = [i for i in range(pool) if i not in marks]
-    kept = [i for i in unmarked if model.score(feats[i]) >= model.threshold]
-    hidden = [i for i in unmarked if model.score(feats[i]) < model.threshold]
-    return suggested_exclusions(
+    shown = {i for i in unmarked if model.score(feats[i]) >= model.threshold}
+    return exclusions_from(
         model.weights,
-        relevant_words=set().union(*(words_of[i] for i in marked if rows[i]["relevant"])),
-        irrelevant_counts=Counter(
-            w for i in marked if not rows[i]["relevant"] for w in words_of[i]
-        ),
+        marked=[(words_of[i], rows[i]["relevant"]) for i in marked],
+        shown=[words_of[i] for i in unmarked if i in shown],
+        hidden=[words_of[i] for i in unmarked if i not in shown],
         brand_words=prior.words,
-        kept_counts=Counter(w for i in kept for w in words_of[i]),
-        kept=len(kept),
-        hidden_counts=Counter(w for i in hidden for w in words_of[i]),
-        mentions=pool,
     )
 
 

@@ -18,7 +18,8 @@ streams (benchmarks/README.md: relevance, 2026-12-04).
 """
 
 import math
-from collections.abc import Collection, Mapping, Sequence
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import repeat
@@ -228,6 +229,38 @@ def suggested_exclusions(
         and (weight := weights.get("w:" + word, 0.0)) <= 0
     ]
     return [word for _support, _weight, word in sorted(found)][:limit]
+
+
+def exclusions_from(
+    weights: Mapping[str, float],
+    *,
+    marked: Iterable[tuple[Collection[str], bool]],
+    shown: Sequence[Collection[str]],
+    hidden: Sequence[Collection[str]],
+    brand_words: Collection[str],
+) -> list[str]:
+    """``suggested_exclusions`` from the content words of the brand's mentions: each marked
+    one's with its mark (relevant or not), and the unmarked ones' the model shows and
+    hides."""
+    relevant_words: set[str] = set()
+    irrelevant: Counter[str] = Counter()
+    marks = 0
+    for found, relevant in marked:
+        marks += 1
+        if relevant:
+            relevant_words.update(found)
+        else:
+            irrelevant.update(found)
+    return suggested_exclusions(
+        weights,
+        relevant_words=relevant_words,
+        irrelevant_counts=irrelevant,
+        brand_words=brand_words,
+        kept_counts=Counter(word for found in shown for word in found),
+        kept=len(shown),
+        hidden_counts=Counter(word for found in hidden for word in found),
+        mentions=marks + len(shown) + len(hidden),
+    )
 
 
 def with_exclusions(query: str, exclusions: Sequence[str]) -> str:

@@ -134,19 +134,14 @@ def iter_mentions(
         after = rows[-1].id
 
 
-def recent_unmarked(
-    session: Session, brand_id: int, *, limit: int, hidden: bool | None = None
-) -> list[Scored]:
-    """The brand's newest unmarked mentions (the pool the review queue picks from); with
-    ``hidden`` False or True, only those the model shows, or only those it hides."""
+def recent_unmarked(session: Session, brand_id: int, *, limit: int) -> list[Scored]:
+    """The brand's newest unmarked mentions (the pool the review queue picks from)."""
     statement = (
         core_select(*[_MENTION.c[name] for name in _SCORED_COLUMNS])
         .where(_MENTION.c.brand_id == brand_id, _MENTION.c.relevance_verdict.is_(None))
         .order_by(_MENTION.c.published_at.desc(), _MENTION.c.id.desc())
         .limit(limit)
     )
-    if hidden is not None:
-        statement = statement.where(_MENTION.c.hidden.is_(hidden))
     return [_scored(row) for row in session.connection().execute(statement)]
 
 

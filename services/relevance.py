@@ -1,7 +1,6 @@
 """Relevance use cases: the user's marks, training a brand's model from them, applying it
 to stored and new mentions, the review queue and the brand's relevance report."""
 
-from collections import Counter
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -12,8 +11,8 @@ from domain.query import parse_query
 from domain.relevance import (
     Candidate,
     RelevanceModel,
+    exclusions_from,
     is_hidden,
-    suggested_exclusions,
     verdict_of,
     with_exclusions,
 )
@@ -263,32 +262,16 @@ def _exclusions(
         return []
     assert brand.id is not None
     prior = prior_of(brand.query)
-    relevant_words: set[str] = set()
-    irrelevant: Counter[str] = Counter()
-    for m in marks:
-        if m.relevant:
-            relevant_words |= content_words(m.title, m.text)
-        else:
-            irrelevant.update(content_words(m.title, m.text))
-    kept = repo.recent_unmarked(session, brand.id, limit=TRAINING_POOL, hidden=False)
-    kept_counts = Counter(word for m in kept for word in content_words(m.title, m.text))
-    hidden = repo.recent_unmarked(session, brand.id, limit=TRAINING_POOL, hidden=True)
-    hidden_counts = Counter(word for m in hidden for word in content_words(m.title, m.text))
+    unmarked = repo.recent_unmarked(session, brand.id, limit=TRAINING_POOL)
+    found = exclusions_from(
+        model.weights,
+        marked=[(content_words(m.title, m.text), m.relevant) for m in marks],
+        shown=[content_words(m.title, m.text) for m in unmarked if not m.hidden],
+        hidden=[content_words(m.title, m.text) for m in unmarked if m.hidden],
+        brand_words=prior.words,
+    )
     excluded = set(parse_query(brand.query).excluded_terms())
-    return [
-        word
-        for word in suggested_exclusions(
-            model.weights,
-            relevant_words=relevant_words,
-            irrelevant_counts=irrelevant,
-            brand_words=prior.words,
-            kept_counts=kept_counts,
-            kept=len(kept),
-            hidden_counts=hidden_counts,
-            mentions=len(marks) + len(kept) + len(hidden),
-        )
-        if word not in excluded
-    ]
+    return [word for word in found if word not in excluded]
 
 
 def content_words(title: str, text: str) -> set[str]:

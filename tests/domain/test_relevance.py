@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from domain.relevance import (
     Candidate,
     RelevanceModel,
+    exclusions_from,
     is_hidden,
     suggested_exclusions,
     to_review,
@@ -203,6 +204,23 @@ def test_an_exclusion_names_a_sense_not_a_word_two_marks_happened_to_share() -> 
 
     assert suggested(200) == ["faucet"]
     assert suggested(400) == []  # 12 of 400 is under 4%: too small a share to exclude
+
+
+def test_exclusions_are_counted_from_the_brands_marked_shown_and_hidden_mentions() -> None:
+    virus, beer = {"virus", "fiebre"}, {"cerveza", "fiebre"}
+    marked = [(virus, False), (virus, False), (beer, True)]
+    found = exclusions_from(
+        {"w:virus": -1.0},
+        marked=marked,
+        shown=[beer] * 5,
+        hidden=[{"virus"}] * 2,  # "virus" in 4 off-topic mentions of 10: enough
+        brand_words={"corona"},
+    )
+    assert found == ["virus"]  # "fiebre" is in a relevant mark
+    assert (
+        exclusions_from({}, marked=marked, shown=[beer] * 5, hidden=[{"virus"}], brand_words=set())
+        == []
+    )  # in 3 only
 
 
 def test_an_exclusion_would_not_drop_the_mentions_the_model_keeps() -> None:
