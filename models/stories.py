@@ -354,6 +354,38 @@ def merge_story(session: Session, *, brand_id: int, into: int, merged: int) -> N
     )
 
 
+def claim_brand_ingest(session: Session, brand_ids: Sequence[int]) -> frozenset[int]:
+    """Of these brands, those no other transaction is storing new mentions of right now;
+    this transaction then holds them until it ends, so that any other transaction storing
+    mentions of one of them meanwhile is not given it (``services.stories``). SQLite, where
+    one transaction writes at a time: all of them."""
+    if session.get_bind().dialect.name != "postgresql":
+        return frozenset(brand_ids)
+    claimed = session.execute(
+        text(
+            "SELECT CAST(b AS int) FROM json_array_elements_text(CAST(:brands AS json)) AS w(b) "
+            "WHERE pg_try_advisory_xact_lock(:space, CAST(b AS int))"
+        ),
+        {"brands": orjson.dumps(sorted(brand_ids)).decode(), "space": _INGEST_CLAIMS},
+    )
+    return frozenset(int(row[0]) for row in claimed)
+
+
+def wait_for_brand_ingest(session: Session, brand_ids: Sequence[int]) -> None:
+    """PostgreSQL: until every transaction holding one of these brands' ingest claims has
+    ended (shared locks, held to the end of this transaction: end it soon, so that nobody
+    who stores next is kept from claiming)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    session.execute(
+        text(
+            "SELECT pg_advisory_xact_lock_shared(:space, CAST(b AS int)) "
+            "FROM json_array_elements_text(CAST(:brands AS json)) AS w(b)"
+        ),
+        {"brands": orjson.dumps(sorted(brand_ids)).decode(), "space": _INGEST_CLAIMS},
+    )
+
+
 def lock_brand_stories(session: Session, *, brand_id: int) -> None:
     """PostgreSQL: one transaction at a time reconciles a brand's stories (a lock that ends
     with the transaction; ingest itself never takes it)."""
@@ -363,3 +395,4 @@ def lock_brand_stories(session: Session, *, brand_id: int) -> None:
 
 
 _STORY_LOCKS = 0x5709  # the advisory lock space of story reconciliation
+_INGEST_CLAIMS = 0x5708  # the advisory lock space of storing a brand's new mentions

@@ -80,7 +80,8 @@ class IngestResult:
     matched: int
     new: int
     deleted: int = 0
-    # New mentions that started a story of their own (``services.stories.reconcile_stories``
+    # New mentions that started a story of their own, when another unit of work may have
+    # been storing the brand's mentions at the same time (``services.stories.reconcile_stories``
     # looks for a twin once they are committed).
     story_starts: tuple[tuple[int, StoryPrint], ...] = ()
 
@@ -293,7 +294,7 @@ def _store_polls(
     )
     # Read in this transaction: a model trained meanwhile is the one applied.
     models = models_for(session, {new.poll.brand.brand_id for new in every_new})
-    _plan_stories(session, every_new, now=now)
+    contended = _plan_stories(session, every_new, now=now)
     first = [new for new in every_new if new.copy_of is None]
     inserted = _insert(session, first, models, now=now)
     copies = [new for new in every_new if new.copy_of is not None]
@@ -314,7 +315,7 @@ def _store_polls(
             for new in news
             if new.key in inserted and new.story_word and new.story_id is None
             and new.copy_of is None and new.story_print is not None
-        )  # fmt: skip
+        ) if poll.brand.brand_id in contended else ()  # fmt: skip
         results.append(
             IngestResult(matched=len(candidates), new=stored_new, deleted=deleted,
                          story_starts=starts)
@@ -354,18 +355,20 @@ def _insert(
     return inserts.inserted
 
 
-def _plan_stories(session: Session, news: list[_New], *, now: datetime) -> None:
-    """Which story each new item joins (``services.stories``), before any is inserted."""
+def _plan_stories(session: Session, news: list[_New], *, now: datetime) -> frozenset[int]:
+    """Which story each new item joins (``services.stories``), before any is inserted; the
+    brands whose new stories must be reconciled once committed."""
     prints = [new.poll.brand.story_terms.print_of(new.candidate.tokens) for new in news]
     terms = {new.poll.brand.brand_id: new.poll.brand.story_terms for new in news}
-    assignments = plan_stories(
+    plan = plan_stories(
         session,
         [(new.poll.brand.brand_id, found) for new, found in zip(news, prints, strict=True)],
         terms,
         now=now,
     )
-    for new, found, assignment in zip(news, prints, assignments, strict=True):
+    for new, found, assignment in zip(news, prints, plan.assignments, strict=True):
         _apply(new, found, assignment, news)
+    return plan.contended
 
 
 def _apply(new: _New, found: StoryPrint, assignment: Assignment, news: list[_New]) -> None:

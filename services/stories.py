@@ -7,11 +7,19 @@ a unit of work that started stories has committed, ``reconcile_stories`` looks a
 transaction of its own that sees everything committed, and merges each such story with a
 twin started elsewhere into the one with the lower id. These transactions take a lock per
 brand, so of two workers the second to reconcile sees both stories, whichever committed
-first; ingest itself takes no such lock and never waits for it. (SQLite: one writer at a
-time, so a unit of work always sees the stories the previous one started.)
+first. (SQLite: one writer at a time, so a unit of work always sees the stories the previous
+one started.)
+
+Only a unit of work that stored beside another needs to look again. Planning claims each
+brand for its transaction (``claim_brand_ingest``, which never waits); a unit that got the
+claim stored alone from its planning to its commit, or beside units that did not get it.
+Those are *contended*: they reconcile, and first wait for the claim's holder to commit
+(``wait_for_brand_ingest``), so they see its rows, whichever of the two committed first.
+One worker, or workers polling different brands, never reconcile.
 """
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
@@ -29,6 +37,7 @@ from domain.stories import (
 from models.report_types import ExplanationPublic, StoryPublic
 from models.stories import (
     PeriodStories,
+    claim_brand_ingest,
     concurrent_candidates,
     count_mentions,
     lock_brand_stories,
@@ -37,6 +46,7 @@ from models.stories import (
     story_candidates,
     top_stories,
     top_stories_each,
+    wait_for_brand_ingest,
 )
 
 STORY_WINDOW = timedelta(days=14)  # a copy published later than this starts a new story
@@ -48,6 +58,7 @@ __all__ = [
     "STORY_WINDOW",
     "ExplanationPublic",
     "PeriodStories",
+    "StoryPlan",
     "StoryPublic",
     "period_stories",
     "plan_stories",
@@ -58,18 +69,26 @@ __all__ = [
 ]
 
 
+@dataclass(frozen=True)
+class StoryPlan:
+    assignments: list[Assignment]  # one per new mention, in the order given
+    contended: frozenset[int]  # brands another unit of work may be storing beside this one
+
+
 def plan_stories(
     session: Session,
     items: Sequence[tuple[int, StoryPrint]],
     terms: Mapping[int, StoryTerms],
     *,
     now: datetime,
-) -> list[Assignment]:
+) -> StoryPlan:
     """The story of each new mention, given as (brand_id, print) in arrival order, ``terms``
-    by brand id. ``copy_of`` positions index ``items``."""
+    by brand id. ``copy_of`` positions index ``items``. Call it in the transaction that
+    stores them: the brands' claims are held until it ends."""
     positions: dict[int, list[int]] = {}
     for position, (brand_id, _found) in enumerate(items):
         positions.setdefault(brand_id, []).append(position)
+    claimed = claim_brand_ingest(session, list(positions)) if positions else frozenset()
     found: list[Assignment] = [Assignment()] * len(items)
     for brand_id in sorted(positions):
         own = positions[brand_id]
@@ -79,7 +98,7 @@ def plan_stories(
             if assignment.copy_of is not None:
                 assignment = Assignment(copy_of=own[assignment.copy_of])
             found[own[local]] = assignment
-    return found
+    return StoryPlan(found, frozenset(positions).difference(claimed))
 
 
 def _known(
@@ -112,11 +131,15 @@ def reconcile_stories(
     stored_at: datetime,
 ) -> int:
     """Merge the stories these new mentions started ((id, print) by brand id, stored at
-    ``stored_at``; ``terms`` by brand id) with same stories other units of work started
-    meanwhile; how many merges were made. Only mentions stored by other units of work at
-    about the same time are compared: any earlier one was there to be found at planning."""
+    ``stored_at`` by a unit of work that was contended for these brands; ``terms`` by brand
+    id) with same stories other units of work started meanwhile; how many merges were made.
+    Only mentions stored by other units of work at about the same time are compared: any
+    earlier one was there to be found at planning. Commits the session once the claims'
+    holders have committed, before it reads anything."""
     if session.get_bind().dialect.name != "postgresql":
         return 0
+    wait_for_brand_ingest(session, list(starts))
+    session.commit()  # the shared claims let go at once: nobody storing next is refused one
     merges = 0
     for brand_id in sorted(starts):
         own = [(story, found) for story, found in starts[brand_id] if found.key is not None]

@@ -193,6 +193,78 @@ def test_two_workers_storing_two_copies_at_once_still_make_one_story(
     assert [story["mentions"] for story in listed["items"]] == [2]
 
 
+def test_a_copy_committed_while_the_first_is_still_storing_still_makes_one_story(
+    client: TestClient, tenant: Tenant, server: FeedServer
+) -> None:
+    """Worker A plans first and is still storing when worker B, with a copy of another
+    hour (no rollup row in common: B does not wait while storing), plans, stores and
+    commits. Neither saw the other's copy. B stored beside A, so B reconciles, and first
+    waits for A to commit: A, which stored alone from its own planning on, reconciles
+    nothing, yet the two copies end as one story."""
+    hour = utcnow().replace(minute=0, second=0, microsecond=0) - timedelta(hours=5)
+    server.serve("/wire.xml", rss2([
+        Entry("Pagos digitales impulsan a Oxxo: crecen 28% en el trimestre - Reuters",
+              "https://reuters.example/oxxo-pagos-digitales", WIRE, hour + timedelta(hours=2)),
+    ]))  # fmt: skip
+    brand_id = make_brand(client, tenant, name="Oxxo", query="oxxo")
+    economia = add_source(client, tenant, brand_id, server.url("/economia.xml"))
+    wire = add_source(client, tenant, brand_id, server.url("/wire.xml"))
+    first_copy = SourceItem(
+        title="Pagos con tarjeta en Oxxo crecen 28% en el tercer trimestre",
+        text=WIRE, url="https://eleconomista.example/oxxo-pagos",
+        published_at=hour + timedelta(minutes=10),
+    )  # fmt: skip
+    reports: list[PollReport] = []
+    with session_scope() as worker_a:
+        polled = PolledItems(economia, "rss", brand_context(worker_a, brand_id), [first_copy])
+        stored = store_polls(worker_a, [polled], now=utcnow())[0]
+        assert (stored.new, stored.story_starts) == (1, ())  # alone: nothing to reconcile
+        worker_b = threading.Thread(target=lambda: reports.append(poll_source(wire)))
+        worker_b.start()
+        _wait_until_blocked(worker_a)  # PostgreSQL: B, committed, waits for A's claim
+    worker_b.join(timeout=60)
+    assert [report.new for report in reports] == [1]
+
+    with session_scope() as session:
+        stories = session.execute(
+            text("SELECT id, COALESCE(story_id, id) FROM mention WHERE brand_id = :b ORDER BY id"),
+            {"b": brand_id},
+        ).all()
+    (first, first_story), (_second, second_story) = stories
+    assert first_story == second_story == first
+    listed = client.get(f"/v1/brands/{brand_id}/stories", headers=tenant.headers).json()
+    assert [story["mentions"] for story in listed["items"]] == [2]
+
+
+def test_a_unit_of_work_storing_beside_another_leaves_its_new_stories_to_reconcile(
+    client: TestClient, tenant: Tenant
+) -> None:
+    """While one transaction stores a brand's mentions, another storing the same brand's is
+    told to reconcile its new stories (PostgreSQL; on SQLite the second waits to begin)."""
+    brand_id = make_brand(client, tenant, name="Oxxo", query="oxxo")
+    source = add_source(client, tenant, brand_id, "https://eleconomista.example/feed.xml")
+    now = utcnow()
+
+    def item(n: int) -> SourceItem:
+        return SourceItem(
+            title=f"Oxxo abre su tienda número {n} con pagos digitales en Monterrey y Saltillo",
+            text=WIRE, url=f"https://eleconomista.example/oxxo-{n}",
+            published_at=now - timedelta(hours=n),
+        )  # fmt: skip
+
+    with session_scope() as worker_a:
+        polled = PolledItems(source, "rss", brand_context(worker_a, brand_id), [item(1)])
+        assert store_polls(worker_a, [polled], now=now)[0].story_starts == ()
+        if worker_a.get_bind().dialect.name != "postgresql":
+            return
+        with session_scope() as worker_b:
+            context = brand_context(worker_b, brand_id)
+            polled = PolledItems(source, "rss", context, [item(2)])
+            starts = store_polls(worker_b, [polled], now=now)[0].story_starts
+            assert len(starts) == 1
+            worker_b.rollback()
+
+
 def _wait_until_blocked(session: Session) -> None:
     """Until another connection waits for one of our locks (PostgreSQL), or a moment
     (SQLite: the other worker's BEGIN IMMEDIATE waits for us before it plans anything)."""
