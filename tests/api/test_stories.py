@@ -153,58 +153,19 @@ def test_a_story_that_began_before_the_period_counts_once_in_it(
     assert [s["mentions"] for s in whole["items"]] == [3, 1, 1]
 
 
+@pytest.mark.parametrize("wire_after", [timedelta(minutes=20), timedelta(hours=2)])
 def test_two_workers_storing_two_copies_at_once_still_make_one_story(
-    client: TestClient, tenant: Tenant, server: FeedServer
+    client: TestClient, tenant: Tenant, server: FeedServer, wire_after: timedelta
 ) -> None:
-    """Worker B plans its copy before worker A's copy is committed (B then waits for A's lock
-    on the same hour's rollup row), so B starts a story of its own; once B has committed,
-    polling's reconciliation sees A's copy and merges the two stories."""
-    hour = utcnow().replace(minute=0, second=0, microsecond=0) - timedelta(hours=3)
-    server.serve("/wire.xml", rss2([
-        Entry("Pagos digitales impulsan a Oxxo: crecen 28% en el trimestre - Reuters",
-              "https://reuters.example/oxxo-pagos-digitales", WIRE, hour + timedelta(minutes=20)),
-    ]))  # fmt: skip
-    brand_id = make_brand(client, tenant, name="Oxxo", query="oxxo")
-    economia = add_source(client, tenant, brand_id, server.url("/economia.xml"))
-    wire = add_source(client, tenant, brand_id, server.url("/wire.xml"))
-    first_copy = SourceItem(
-        title="Pagos con tarjeta en Oxxo crecen 28% en el tercer trimestre",
-        text=WIRE, url="https://eleconomista.example/oxxo-pagos",
-        published_at=hour + timedelta(minutes=10),
-    )  # fmt: skip
-    reports: list[PollReport] = []
-    with session_scope() as worker_a:
-        polled = PolledItems(economia, "rss", brand_context(worker_a, brand_id), [first_copy])
-        assert store_polls(worker_a, [polled], now=utcnow())[0].new == 1
-        worker_b = threading.Thread(target=lambda: reports.append(poll_source(wire)))
-        worker_b.start()
-        _wait_until_blocked(worker_a)
-    worker_b.join(timeout=60)
-    assert [report.new for report in reports] == [1]
-
-    with session_scope() as session:
-        stories = session.execute(
-            text("SELECT id, COALESCE(story_id, id) FROM mention WHERE brand_id = :b ORDER BY id"),
-            {"b": brand_id},
-        ).all()
-    (first, first_story), (_second, second_story) = stories
-    assert first_story == second_story == first  # one story, started by the first copy
-    listed = client.get(f"/v1/brands/{brand_id}/stories", headers=tenant.headers).json()
-    assert [story["mentions"] for story in listed["items"]] == [2]
-
-
-def test_a_copy_committed_while_the_first_is_still_storing_still_makes_one_story(
-    client: TestClient, tenant: Tenant, server: FeedServer
-) -> None:
-    """Worker A plans first and is still storing when worker B, with a copy of another
-    hour (no rollup row in common: B does not wait while storing), plans, stores and
-    commits. Neither saw the other's copy. B stored beside A, so B reconciles, and first
-    waits for A to commit: A, which stored alone from its own planning on, reconciles
-    nothing, yet the two copies end as one story."""
+    """Worker A plans and stores its copy; before A commits, worker B plans its copy, so
+    neither sees the other's. 20 minutes apart (the same hour's rollup row), B waits for A
+    while storing; 2 hours apart, B stores and commits first. Either way B stored beside A
+    (A holds the brand's claim), so once committed B reconciles, waiting for A's commit
+    first, and merges the two stories; A, alone from its planning on, reconciles nothing."""
     hour = utcnow().replace(minute=0, second=0, microsecond=0) - timedelta(hours=5)
     server.serve("/wire.xml", rss2([
         Entry("Pagos digitales impulsan a Oxxo: crecen 28% en el trimestre - Reuters",
-              "https://reuters.example/oxxo-pagos-digitales", WIRE, hour + timedelta(hours=2)),
+              "https://reuters.example/oxxo-pagos-digitales", WIRE, hour + wire_after),
     ]))  # fmt: skip
     brand_id = make_brand(client, tenant, name="Oxxo", query="oxxo")
     economia = add_source(client, tenant, brand_id, server.url("/economia.xml"))
@@ -221,7 +182,7 @@ def test_a_copy_committed_while_the_first_is_still_storing_still_makes_one_story
         assert (stored.new, stored.story_starts) == (1, ())  # alone: nothing to reconcile
         worker_b = threading.Thread(target=lambda: reports.append(poll_source(wire)))
         worker_b.start()
-        _wait_until_blocked(worker_a)  # PostgreSQL: B, committed, waits for A's claim
+        _wait_until_blocked(worker_a)
     worker_b.join(timeout=60)
     assert [report.new for report in reports] == [1]
 
@@ -231,7 +192,7 @@ def test_a_copy_committed_while_the_first_is_still_storing_still_makes_one_story
             {"b": brand_id},
         ).all()
     (first, first_story), (_second, second_story) = stories
-    assert first_story == second_story == first
+    assert first_story == second_story == first  # one story, started by the first copy
     listed = client.get(f"/v1/brands/{brand_id}/stories", headers=tenant.headers).json()
     assert [story["mentions"] for story in listed["items"]] == [2]
 
