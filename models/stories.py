@@ -359,14 +359,14 @@ def claim_brand_ingest(session: Session, brand_ids: Sequence[int]) -> frozenset[
     this transaction then holds them until it ends, so that any other transaction storing
     mentions of one of them meanwhile is not given it (``services.stories``). SQLite, where
     one transaction writes at a time: all of them."""
-    if session.get_bind().dialect.name != "postgresql":
+    if not brand_ids or session.get_bind().dialect.name != "postgresql":
         return frozenset(brand_ids)
     claimed = session.execute(
         text(
             "SELECT CAST(b AS int) FROM json_array_elements_text(CAST(:brands AS json)) AS w(b) "
             "WHERE pg_try_advisory_xact_lock(:space, CAST(b AS int))"
         ),
-        {"brands": orjson.dumps(sorted(brand_ids)).decode(), "space": _INGEST_CLAIMS},
+        _claims_of(brand_ids),
     )
     return frozenset(int(row[0]) for row in claimed)
 
@@ -382,8 +382,13 @@ def wait_for_brand_ingest(session: Session, brand_ids: Sequence[int]) -> None:
             "SELECT pg_advisory_xact_lock_shared(:space, CAST(b AS int)) "
             "FROM json_array_elements_text(CAST(:brands AS json)) AS w(b)"
         ),
-        {"brands": orjson.dumps(sorted(brand_ids)).decode(), "space": _INGEST_CLAIMS},
+        _claims_of(brand_ids),
     )
+
+
+def _claims_of(brand_ids: Sequence[int]) -> dict[str, Any]:
+    """The parameters of both claim statements: the brands in one order for every worker."""
+    return {"brands": orjson.dumps(sorted(brand_ids)).decode(), "space": _INGEST_CLAIMS}
 
 
 def lock_brand_stories(session: Session, *, brand_id: int) -> None:

@@ -88,7 +88,7 @@ def plan_stories(
     positions: dict[int, list[int]] = {}
     for position, (brand_id, _found) in enumerate(items):
         positions.setdefault(brand_id, []).append(position)
-    claimed = claim_brand_ingest(session, list(positions)) if positions else frozenset()
+    claimed = claim_brand_ingest(session, list(positions))
     found: list[Assignment] = [Assignment()] * len(items)
     for brand_id in sorted(positions):
         own = positions[brand_id]
